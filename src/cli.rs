@@ -1,0 +1,267 @@
+//! Command-line arguments (clap derive), turned into a checked core
+//! [`Config`]. Values are parsed by the core's own `FromStr`, so a bad value
+//! gets the same message everywhere, naming the flag and what is valid.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::core::{AgentVersion, Artifact, Config, ConfigError, Imds, Language};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ddecs-wizard",
+    version,
+    about = "Get Datadog APM tracing working on Amazon ECS (EC2) the first time",
+    long_about = "Get Datadog APM tracing working on Amazon ECS (EC2) the first time.\n\n\
+        Without a subcommand, opens the full-screen wizard (or line-by-line prompts with \
+        --plain); the options below pre-fill its answers.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Ask the questions as plain line-by-line prompts (screen readers, dumb terminals)
+    #[arg(long)]
+    pub plain: bool,
+
+    #[command(flatten)]
+    pub preset: Preset,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print or write the artifacts without asking anything
+    Generate(GenerateArgs),
+    /// Add APM tracing to an existing task definition
+    Patch(PatchArgs),
+    /// Lint a task definition for tracing mistakes
+    Check(CheckArgs),
+}
+
+/// The answers that can be given up front. Each is optional so the wizard
+/// knows which questions are already answered.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Preset {
+    /// Application language: python, nodejs, ruby, go, java, dotnet, php [default: python]
+    #[arg(long, value_name = "LANGUAGE", value_parser = parse::<Language>)]
+    pub language: Option<Language>,
+
+    /// How the app finds the host's private IP: v1, v2, metadata-file [default: v2]
+    #[arg(long, value_name = "SOURCE", value_parser = parse::<Imds>)]
+    pub imds: Option<Imds>,
+
+    /// Agent version: latest, a major (7) or a version (7.17, 7.17.1, 6.16.0) [default: latest]
+    #[arg(long, value_name = "VERSION", value_parser = parse::<AgentVersion>)]
+    pub agent_version: Option<AgentVersion>,
+
+    /// The app's own start command [default: per language]
+    #[arg(long, value_name = "COMMAND")]
+    pub startup_command: Option<String>,
+
+    /// App container name [default: app]
+    #[arg(long, value_name = "NAME")]
+    pub app_name: Option<String>,
+
+    /// App container image [default: a placeholder]
+    #[arg(long, value_name = "IMAGE")]
+    pub app_image: Option<String>,
+
+    /// Unified service tagging: service name (DD_SERVICE)
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+
+    /// Unified service tagging: environment (DD_ENV)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+
+    /// Unified service tagging: version (DD_VERSION)
+    #[arg(long, value_name = "VERSION")]
+    pub service_version: Option<String>,
+
+    /// Datadog site, e.g. datadoghq.com, datadoghq.eu [default: datadoghq.com]
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+
+    /// Secrets Manager or SSM parameter ARN holding DD_API_KEY [default: a placeholder value]
+    #[arg(long, value_name = "ARN")]
+    pub api_key_secret_arn: Option<String>,
+}
+
+impl Preset {
+    /// The config with every given answer applied over the language's
+    /// defaults, checked; the error names the flag.
+    pub fn to_config(&self) -> Result<Config, UsageError> {
+        let mut config = Config::for_language(self.language.unwrap_or(Language::Python));
+        self.apply(&mut config);
+        config
+            .validate()
+            .map_err(|e| UsageError(flag_message(&e)))?;
+        Ok(config)
+    }
+
+    /// Copies the given answers into `config`, leaving the others alone.
+    pub fn apply(&self, config: &mut Config) {
+        if let Some(language) = self.language {
+            if config.language != language {
+                config.startup_command = language.default_startup_command().to_owned();
+            }
+            config.language = language;
+        }
+        if let Some(imds) = self.imds {
+            config.imds = imds;
+        }
+        if let Some(version) = &self.agent_version {
+            config.agent_version = version.clone();
+        }
+        let text = |target: &mut String, value: &Option<String>| {
+            if let Some(value) = value {
+                target.clone_from(value);
+            }
+        };
+        text(&mut config.startup_command, &self.startup_command);
+        text(&mut config.app_name, &self.app_name);
+        text(&mut config.app_image, &self.app_image);
+        text(&mut config.site, &self.site);
+        if self.service.is_some() {
+            config.tags.service.clone_from(&self.service);
+        }
+        if self.env.is_some() {
+            config.tags.env.clone_from(&self.env);
+        }
+        if self.service_version.is_some() {
+            config.tags.version.clone_from(&self.service_version);
+        }
+        if self.api_key_secret_arn.is_some() {
+            config
+                .api_key_secret_arn
+                .clone_from(&self.api_key_secret_arn);
+        }
+    }
+}
+
+/// Prefixes a validation error with the flag that carries the value.
+fn flag_message(error: &ConfigError) -> String {
+    let what = match error {
+        ConfigError::Invalid { what, .. }
+        | ConfigError::Unsupported { what, .. }
+        | ConfigError::Empty { what } => *what,
+    };
+    let flag = match what {
+        "startup command" => "--startup-command",
+        "app name" => "--app-name",
+        "app image" => "--app-image",
+        "site" => "--site",
+        "api key secret ARN" => "--api-key-secret-arn",
+        "service" => "--service",
+        "env" => "--env",
+        "service version" => "--service-version",
+        "language" => "--language",
+        "imds" => "--imds",
+        _ => "--agent-version",
+    };
+    format!("{flag}: {error}")
+}
+
+fn parse<T>(s: &str) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = ConfigError>,
+{
+    s.parse().map_err(|e: ConfigError| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub preset: Preset,
+
+    /// Print only this artifact: agent-task-definition, agent-container, app-container,
+    /// entrypoint, apache, php-fpm, tracer-code
+    #[arg(long, value_name = "ARTIFACT", value_parser = parse::<Artifact>, conflicts_with = "out_dir")]
+    pub output: Option<Artifact>,
+
+    /// Write every applicable artifact as files into DIR
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Overwrite existing files in --out-dir
+    #[arg(long, requires = "out_dir")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PatchArgs {
+    /// Task definition JSON: register input, describe output, or a containerDefinitions array
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub preset: Preset,
+
+    /// Patch this container (repeat for several) [default: the one app container]
+    #[arg(long, value_name = "NAME")]
+    pub container: Vec<String>,
+
+    /// Write the result to FILE instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE", conflicts_with_all = ["in_place", "diff"])]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE with the result (atomically)
+    #[arg(long, conflicts_with = "diff")]
+    pub in_place: bool,
+
+    /// Show a unified diff of the change and write nothing
+    #[arg(long)]
+    pub diff: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Task definition JSON to lint
+    pub file: PathBuf,
+
+    /// Report format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// A mistake in how the tool was called: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn preset_language_brings_its_startup_command() {
+        let preset = Preset {
+            language: Some(Language::Php),
+            ..Preset::default()
+        };
+        assert_eq!(preset.to_config().unwrap().startup_command, "php-fpm -F");
+    }
+
+    #[test]
+    fn invalid_free_text_names_the_flag() {
+        let preset = Preset {
+            app_name: Some("bad name".into()),
+            ..Preset::default()
+        };
+        let err = preset.to_config().unwrap_err().to_string();
+        assert!(err.starts_with("--app-name: invalid app name"), "{err}");
+    }
+}

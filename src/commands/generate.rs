@@ -1,0 +1,58 @@
+//! `ddecs-wizard generate`: print one artifact, all of them, or write them
+//! as files.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::cli::{GenerateArgs, UsageError};
+use crate::core::{render, Artifact, Config};
+use crate::output::files;
+
+/// The files `--out-dir` (and the wizards' save) write for `config`: every
+/// applicable artifact that has a file name, with its rendered text.
+pub fn artifact_files(config: &Config) -> Vec<(&'static str, String)> {
+    Artifact::applicable(config.language)
+        .into_iter()
+        .filter_map(|artifact| {
+            let name = artifact.file_name(config.language)?;
+            let text = render(config, artifact).expect("applicable artifacts render");
+            Some((name, text))
+        })
+        .collect()
+}
+
+/// Writes every artifact file into `dir`; the paths written, in order.
+pub fn save(
+    config: &Config,
+    dir: &Path,
+    force: bool,
+) -> Result<Vec<std::path::PathBuf>, files::WriteError> {
+    files::write_all(dir, &artifact_files(config), force)
+}
+
+pub fn run(args: &GenerateArgs, out: &mut dyn Write) -> Result<()> {
+    let config = args.preset.to_config()?;
+    if let Some(artifact) = args.output {
+        let text = render(&config, artifact).map_err(|e| UsageError(format!("--output: {e}")))?;
+        out.write_all(text.as_bytes())?;
+    } else if let Some(dir) = &args.out_dir {
+        for path in save(&config, dir, args.force)? {
+            writeln!(out, "wrote {}", path.display())?;
+        }
+    } else {
+        for (i, artifact) in Artifact::applicable(config.language)
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            writeln!(out, "==> {artifact} <==")?;
+            out.write_all(render(&config, artifact)?.as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! The non-interactive subcommands: each turns parsed arguments into output
+//! and an exit code, using the core for everything it prints.
+
+pub mod generate;

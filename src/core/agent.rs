@@ -1,0 +1,153 @@
+//! The Datadog agent daemon: its task definition and its container, built
+//! from `assets/agent-task-definition.json` (Datadog's ECS reference shape).
+
+use serde_json::{json, Map, Value};
+
+use super::config::{AgentVersion, Config};
+
+const BASE_JSON: &str = include_str!("../../assets/agent-task-definition.json");
+
+/// The agent image repository, without a tag.
+pub const AGENT_IMAGE: &str = "public.ecr.aws/datadog/agent";
+
+/// The port the trace agent listens on.
+pub const APM_PORT: u64 = 8126;
+
+/// The env vars agents 7.17 and lower need before they accept traces from
+/// other containers.
+pub const LEGACY_APM_ENV: [(&str, &str); 2] = [
+    ("DD_APM_ENABLED", "true"),
+    ("DD_APM_NON_LOCAL_TRAFFIC", "true"),
+];
+
+/// A value no one can mistake for a real key, and which `check` flags.
+pub const API_KEY_PLACEHOLDER: &str = "<YOUR_DATADOG_API_KEY>";
+
+/// The complete `register-task-definition` input for the agent daemon.
+pub fn build_agent_task_definition(config: &Config) -> Value {
+    let mut task: Map<String, Value> =
+        serde_json::from_str(BASE_JSON).expect("assets/agent-task-definition.json is an object");
+    task["containerDefinitions"] = json!([build_agent_container(config)]);
+    if let Some(arn) = &config.api_key_secret_arn {
+        // Only the execution role can read secrets for the container; name the
+        // account of the secret so only the role name is left to fill in.
+        let (partition, account) = arn_partition_and_account(arn);
+        task.insert(
+            "executionRoleArn".to_owned(),
+            Value::String(format!(
+                "arn:{partition}:iam::{account}:role/<EXECUTION_ROLE_THAT_CAN_READ_THE_DD_API_KEY_SECRET>"
+            )),
+        );
+    }
+    Value::Object(task)
+}
+
+/// The `datadog-agent` container definition.
+pub fn build_agent_container(config: &Config) -> Value {
+    let task: Value = serde_json::from_str(BASE_JSON).expect("asset is valid JSON");
+    let mut container = task["containerDefinitions"][0].clone();
+    container["image"] = Value::String(agent_image(&config.agent_version));
+    let mut environment = Vec::new();
+    if config.api_key_secret_arn.is_none() {
+        environment.push(env_var("DD_API_KEY", API_KEY_PLACEHOLDER));
+    }
+    environment.push(env_var("DD_SITE", &config.site));
+    if config.agent_version.is_legacy() {
+        environment.extend(LEGACY_APM_ENV.iter().map(|(k, v)| env_var(k, v)));
+    }
+    container["environment"] = Value::Array(environment);
+    if let Some(arn) = &config.api_key_secret_arn {
+        container["secrets"] = json!([{ "name": "DD_API_KEY", "valueFrom": arn }]);
+    }
+    container
+}
+
+pub fn agent_image(version: &AgentVersion) -> String {
+    format!("{AGENT_IMAGE}:{}", version.image_tag())
+}
+
+/// One `{"name": ..., "value": ...}` entry of a container's `environment`.
+pub fn env_var(name: &str, value: &str) -> Value {
+    json!({ "name": name, "value": value })
+}
+
+/// The `portMappings` entry that publishes the trace agent on the host.
+pub fn apm_port_mapping() -> Value {
+    json!({ "hostPort": APM_PORT, "protocol": "tcp", "containerPort": APM_PORT })
+}
+
+fn arn_partition_and_account(arn: &str) -> (&str, &str) {
+    let mut parts = arn.split(':');
+    let partition = parts.nth(1).unwrap_or("aws");
+    let account = parts
+        .nth(2)
+        .filter(|a| !a.is_empty())
+        .unwrap_or("<ACCOUNT_ID>");
+    (partition, account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_names(container: &Value) -> Vec<&str> {
+        container["environment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn legacy_agents_get_apm_env() {
+        let mut config = Config {
+            agent_version: "7.17".parse().unwrap(),
+            ..Config::default()
+        };
+        let c = build_agent_container(&config);
+        assert_eq!(
+            env_names(&c),
+            [
+                "DD_API_KEY",
+                "DD_SITE",
+                "DD_APM_ENABLED",
+                "DD_APM_NON_LOCAL_TRAFFIC"
+            ]
+        );
+        assert_eq!(c["image"], "public.ecr.aws/datadog/agent:7.17");
+        config.agent_version = "7.18".parse().unwrap();
+        assert_eq!(
+            env_names(&build_agent_container(&config)),
+            ["DD_API_KEY", "DD_SITE"]
+        );
+    }
+
+    #[test]
+    fn port_8126_is_published_on_the_host() {
+        let c = build_agent_container(&Config::default());
+        assert_eq!(c["portMappings"], json!([apm_port_mapping()]));
+    }
+
+    #[test]
+    fn secret_arn_replaces_the_placeholder_key() {
+        let config = Config {
+            api_key_secret_arn: Some(
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dd-key-AbCdEf".into(),
+            ),
+            ..Config::default()
+        };
+        let task = build_agent_task_definition(&config);
+        let c = &task["containerDefinitions"][0];
+        assert_eq!(env_names(c), ["DD_SITE"]);
+        assert_eq!(
+            c["secrets"][0]["valueFrom"],
+            config.api_key_secret_arn.unwrap()
+        );
+        let role = task["executionRoleArn"].as_str().unwrap();
+        assert!(
+            role.starts_with("arn:aws:iam::123456789012:role/"),
+            "{role}"
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! The `sh -c` script that finds the EC2 host's private IPv4 at container
+//! start, exports it as DD_AGENT_HOST, and then runs the app.
+//!
+//! The seed's one-liner trusts whatever curl prints (an IMDSv2 "401" page
+//! ends up in DD_AGENT_HOST), waits forever on a silent IMDS and leaves `sh`
+//! as PID 1 so the app never sees SIGTERM. This script checks the answer is
+//! an IPv4 address, bounds every wait (at most about 5 s in all), always
+//! starts the app, and `exec`s it when it is a single command.
+
+use super::config::Imds;
+use super::shell;
+
+/// The IMDS base URL as it appears in the script. Tests swap this exact text
+/// for a local mock; the shipped script is otherwise the same.
+pub const IMDS_BASE_URL: &str = "http://169.254.169.254/latest/";
+
+/// How long the script waits for an address before starting the app without
+/// one. IMDS gets 2 attempts of at most 2 s (1 s a request) with 1 s between;
+/// the metadata file is read 6 times, 1 s apart.
+pub const GIVE_UP_AFTER_SECONDS: u32 = 5;
+
+/// Checks that its argument is a dotted-quad IPv4 address, so that an HTTP
+/// error page, HTML or an empty answer never becomes DD_AGENT_HOST.
+const IS_IPV4: &str = r#"dd_is_ipv4() {
+  case $1 in ''|*[!0-9.]*|.*|*.|*..*) return 1 ;; esac
+  # shellcheck disable=SC2086 # splitting on dots is the point
+  (IFS=.; set -- $1; [ $# -eq 4 ] || exit 1
+   for o; do [ ${#o} -le 3 ] && [ "$o" -le 255 ] || exit 1; done)
+}
+"#;
+
+/// curl options shared by every IMDS request: fail on HTTP errors instead of
+/// printing the error page, never go through a proxy, and give up quickly.
+const CURL: &str = "curl -fs --noproxy '*' --connect-timeout 1 --max-time 1";
+
+fn lookup(imds: Imds) -> String {
+    match imds {
+        Imds::V1 => format!(
+            r#"dd_why='curl is not installed in the image'
+if command -v curl >/dev/null 2>&1; then
+  dd_why='IMDSv1 gave no IPv4 address within {secs} s (IMDSv2-only instance? use the v2 recipe)'
+  for dd_try in 1 2; do
+    dd_ip=$({CURL} "{IMDS_BASE_URL}meta-data/local-ipv4") && dd_is_ipv4 "$dd_ip" && break
+    [ "$dd_try" -eq 2 ] || sleep 1
+  done
+fi
+"#,
+            secs = GIVE_UP_AFTER_SECONDS
+        ),
+        Imds::V2 => format!(
+            r#"dd_why='curl is not installed in the image'
+if command -v curl >/dev/null 2>&1; then
+  dd_why='IMDSv2 gave no IPv4 address within {secs} s (is the instance metadata hop limit 2?)'
+  for dd_try in 1 2; do
+    dd_token=$({CURL} -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600' "{IMDS_BASE_URL}api/token") &&
+      dd_ip=$({CURL} -H "X-aws-ec2-metadata-token: $dd_token" "{IMDS_BASE_URL}meta-data/local-ipv4") &&
+      dd_is_ipv4 "$dd_ip" && break
+    [ "$dd_try" -eq 2 ] || sleep 1
+  done
+fi
+"#,
+            secs = GIVE_UP_AFTER_SECONDS
+        ),
+        Imds::MetadataFile => format!(
+            r#"dd_why='ECS_CONTAINER_METADATA_FILE is not set (set ECS_ENABLE_CONTAINER_METADATA=true on the instance)'
+if [ -n "${{ECS_CONTAINER_METADATA_FILE:-}}" ]; then
+  dd_why="no HostPrivateIPv4Address in $ECS_CONTAINER_METADATA_FILE within {secs} s"
+  # ECS writes the file, and fills it in, a moment after the container starts.
+  for dd_try in 1 2 3 4 5 6; do
+    dd_ip=$(sed -n 's/.*"HostPrivateIPv4Address"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null)
+    dd_is_ipv4 "$dd_ip" && break
+    [ "$dd_try" -eq 6 ] || sleep 1
+  done
+fi
+"#,
+            secs = GIVE_UP_AFTER_SECONDS
+        ),
+    }
+}
+
+/// The whole script for `sh -c`: the lookup, then the startup command exactly
+/// as given (with `exec` in front when it is a single command).
+pub fn build_script(imds: Imds, startup_command: &str) -> String {
+    let mut script = format!(
+        "# Datadog APM: send traces to the agent on this EC2 host (private IPv4 from {}).\n",
+        imds.label()
+    );
+    script.push_str(IS_IPV4);
+    script.push_str("dd_ip=\n");
+    script.push_str(&lookup(imds));
+    script.push_str(
+        r#"if dd_is_ipv4 "$dd_ip"; then
+  export DD_AGENT_HOST="$dd_ip"
+else
+  echo "datadog: $dd_why; starting without DD_AGENT_HOST" >&2
+fi
+unset -f dd_is_ipv4
+unset dd_ip dd_why dd_try dd_token
+"#,
+    );
+    match shell::exec_form(startup_command) {
+        Some(exec) => script.push_str(&exec),
+        None => {
+            script.push_str(
+                "# Not a single command, so sh stays PID 1: end it with `exec app` for SIGTERM to reach the app.\n",
+            );
+            script.push_str(startup_command);
+        }
+    }
+    script
+}
+
+/// The container's `entryPoint`: `["sh", "-c", SCRIPT]`.
+pub fn build_entry_point(imds: Imds, startup_command: &str) -> Vec<String> {
+    vec![
+        "sh".to_owned(),
+        "-c".to_owned(),
+        build_script(imds, startup_command),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_ends_with_the_command_byte_for_byte() {
+        let command = "java -Dx='a \"b\" $c \\d' -jar app.jar é";
+        for imds in Imds::ALL {
+            let script = build_script(imds, command);
+            assert!(script.ends_with(&format!("\nexec {command}")), "{script}");
+        }
+    }
+
+    #[test]
+    fn compound_commands_are_not_execed() {
+        let script = build_script(Imds::V1, "cd /app && ./run");
+        assert!(script.ends_with("\ncd /app && ./run"));
+        assert!(!script.contains("exec cd"));
+    }
+
+    #[test]
+    fn v2_sends_token_with_ttl_21600() {
+        let script = build_script(Imds::V2, "app");
+        assert!(script.contains("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600'"));
+        assert!(script.contains("-H \"X-aws-ec2-metadata-token: $dd_token\""));
+    }
+
+    #[test]
+    fn every_request_fails_on_http_errors_and_times_out() {
+        for imds in [Imds::V1, Imds::V2] {
+            let script = build_script(imds, "app");
+            for line in script.lines().filter(|l| l.contains("$(curl")) {
+                assert!(
+                    line.contains("-fs") && line.contains("--max-time"),
+                    "{line}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn metadata_file_needs_no_jq_or_curl() {
+        let script = build_script(Imds::MetadataFile, "app");
+        assert!(!script.contains("jq") && !script.contains("curl"));
+        assert!(script.contains("HostPrivateIPv4Address"));
+    }
+
+    #[test]
+    fn entry_point_is_sh_dash_c() {
+        let ep = build_entry_point(Imds::V2, "app");
+        assert_eq!(ep[..2], ["sh", "-c"]);
+        assert_eq!(ep.len(), 3);
+    }
+}

@@ -1,0 +1,17 @@
+//! The pure core: turns one [`Config`] into every artifact. No terminal, no
+//! files, no environment: every front end calls in here and only here.
+
+pub mod agent;
+pub mod app;
+pub mod artifact;
+pub mod config;
+pub mod entrypoint;
+pub mod error;
+pub mod languages;
+pub mod php;
+pub mod shell;
+pub mod tracer_code;
+
+pub use artifact::{render, Artifact};
+pub use config::{AgentVersion, Config, Imds, Language, Tags};
+pub use error::{ConfigError, NotApplicable};

@@ -1,0 +1,262 @@
+//! Shell text: the one audited quoting function, and the check that decides
+//! whether a startup command can be `exec`ed.
+//!
+//! Everything that puts a user's string into a shell script goes through
+//! [`quote`]; the startup command itself is shell text the user wrote and is
+//! passed through untouched, so only [`exec_form`] looks inside it.
+
+/// Quotes `word` so that a POSIX shell reads it back as exactly one word with
+/// exactly these bytes. Words made only of characters no shell treats
+/// specially are left bare so that the result stays readable.
+pub fn quote(word: &str) -> String {
+    let is_plain = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    if !word.is_empty() && word.chars().all(is_plain) && !word.starts_with('=') {
+        return word.to_owned();
+    }
+    // Inside single quotes nothing is special except the closing quote, so a
+    // quote in the word ends the quoting, adds an escaped quote and reopens.
+    let mut out = String::with_capacity(word.len() + 2);
+    out.push('\'');
+    for c in word.chars() {
+        if c == '\'' {
+            out.push_str("'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Joins an argv into one shell command line that runs exactly that argv.
+pub fn join(argv: &[String]) -> String {
+    argv.iter()
+        .map(|arg| quote(arg))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Words that start a compound command or change how the rest is read; such
+/// a command cannot follow `exec`.
+const RESERVED: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done", "{",
+    "}", "!", "function", "select", "[[",
+];
+
+/// Builtins that either do not exist as programs or make no sense to replace
+/// the shell with; `exec`ing them would fail or end the container.
+const BUILTINS: &[&str] = &[
+    ".", ":", "alias", "bg", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit",
+    "export", "false", "fg", "getopts", "hash", "jobs", "kill", "local", "printf", "pwd", "read",
+    "readonly", "return", "set", "shift", "source", "test", "[", "times", "trap", "true", "type",
+    "ulimit", "umask", "unalias", "unset", "wait",
+];
+
+/// Returns the startup command with `exec` put in front of its program when
+/// the command is one simple command (a program, its arguments, redirections
+/// and leading `NAME=value` assignments), so that the program replaces the
+/// shell and receives ECS's SIGTERM. Returns `None` for anything else
+/// (lists, pipelines, compound commands, builtins): those run unchanged.
+pub fn exec_form(command: &str) -> Option<String> {
+    let words = simple_command_words(command)?;
+    let (offset, first) = words.iter().find(|(_, word)| !is_assignment(word))?;
+    if RESERVED.contains(&first.as_str()) || BUILTINS.contains(&first.as_str()) {
+        return None;
+    }
+    // A function definition `name() ...` is not a program to run.
+    if first.contains('(') {
+        return None;
+    }
+    let mut out = String::with_capacity(command.len() + 5);
+    out.push_str(&command[..*offset]);
+    out.push_str("exec ");
+    out.push_str(&command[*offset..]);
+    Some(out)
+}
+
+fn is_assignment(word: &str) -> bool {
+    match word.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        None => false,
+    }
+}
+
+/// Splits a command into its words (as raw source text with byte offsets)
+/// when it is a single simple command, or returns `None` as soon as anything
+/// would make it more than one: an unquoted `;`, `&`, `|`, parenthesis or
+/// newline, or text the scanner does not fully understand.
+fn simple_command_words(command: &str) -> Option<Vec<(usize, String)>> {
+    let bytes = command.as_bytes();
+    let mut words = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b' ' | b'\t' => {
+                words.extend(current.take());
+                i += 1;
+                continue;
+            }
+            b'\n' | b'\r' => {
+                // Only trailing blank lines keep it one command.
+                if command[i..].trim().is_empty() {
+                    break;
+                }
+                return None;
+            }
+            b'#' if current.is_none() => break,
+            b';' | b'|' | b'(' | b')' | b'`' => return None,
+            b'&' => {
+                // `>&` and `<&` duplicate descriptors; any other `&` is a list.
+                let prev = current
+                    .as_ref()
+                    .and_then(|(_, w)| w.as_bytes().last().copied());
+                if !matches!(prev, Some(b'>') | Some(b'<')) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        let start = i;
+        i = skip_word_part(command, i)?;
+        let entry = current.get_or_insert_with(|| (start, String::new()));
+        entry.1.push_str(&command[start..i]);
+    }
+    words.extend(current);
+    if words.is_empty() {
+        return None;
+    }
+    Some(words)
+}
+
+/// Returns the index just past one piece of a word starting at `i`: a quoted
+/// string, an escape, a `$...` expansion or one ordinary byte.
+fn skip_word_part(command: &str, i: usize) -> Option<usize> {
+    let bytes = command.as_bytes();
+    // Steps over the whole UTF-8 character at `at`, never into its middle.
+    let char_end = |at: usize| command[at..].chars().next().map(|c| at + c.len_utf8());
+    match bytes[i] {
+        b'\\' => char_end(i + 1),
+        b'\'' => bytes[i + 1..]
+            .iter()
+            .position(|&b| b == b'\'')
+            .map(|end| i + 1 + end + 1),
+        b'"' => {
+            let mut j = i + 1;
+            while j < bytes.len() {
+                match bytes[j] {
+                    b'\\' => j = char_end(j + 1)?,
+                    b'"' => return Some(j + 1),
+                    // Command substitution inside quotes can hide anything.
+                    b'`' => return None,
+                    b'$' if bytes.get(j + 1) == Some(&b'(') => return None,
+                    _ => j += 1,
+                }
+            }
+            None
+        }
+        b'$' => match bytes.get(i + 1) {
+            Some(b'(') => None,
+            Some(b'{') => bytes[i + 2..]
+                .iter()
+                .position(|&b| b == b'}')
+                .map(|end| i + 2 + end + 1),
+            _ => Some(i + 1),
+        },
+        _ => char_end(i),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_stay_bare() {
+        assert_eq!(quote("python"), "python");
+        assert_eq!(
+            quote("-javaagent:/x/dd-java-agent.jar"),
+            "-javaagent:/x/dd-java-agent.jar"
+        );
+    }
+
+    #[test]
+    fn special_words_are_single_quoted() {
+        assert_eq!(quote(""), "''");
+        assert_eq!(quote("a b"), "'a b'");
+        assert_eq!(quote("it's"), "'it'\\''s'");
+        assert_eq!(quote("$HOME"), "'$HOME'");
+        assert_eq!(quote("=x"), "'=x'");
+        assert_eq!(quote("é"), "'é'");
+    }
+
+    #[test]
+    fn join_quotes_each_word() {
+        let argv = vec!["sh".to_owned(), "-c".to_owned(), "echo \"$X\"".to_owned()];
+        assert_eq!(join(&argv), "sh -c 'echo \"$X\"'");
+    }
+
+    #[test]
+    fn simple_commands_get_exec() {
+        assert_eq!(
+            exec_form("python app.py").as_deref(),
+            Some("exec python app.py")
+        );
+        assert_eq!(
+            exec_form("FOO=1 BAR='a b' java -jar x.jar").as_deref(),
+            Some("FOO=1 BAR='a b' exec java -jar x.jar")
+        );
+        assert_eq!(
+            exec_form("dotnet ${APP_PATH}").as_deref(),
+            Some("exec dotnet ${APP_PATH}")
+        );
+        assert_eq!(
+            exec_form("app 2>&1 >/dev/null").as_deref(),
+            Some("exec app 2>&1 >/dev/null")
+        );
+        assert_eq!(
+            exec_form("app 'a;b' \"c|d\"").as_deref(),
+            Some("exec app 'a;b' \"c|d\"")
+        );
+        assert_eq!(
+            exec_form("app # comment").as_deref(),
+            Some("exec app # comment")
+        );
+        assert_eq!(exec_form("app\n").as_deref(), Some("exec app\n"));
+        assert_eq!(
+            exec_form("ünï \\é \"ç\"").as_deref(),
+            Some("exec ünï \\é \"ç\"")
+        );
+    }
+
+    #[test]
+    fn anything_else_runs_unchanged() {
+        for command in [
+            "",
+            "   ",
+            "a; b",
+            "a && b",
+            "a || b",
+            "a | b",
+            "a &",
+            "(a)",
+            "a\nb",
+            "if true; then a; fi",
+            "cd /app",
+            "exec app",
+            "echo $(date)",
+            "echo \"$(date)\"",
+            "echo `date`",
+            "X=1",
+            "f() { a; }",
+            "a 'unterminated",
+        ] {
+            assert_eq!(exec_form(command), None, "{command:?}");
+        }
+    }
+}

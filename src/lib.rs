@@ -1,0 +1,6 @@
+//! ddecs-wizard: Datadog APM tracing for Amazon ECS on EC2, generated right.
+
+pub mod cli;
+pub mod commands;
+pub mod core;
+pub mod output;

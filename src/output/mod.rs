@@ -1,0 +1,4 @@
+//! Everything that leaves the process: files (always atomic) and, later,
+//! the clipboard.
+
+pub mod files;
