@@ -71,7 +71,8 @@ fn json_artifacts_use_ecs_api_names_and_types() {
         "volumes",
         "executionRoleArn",
     ];
-    const CONTAINER_FIELDS: &[(&str, fn(&Value) -> bool)] = &[
+    type IsType = fn(&Value) -> bool;
+    const CONTAINER_FIELDS: &[(&str, IsType)] = &[
         ("name", Value::is_string),
         ("image", Value::is_string),
         ("cpu", Value::is_u64),
