@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Some(Command::HoldClipboard) => {
             ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut stdout)
         }
+        None if cli.plain => ddecs_wizard::plain::run(&cli.preset),
         Some(Command::Patch(_)) | Some(Command::Check(_)) | None => {
             Err(UsageError("not implemented yet".to_owned()).into())
         }
