@@ -7,8 +7,9 @@
 //! A wizard exits right after the copy, so the text is handed to a small
 //! keeper: this same binary run as `__hold-clipboard` ([`hold`]), in a process
 //! group of its own so the terminal's Ctrl-C does not reach it, serving the
-//! text until another program copies something or an hour has passed (then a
-//! clipboard manager, if one runs, takes the text over).
+//! text until another program copies something, the X server goes away, or
+//! an hour has passed (then a clipboard manager, if one runs, takes the text
+//! over).
 //!
 //! `DDECS_WIZARD_CLIPBOARD` overrides the choice: `osc52` always uses the
 //! terminal (for tests, and for a display the user does not sit at), `system`
@@ -247,13 +248,26 @@ fn own_clipboard(text: String) -> Result<impl FnOnce() -> anyhow::Result<()>, St
     Ok(move || serve(clipboard, text))
 }
 
-/// Serves the text until another program copies or an hour has passed.
+/// Serves the text until another program copies or an hour has passed,
+/// and ends early if the X server goes away (the user logged out): arboard
+/// would otherwise wait out the hour on a dead connection.
 #[cfg(target_os = "linux")]
 fn serve(mut clipboard: arboard::Clipboard, text: String) -> anyhow::Result<()> {
     use arboard::SetExtLinux;
     use std::time::{Duration, Instant};
 
     const HOLD_FOR: Duration = Duration::from_secs(60 * 60);
+    const CHECK_EVERY: Duration = Duration::from_secs(2);
+    std::thread::spawn(|| loop {
+        std::thread::sleep(CHECK_EVERY);
+        // While we own the clipboard this is one round trip to the server;
+        // only a broken connection makes it fail with anything but
+        // "no text there".
+        match arboard::Clipboard::new().and_then(|mut c| c.get_text()) {
+            Ok(_) | Err(arboard::Error::ContentNotAvailable) => {}
+            Err(_) => std::process::exit(1),
+        }
+    });
     clipboard
         .set()
         .wait_until(Instant::now() + HOLD_FOR)

@@ -22,9 +22,17 @@ pub struct Prompter {
 impl Prompter {
     /// Colour and symbols only where the terminal and the user want them.
     pub fn new() -> Self {
+        let var = std::env::var_os;
+        // POSIX precedence: the first of these that is set names the
+        // character set.
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .into_iter()
+            .filter_map(var)
+            .find(|v| !v.is_empty());
         let plain = wants_plain_style(
-            std::env::var_os("NO_COLOR").as_deref(),
-            std::env::var_os("TERM").as_deref(),
+            var("NO_COLOR").as_deref(),
+            var("TERM").as_deref(),
+            locale.as_deref(),
         );
         let theme: Box<dyn Theme> = if plain {
             Box::new(SimpleTheme)
@@ -89,11 +97,21 @@ impl Prompter {
 }
 
 /// SimpleTheme when NO_COLOR is set (https://no-color.org: present and not
-/// empty) or the terminal is dumb or unknown: no colour, no symbols a
-/// screen reader would spell out.
-fn wants_plain_style(no_color: Option<&OsStr>, term: Option<&OsStr>) -> bool {
+/// empty), when the terminal is dumb or unknown, or when the locale is not
+/// UTF-8 (a serial console): no colour, and no symbols that would show as
+/// garbage or be spelled out by a screen reader.
+fn wants_plain_style(
+    no_color: Option<&OsStr>,
+    term: Option<&OsStr>,
+    locale: Option<&OsStr>,
+) -> bool {
+    let utf8 = locale.is_some_and(|l| {
+        let l = l.to_string_lossy().to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    });
     no_color.is_some_and(|v| !v.is_empty())
         || term.is_none_or(|t| t.is_empty() || t == OsStr::new("dumb"))
+        || !utf8
 }
 
 /// Ctrl-C ends the program; any other terminal failure ends the wizard with
@@ -113,12 +131,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_color_or_a_dumb_terminal_gets_the_plain_theme() {
+    fn no_color_a_dumb_terminal_or_no_utf8_gets_the_plain_theme() {
         let os = |s| Some(OsStr::new(s));
-        assert!(wants_plain_style(os("1"), os("xterm-256color")));
-        assert!(wants_plain_style(None, os("dumb")));
-        assert!(wants_plain_style(None, None));
-        assert!(!wants_plain_style(os(""), os("xterm-256color")));
-        assert!(!wants_plain_style(None, os("screen")));
+        let utf8 = os("en_US.UTF-8");
+        assert!(wants_plain_style(os("1"), os("xterm-256color"), utf8));
+        assert!(wants_plain_style(None, os("dumb"), utf8));
+        assert!(wants_plain_style(None, None, utf8));
+        assert!(wants_plain_style(None, os("vt100"), os("C")));
+        assert!(wants_plain_style(None, os("vt100"), None));
+        assert!(!wants_plain_style(os(""), os("xterm-256color"), utf8));
+        assert!(!wants_plain_style(None, os("screen"), os("C.utf8")));
     }
 }
