@@ -39,7 +39,7 @@ pub enum Command {
     /// Lint a task definition for tracing mistakes
     Check(CheckArgs),
     /// Internal: serves copied text on the X11 clipboard after the wizard exits
-    #[command(name = "__hold-clipboard", hide = true)]
+    #[command(name = crate::output::clipboard::HOLD_COMMAND, hide = true)]
     HoldClipboard,
 }
 

@@ -88,13 +88,13 @@ fn choice_from_env() -> Result<Choice, CopyError> {
 }
 
 fn parse_choice(value: Option<&std::ffi::OsStr>) -> Result<Choice, CopyError> {
-    match value.map(|v| v.to_str()) {
-        None | Some(Some("")) => Ok(Choice::Auto),
-        Some(Some("system")) => Ok(Choice::SystemOnly),
-        Some(Some("osc52")) => Ok(Choice::Osc52Only),
+    let value = value.map(|v| v.to_string_lossy());
+    match value.as_deref() {
+        None | Some("") => Ok(Choice::Auto),
+        Some("system") => Ok(Choice::SystemOnly),
+        Some("osc52") => Ok(Choice::Osc52Only),
         Some(other) => Err(CopyError(format!(
-            "{METHOD_ENV}={:?} is not a way to copy; set it to system or osc52, or unset it",
-            other.unwrap_or("(not UTF-8)")
+            "{METHOD_ENV}={other:?} is not a way to copy; set it to system or osc52, or unset it"
         ))),
     }
 }
@@ -315,6 +315,14 @@ mod tests {
             copied.to_string(),
             "copied 7 bytes to the system clipboard (kept until something else is copied, at most an hour)"
         );
+    }
+
+    #[test]
+    fn the_keeper_is_reached_by_its_hidden_subcommand() {
+        use crate::cli::{Cli, Command};
+        use clap::Parser;
+        let cli = Cli::try_parse_from(["ddecs-wizard", HOLD_COMMAND]).unwrap();
+        assert!(matches!(cli.command, Some(Command::HoldClipboard)));
     }
 
     #[test]
