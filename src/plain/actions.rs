@@ -83,12 +83,13 @@ fn print(answers: &Preset, output: Option<Artifact>) -> Result<()> {
 
 fn pick(ui: &Prompter, config: &Config, prompt: &str, default: Artifact) -> Result<Artifact> {
     let artifacts = Artifact::applicable(config.language);
-    let labels: Vec<String> = artifacts
-        .iter()
-        .map(|a| format!("{} ({a})", a.title()))
-        .collect();
+    let labels: Vec<String> = artifacts.iter().copied().map(artifact_label).collect();
     let default = artifacts.iter().position(|a| *a == default).unwrap_or(0);
     Ok(artifacts[ui.select(prompt, &labels, default)?])
+}
+
+fn artifact_label(artifact: Artifact) -> String {
+    format!("{} ({artifact})", artifact.title())
 }
 
 /// Writes the files; false when nothing was written. A failure is told and
@@ -158,6 +159,21 @@ fn copy(ui: &Prompter, config: &Config) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn choices_fit_80_columns() {
+        use crate::core::Language;
+        let width = crate::plain::prompt::MAX_ITEM_WIDTH;
+        for (_, label) in ACTIONS {
+            assert!(label.chars().count() <= width, "{label}");
+        }
+        for language in Language::ALL {
+            for artifact in Artifact::applicable(language) {
+                let label = artifact_label(artifact);
+                assert!(label.chars().count() <= width, "{label}");
+            }
+        }
+    }
 
     #[test]
     fn overwrite_question_names_every_file() {

@@ -14,6 +14,11 @@ use dialoguer::{Confirm, Input, Select};
 
 use super::interrupt;
 
+/// The widest list item that fits an 80-column terminal after dialoguer's
+/// two-column marker, with room to spare.
+#[cfg(test)]
+pub const MAX_ITEM_WIDTH: usize = 76;
+
 pub struct Prompter {
     theme: Box<dyn Theme>,
     term: Term,

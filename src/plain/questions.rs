@@ -160,9 +160,11 @@ fn ask_language(ui: &Prompter) -> Result<Language> {
 /// What each source needs from the instance, shown with the choice.
 fn imds_choice(imds: Imds) -> &'static str {
     match imds {
-        Imds::V2 => "IMDSv2 (recommended): token first; containers need the instance's metadata hop limit at 2",
-        Imds::V1 => "IMDSv1: no token; works only where the instance still allows IMDSv1",
-        Imds::MetadataFile => "ECS container metadata file: no network call; needs ECS_ENABLE_CONTAINER_METADATA=true on the instance",
+        Imds::V2 => "IMDSv2 (recommended): token; containers need metadata hop limit 2",
+        Imds::V1 => "IMDSv1: no token; the instance must still allow IMDSv1",
+        Imds::MetadataFile => {
+            "ECS container metadata file: needs ECS_ENABLE_CONTAINER_METADATA=true"
+        }
     }
 }
 
@@ -194,6 +196,22 @@ mod tests {
             given("language", &Language::Php, "--language"),
             "language: php (from --language)"
         );
+    }
+
+    /// dialoguer redraws a list by counting lines, so an item that wraps
+    /// leaves debris behind: every choice fits an 80-column terminal.
+    #[test]
+    fn choices_fit_80_columns() {
+        let labels = AGENT_CHOICES
+            .into_iter()
+            .chain(Imds::ALL.map(imds_choice))
+            .chain(Language::ALL.map(Language::label));
+        for label in labels {
+            assert!(
+                label.chars().count() <= crate::plain::prompt::MAX_ITEM_WIDTH,
+                "{label}"
+            );
+        }
     }
 
     #[test]

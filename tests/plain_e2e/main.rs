@@ -140,6 +140,15 @@ fn python_defaults_print_and_save_what_generate_gives() {
 
     let history = pane.history();
     assert_printed(&history, &generate(&[]));
+    // Each question is left on screen once, as its answer: a list redrawn
+    // over wrapped lines would leave copies behind.
+    for prompt in [
+        "Datadog agent version",
+        "Application language",
+        "host's private IP",
+    ] {
+        assert_eq!(history.matches(prompt).count(), 1, "{prompt}:\n{history}");
+    }
     assert!(
         history.contains(
             "the same without questions: ddecs-wizard generate --language python --imds v2 \

@@ -39,10 +39,10 @@ pub struct Pane {
 }
 
 impl Pane {
-    /// Starts `ddecs-wizard ARGS` in a 120x40 pane with only the given
-    /// environment (plus PATH, HOME, and TERM=screen and LANG=C.UTF-8 unless
-    /// given), in an
-    /// empty working directory. None when tmux is missing outside CI.
+    /// Starts `ddecs-wizard ARGS` in an 80x24 pane (the classic terminal
+    /// size) with only the given environment (plus PATH, HOME, and
+    /// TERM=screen and LANG=C.UTF-8 unless given), in an empty working
+    /// directory. None when tmux is missing outside CI.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Option<Pane> {
         Pane::start_shell(&format!("{} \"$@\"", shell_word(BIN)), args, env)
     }
@@ -86,7 +86,7 @@ impl Pane {
             .arg(&socket)
             .arg("-f")
             .arg(&conf)
-            .args(["new-session", "-d", "-x", "120", "-y", "40", "-c"])
+            .args(["new-session", "-d", "-x", "80", "-y", "24", "-c"])
             .arg(&work)
             .args(["--", "env", "-i"])
             .args(&vars)
