@@ -38,6 +38,9 @@ pub enum Command {
     Patch(PatchArgs),
     /// Lint a task definition for tracing mistakes
     Check(CheckArgs),
+    /// Internal: serves copied text on the X11 clipboard after the wizard exits
+    #[command(name = crate::output::clipboard::HOLD_COMMAND, hide = true)]
+    HoldClipboard,
 }
 
 /// The answers that can be given up front. Each is optional so the wizard

@@ -18,6 +18,10 @@ fn main() -> ExitCode {
     let mut stdout = io::stdout().lock();
     let result = match &cli.command {
         Some(Command::Generate(args)) => commands::generate::run(args, &mut stdout),
+        Some(Command::HoldClipboard) => {
+            ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut stdout)
+        }
+        None if cli.plain => ddecs_wizard::plain::run(&cli.preset),
         Some(Command::Patch(_)) | Some(Command::Check(_)) | None => {
             Err(UsageError("not implemented yet".to_owned()).into())
         }

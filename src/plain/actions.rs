@@ -1,0 +1,189 @@
+//! What the user does with the answers: print the artifacts, save them as
+//! files, copy one. A menu rather than a fixed sequence, so that a failed
+//! copy can be followed by a save and nothing forces a step the user does
+//! not want; its default moves on to the next natural step, so pressing
+//! Enter prints, then saves, then quits.
+//!
+//! Printing goes through `generate` itself and saving through its `save`,
+//! so the wizard's output is byte for byte what `generate` gives for the
+//! same answers.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::prompt::Prompter;
+use crate::cli::{GenerateArgs, Preset};
+use crate::commands::generate;
+use crate::core::{render, Artifact, Config};
+use crate::output::clipboard;
+use crate::output::files::WriteError;
+
+/// Where files go unless the user names another directory.
+pub const DEFAULT_DIR: &str = "./ddecs-wizard-out";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    PrintAll,
+    PrintOne,
+    Save,
+    Copy,
+    Quit,
+}
+
+const ACTIONS: [(Action, &str); 5] = [
+    (
+        Action::PrintAll,
+        "Print all artifacts (a header line before each)",
+    ),
+    (Action::PrintOne, "Print one artifact"),
+    (Action::Save, "Save them as files"),
+    (Action::Copy, "Copy one to the clipboard"),
+    (Action::Quit, "Quit"),
+];
+
+/// Offers the actions until the user quits.
+pub fn offer(ui: &Prompter, answers: &Preset, config: &Config) -> Result<()> {
+    let labels = ACTIONS.map(|(_, label)| label);
+    let mut next = Action::PrintAll;
+    loop {
+        let default = ACTIONS.iter().position(|(a, _)| *a == next).unwrap_or(0);
+        let (action, _) = ACTIONS[ui.select("What now?", &labels, default)?];
+        next = match action {
+            Action::PrintAll => {
+                print(answers, None)?;
+                Action::Save
+            }
+            Action::PrintOne => {
+                let artifact = pick(ui, config, "Print which artifact?", Artifact::AppContainer)?;
+                print(answers, Some(artifact))?;
+                Action::Save
+            }
+            Action::Save if save(ui, config)? => Action::Quit,
+            Action::Save => Action::Save,
+            Action::Copy if copy(ui, config)? => Action::Quit,
+            // A copy that did not work leaves saving as the way out.
+            Action::Copy => Action::Save,
+            Action::Quit => return Ok(()),
+        };
+    }
+}
+
+/// Prints to stdout exactly what `generate` (or `generate --output`) prints.
+fn print(answers: &Preset, output: Option<Artifact>) -> Result<()> {
+    let args = GenerateArgs {
+        preset: answers.clone(),
+        output,
+        out_dir: None,
+        force: false,
+    };
+    generate::run(&args, &mut io::stdout())
+}
+
+fn pick(ui: &Prompter, config: &Config, prompt: &str, default: Artifact) -> Result<Artifact> {
+    let artifacts = Artifact::applicable(config.language);
+    let labels: Vec<String> = artifacts.iter().copied().map(artifact_label).collect();
+    let default = artifacts.iter().position(|a| *a == default).unwrap_or(0);
+    Ok(artifacts[ui.select(prompt, &labels, default)?])
+}
+
+fn artifact_label(artifact: Artifact) -> String {
+    format!("{} ({artifact})", artifact.title())
+}
+
+/// Writes the files; false when nothing was written. A failure is told and
+/// the wizard goes on, so the user can pick another directory.
+fn save(ui: &Prompter, config: &Config) -> Result<bool> {
+    let dir: String = ui.input(
+        "Save into which directory?",
+        Some(DEFAULT_DIR.to_owned()),
+        |dir: &String| {
+            if dir.trim().is_empty() {
+                Err("type a directory, or press Enter for the default".to_owned())
+            } else {
+                Ok(())
+            }
+        },
+    )?;
+    let dir = Path::new(&dir);
+    let written = match generate::save(config, dir, false) {
+        Err(WriteError::Exists(existing)) => {
+            if !ui.confirm(&overwrite_question(&existing), false)? {
+                ui.say("nothing written")?;
+                return Ok(false);
+            }
+            generate::save(config, dir, true)
+        }
+        other => other,
+    };
+    match written {
+        Ok(paths) => {
+            for path in paths {
+                ui.say(&format!("wrote {}", path.display()))?;
+            }
+            Ok(true)
+        }
+        Err(e) => {
+            ui.say(&format!("{e}; nothing else was written"))?;
+            Ok(false)
+        }
+    }
+}
+
+fn overwrite_question(existing: &[PathBuf]) -> String {
+    let list: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
+    match list.as_slice() {
+        [one] => format!("{one} already exists; overwrite it?"),
+        many => format!("{} already exist; overwrite them?", many.join(", ")),
+    }
+}
+
+/// Copies one artifact; false when the copy failed (and says why).
+fn copy(ui: &Prompter, config: &Config) -> Result<bool> {
+    let artifact = pick(ui, config, "Copy which artifact?", Artifact::AppContainer)?;
+    let text = render(config, artifact)?;
+    // OSC 52 goes to the terminal the prompts are on.
+    match clipboard::copy(&text, &mut io::stderr()) {
+        Ok(copied) => {
+            ui.say(&format!("{artifact}: {copied}"))?;
+            Ok(true)
+        }
+        Err(e) => {
+            ui.say(&format!("{e}; you can save the files instead"))?;
+            Ok(false)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_fit_80_columns() {
+        use crate::core::Language;
+        let width = crate::plain::prompt::MAX_ITEM_WIDTH;
+        for (_, label) in ACTIONS {
+            assert!(label.chars().count() <= width, "{label}");
+        }
+        for language in Language::ALL {
+            for artifact in Artifact::applicable(language) {
+                let label = artifact_label(artifact);
+                assert!(label.chars().count() <= width, "{label}");
+            }
+        }
+    }
+
+    #[test]
+    fn overwrite_question_names_every_file() {
+        assert_eq!(
+            overwrite_question(&[PathBuf::from("out/a.json")]),
+            "out/a.json already exists; overwrite it?"
+        );
+        assert_eq!(
+            overwrite_question(&[PathBuf::from("a.json"), PathBuf::from("b.conf")]),
+            "a.json, b.conf already exist; overwrite them?"
+        );
+    }
+}

@@ -1,0 +1,529 @@
+//! `ddecs-wizard --plain` end to end: the real binary in a real terminal
+//! (tmux), answered key by key, checked against what `generate` gives for
+//! the same answers.
+
+mod tmux;
+mod x11;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tmux::{Pane, BIN};
+use x11::Xvfb;
+
+/// Runs `ddecs-wizard generate ARGS`; its stdout.
+fn generate(args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("generate")
+        .args(args)
+        .output()
+        .expect("run generate");
+    assert!(
+        out.status.success(),
+        "generate {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// `text` as a terminal shows it: tabs expanded to 8-column stops and
+/// trailing blanks gone (capture-pane does not keep them).
+fn as_shown(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let mut out = String::new();
+            for c in line.chars() {
+                if c == '\t' {
+                    let pad = 8 - out.chars().count() % 8;
+                    out.extend(std::iter::repeat_n(' ', pad));
+                } else {
+                    out.push(c);
+                }
+            }
+            out.trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn assert_printed(history: &str, expected: &str) {
+    assert!(
+        history.contains(&as_shown(expected)),
+        "the pane does not show what generate prints.\nexpected:\n{expected}\npane:\n{history}"
+    );
+}
+
+/// Both directories hold the same file names with the same bytes.
+fn assert_same_files(actual: &Path, expected: &Path) {
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+            .map(|e| {
+                e.expect("dir entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(actual), names(expected));
+    for name in names(expected) {
+        assert_eq!(
+            std::fs::read(actual.join(&name)).expect("saved file"),
+            std::fs::read(expected.join(&name)).expect("generated file"),
+            "{name} differs from generate --out-dir"
+        );
+    }
+}
+
+fn generate_out_dir(args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let mut all = args.to_vec();
+    let out_str = out.display().to_string();
+    all.extend(["--out-dir", &out_str]);
+    generate(&all);
+    dir
+}
+
+fn has_colour(styled: &str) -> bool {
+    styled.contains("\x1b[3") || styled.contains("\x1b[9")
+}
+
+/// Every question answered on the command line, so only the menu is left.
+const ALL_PRESET: [&str; 15] = [
+    "--plain",
+    "--agent-version",
+    "latest",
+    "--language",
+    "go",
+    "--imds",
+    "v2",
+    "--startup-command",
+    "/app/server --port 8080",
+    "--service",
+    "checkout",
+    "--env",
+    "prod",
+    "--service-version",
+    "1.4.0",
+];
+
+fn generate_args_for_all_preset() -> Vec<&'static str> {
+    ALL_PRESET[1..].to_vec()
+}
+
+#[test]
+fn python_defaults_print_and_save_what_generate_gives() {
+    let Some(pane) = Pane::start(&["--plain"], &[]) else {
+        return;
+    };
+    pane.choose("Datadog agent version", "latest");
+    pane.choose("Application language", "Python");
+    pane.choose("host's private IP", "IMDSv2");
+    pane.answer("Startup command", "");
+    pane.answer("DD_SERVICE", "");
+    pane.answer("DD_ENV", "");
+    pane.answer("DD_VERSION", "");
+    pane.choose("What now?", "Print all");
+    // The default moved on to saving; Enter takes it, and the default dir.
+    pane.choose("What now?", "Save them");
+    pane.answer("Save into which directory?", "");
+    pane.wait_for("wrote ./ddecs-wizard-out/tracer.py");
+    pane.choose("What now?", "Quit");
+    assert_eq!(pane.exit_status(), 0);
+
+    let history = pane.history();
+    assert_printed(&history, &generate(&[]));
+    // Each question is left on screen once, as its answer: a list redrawn
+    // over wrapped lines would leave copies behind.
+    for prompt in [
+        "Datadog agent version",
+        "Application language",
+        "host's private IP",
+    ] {
+        assert_eq!(history.matches(prompt).count(), 1, "{prompt}:\n{history}");
+    }
+    assert!(
+        history.contains(
+            "the same without questions: ddecs-wizard generate --language python --imds v2 \
+             --agent-version latest --startup-command 'ddtrace-run python my_app.py'"
+        ),
+        "{history}"
+    );
+    let expected = generate_out_dir(&[]);
+    assert_same_files(
+        &pane.work_dir().join("ddecs-wizard-out"),
+        &expected.path().join("out"),
+    );
+    // The colourful theme is used on a capable terminal: this is what the
+    // NO_COLOR and TERM=dumb tests must not see.
+    assert!(has_colour(&pane.styled_history()));
+}
+
+#[test]
+fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
+    let Some(pane) = Pane::start(&["--plain"], &[("DDECS_WIZARD_CLIPBOARD", "osc52")]) else {
+        return;
+    };
+    pane.choose("Datadog agent version", "7.17 or lower");
+    pane.answer("Exact agent version", "");
+    pane.choose("Application language", "PHP");
+    pane.choose("host's private IP", "IMDSv1");
+    pane.answer("Startup command", "");
+    pane.answer("DD_SERVICE", "web");
+    pane.answer("DD_ENV", "prod");
+    pane.answer("DD_VERSION", "1.2.3");
+    let same = [
+        "--language",
+        "php",
+        "--imds",
+        "v1",
+        "--agent-version",
+        "7.17",
+        "--startup-command",
+        "php-fpm -F",
+        "--service",
+        "web",
+        "--env",
+        "prod",
+        "--service-version",
+        "1.2.3",
+    ];
+    let with = |extra: &[&'static str]| [&same[..], extra].concat();
+
+    pane.choose("What now?", "Print one artifact");
+    pane.choose("Print which artifact?", "PHP-FPM");
+    pane.choose("What now?", "Print all");
+    pane.choose("What now?", "Save them");
+    pane.answer("Save into which directory?", "");
+    pane.wait_for("wrote ./ddecs-wizard-out/php-fpm-www.conf");
+    let saved = pane.work_dir().join("ddecs-wizard-out");
+    std::fs::write(saved.join("app-container.json"), "edited by hand").expect("edit");
+
+    // Saving again asks before overwriting, and overwrites when told to.
+    pane.choose("What now?", "Save them");
+    pane.answer("Save into which directory?", "");
+    pane.confirm("overwrite them?", true);
+    pane.wait_until("the second save", |text| {
+        text.matches("wrote ./ddecs-wizard-out/php-fpm-www.conf")
+            .count()
+            == 2
+    });
+    pane.choose("What now?", "Copy one");
+    pane.choose("Copy which artifact?", "Apache");
+    let apache = generate(&with(&["--output", "apache"]));
+    pane.wait_for(&format!(
+        "apache: sent {} bytes to the terminal clipboard (OSC 52; the terminal must allow it) \
+         because DDECS_WIZARD_CLIPBOARD=osc52 asks for it",
+        apache.len()
+    ));
+    pane.choose("What now?", "Quit");
+    assert_eq!(pane.exit_status(), 0);
+
+    let history = pane.history();
+    assert_printed(&history, &generate(&with(&["--output", "php-fpm"])));
+    assert_printed(&history, &generate(&same));
+    assert!(history.contains("DD_APM_NON_LOCAL_TRAFFIC"), "{history}");
+    let expected = generate_out_dir(&same);
+    assert_same_files(&saved, &expected.path().join("out"));
+    assert_eq!(pane.clipboard_buffer(), apache);
+}
+
+#[test]
+fn preset_answers_are_shown_not_asked() {
+    let Some(pane) = Pane::start(&ALL_PRESET, &[]) else {
+        return;
+    };
+    pane.choose("What now?", "Print one artifact");
+    pane.choose("Print which artifact?", "App container");
+    pane.choose("What now?", "Quit");
+    assert_eq!(pane.exit_status(), 0);
+    let history = pane.history();
+    for shown in [
+        "agent version: latest (from --agent-version)",
+        "language: go (from --language)",
+        "IMDS source: v2 (from --imds)",
+        "startup command: /app/server --port 8080 (from --startup-command)",
+        "service: checkout (from --service)",
+        "env: prod (from --env)",
+        "service version: 1.4.0 (from --service-version)",
+    ] {
+        assert!(history.contains(shown), "no {shown:?} in:\n{history}");
+    }
+    for asked in [
+        "Datadog agent version",
+        "Application language",
+        "Service name for",
+    ] {
+        assert!(!history.contains(asked), "{asked:?} was asked:\n{history}");
+    }
+    let mut args = generate_args_for_all_preset();
+    args.extend(["--output", "app-container"]);
+    assert_printed(&history, &generate(&args));
+}
+
+fn assert_no_colour_with(env: &[(&str, &str)]) {
+    let Some(pane) = Pane::start(&ALL_PRESET, env) else {
+        return;
+    };
+    pane.choose("What now?", "Print one artifact");
+    pane.choose("Print which artifact?", "Tracer code");
+    pane.choose("What now?", "Quit");
+    assert_eq!(pane.exit_status(), 0);
+    let styled = pane.styled_history();
+    assert!(!has_colour(&styled), "colour with {env:?}:\n{styled:?}");
+    // The plain theme: answers read back as "prompt: answer", no symbols.
+    let history = pane.history();
+    assert!(history.contains("What now?: Quit"), "{history}");
+    assert!(
+        !history.contains('✔') && !history.contains('❯'),
+        "{history}"
+    );
+}
+
+#[test]
+fn no_color_gets_no_colour() {
+    assert_no_colour_with(&[("NO_COLOR", "1")]);
+}
+
+#[test]
+fn dumb_terminal_gets_no_colour() {
+    assert_no_colour_with(&[("TERM", "dumb")]);
+}
+
+#[test]
+fn a_locale_without_utf8_gets_the_plain_theme() {
+    assert_no_colour_with(&[("LANG", "C")]);
+}
+
+#[test]
+fn ctrl_c_at_a_choice_exits_130_with_the_cursor_shown() {
+    let Some(pane) = Pane::start(&["--plain"], &[]) else {
+        return;
+    };
+    // A choice list hides the cursor while it is on screen.
+    pane.wait_until("the agent version list", |text| {
+        text.contains("❯ latest (recommended)")
+    });
+    assert!(!pane.cursor_visible());
+    pane.ctrl_c();
+    assert_eq!(pane.exit_status(), 130);
+    assert!(pane.cursor_visible(), "the cursor was left hidden");
+    assert!(pane.history().contains("ddecs-wizard: interrupted"));
+}
+
+#[test]
+fn ctrl_c_at_a_text_prompt_exits_130() {
+    let Some(pane) = Pane::start(
+        &[
+            "--plain",
+            "--agent-version",
+            "7",
+            "--language",
+            "ruby",
+            "--imds",
+            "v2",
+        ],
+        &[],
+    ) else {
+        return;
+    };
+    pane.wait_until("the startup command prompt", |text| {
+        text.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.contains("Startup command"))
+    });
+    pane.ctrl_c();
+    assert_eq!(pane.exit_status(), 130);
+    assert!(pane.cursor_visible());
+}
+
+/// Waits for `child` to end within 10 s: a hang is a failure.
+fn wait_briefly(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("still running after 10 s");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn without_a_terminal_exits_2_at_once_naming_generate() {
+    let mut child = Command::new(BIN)
+        .args(["--plain", "--language", "php"])
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let status = wait_briefly(&mut child);
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_end(&mut stdout)
+        .expect("read");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_end(&mut stderr)
+        .expect("read");
+    let message = String::from_utf8_lossy(&stderr);
+    assert_eq!(status.code(), Some(2), "{message}");
+    assert!(message.contains("`ddecs-wizard generate`"), "{message}");
+    assert!(
+        message.contains("stdin and stdout and stderr are not one"),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(stdout.is_empty());
+    assert!(!stdout.contains(&0x1b) && !stderr.contains(&0x1b));
+}
+
+#[test]
+fn stdout_into_a_file_exits_2_even_on_a_terminal() {
+    let command = format!("'{BIN}' \"$@\" > out.txt");
+    let Some(pane) = Pane::start_shell(&command, &["--plain"], &[]) else {
+        return;
+    };
+    assert_eq!(pane.exit_status(), 2);
+    let history = pane.history();
+    assert!(history.contains("but stdout is not one"), "{history}");
+    assert!(history.contains("`ddecs-wizard generate`"), "{history}");
+    let out = std::fs::read(pane.work_dir().join("out.txt")).expect("out.txt");
+    assert!(out.is_empty(), "{out:?}");
+}
+
+#[test]
+fn a_bad_preset_is_a_usage_error_before_any_question() {
+    let out = Command::new(BIN)
+        .args(["--plain", "--app-name", "my app"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        message.starts_with("ddecs-wizard: --app-name: invalid app name"),
+        "{message}"
+    );
+}
+
+#[test]
+fn copy_without_a_display_uses_osc52_and_says_why() {
+    let Some(pane) = Pane::start(&ALL_PRESET, &[]) else {
+        return;
+    };
+    pane.choose("What now?", "Copy one");
+    pane.choose("Copy which artifact?", "App container");
+    let mut args = generate_args_for_all_preset();
+    args.extend(["--output", "app-container"]);
+    let text = generate(&args);
+    pane.wait_for(&format!(
+        "app-container: sent {} bytes to the terminal clipboard (OSC 52; the terminal must allow it) \
+         because there is no X display (DISPLAY is unset)",
+        text.len()
+    ));
+    pane.choose("What now?", "Quit");
+    assert_eq!(pane.exit_status(), 0);
+    assert_eq!(pane.clipboard_buffer(), text);
+}
+
+#[test]
+fn a_failed_copy_is_told_and_offers_saving() {
+    let Some(pane) = Pane::start(&ALL_PRESET, &[("DDECS_WIZARD_CLIPBOARD", "system")]) else {
+        return;
+    };
+    pane.choose("What now?", "Copy one");
+    pane.choose("Copy which artifact?", "App container");
+    pane.wait_for(
+        "copy failed: there is no X display (DISPLAY is unset) (and DDECS_WIZARD_CLIPBOARD=system \
+         rules out OSC 52); you can save the files instead",
+    );
+    // The session goes on, with saving as the default.
+    pane.choose("What now?", "Save them");
+    pane.answer("Save into which directory?", "out");
+    pane.wait_for("wrote out/app-container.json");
+    pane.choose("What now?", "Quit");
+    assert_eq!(pane.exit_status(), 0);
+}
+
+#[test]
+fn x11_copy_outlives_the_wizard_until_something_else_is_copied() {
+    let Some(x) = Xvfb::start() else {
+        return;
+    };
+    let Some(pane) = Pane::start(&ALL_PRESET, &[("DISPLAY", &x.display)]) else {
+        return;
+    };
+    pane.choose("What now?", "Copy one");
+    pane.choose("Copy which artifact?", "App container");
+    let mut args = generate_args_for_all_preset();
+    args.extend(["--output", "app-container"]);
+    let text = generate(&args);
+    pane.wait_for(&format!(
+        "app-container: copied {} bytes to the system clipboard \
+         (kept until something else is copied, at most an hour)",
+        text.len()
+    ));
+    pane.choose("What now?", "Quit");
+    assert_eq!(pane.exit_status(), 0);
+
+    // The wizard is gone; its keeper still serves the text.
+    assert_eq!(x.clipboard(), text);
+    assert_eq!(x.keepers().len(), 1, "one keeper for this display");
+
+    // Another program copies: the keeper steps down and ends.
+    x.copy_with_xclip("something else");
+    let start = Instant::now();
+    while !x.keepers().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the keeper did not end after the clipboard changed hands"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(x.clipboard(), "something else");
+
+    // A keeper whose X server goes away (a logout) does not linger.
+    let mut keeper = Command::new(BIN)
+        .arg("__hold-clipboard")
+        .env("DISPLAY", &x.display)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the keeper");
+    keeper
+        .stdin
+        .take()
+        .expect("keeper stdin")
+        .write_all(b"last words")
+        .expect("write to the keeper");
+    let mut ready = String::new();
+    BufReader::new(keeper.stdout.take().expect("keeper stdout"))
+        .read_line(&mut ready)
+        .expect("read the keeper");
+    assert_eq!(ready, "ok\n");
+    assert_eq!(x.clipboard(), "last words");
+    drop(x);
+    wait_briefly(&mut keeper);
+}
