@@ -31,7 +31,18 @@ pub fn quote(word: &str) -> String {
 /// Joins an argv into one shell command line that runs exactly that argv.
 pub fn join(argv: &[String]) -> String {
     argv.iter()
-        .map(|arg| quote(arg))
+        .enumerate()
+        .map(|(i, arg)| {
+            let quoted = quote(arg);
+            // As the first word a bare `A=b` is an assignment and a bare
+            // `if` a keyword: quoting makes each a program name again.
+            let misread = is_assignment(arg) || RESERVED.contains(&arg.as_str());
+            if i == 0 && quoted == *arg && misread {
+                format!("'{arg}'")
+            } else {
+                quoted
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -232,6 +243,15 @@ mod tests {
     fn join_quotes_each_word() {
         let argv = vec!["sh".to_owned(), "-c".to_owned(), "echo \"$X\"".to_owned()];
         assert_eq!(join(&argv), "sh -c 'echo \"$X\"'");
+    }
+
+    #[test]
+    fn join_quotes_a_program_the_shell_would_misread() {
+        let argv = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        assert_eq!(join(&argv(&["A=b", "A=b"])), "'A=b' A=b");
+        assert_eq!(join(&argv(&["if", "then"])), "'if' then");
+        assert_eq!(join(&argv(&["a=b=c"])), "'a=b=c'");
+        assert_eq!(join(&argv(&["java", "-Da=b"])), "java -Da=b");
     }
 
     #[test]
