@@ -20,7 +20,7 @@ Modes:
   v2-only          IMDSv2 required: a GET without a valid token gets 401.
   hop-limit-1      IMDSv2 required on an instance whose hop limit is 1: the
                    token PUT never gets an answer back into the container.
-  down-after-start prints the port, then stops listening (connection refused).
+  down-after-start holds the port without listening (connection refused).
   slow:SECONDS     like v2, but every answer comes SECONDS late.
   hang             accepts connections and never answers.
   garbage          like v2, but the address is not an IPv4 address.
@@ -175,6 +175,12 @@ class Server(ThreadingHTTPServer):
     # mock alive once the test is done with it.
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        # A client that gave up on a slow answer is the point of some modes,
+        # not an error worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 def hang(listener):
     """Accepts every connection and keeps it open without a byte of answer."""
@@ -218,13 +224,13 @@ def main():
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((args.bind, args.port))
-        listener.listen(64)
         print(listener.getsockname()[1], flush=True)
         if args.mode == "hang":
+            listener.listen(64)
             hang(listener)
-        # Closing the only socket on the port makes every connect fail at
-        # once, like an IMDS endpoint that is blocked or switched off.
-        listener.close()
+        # A bound socket that does not listen refuses every connection, like
+        # an IMDS endpoint that is blocked or switched off, and it keeps the
+        # port so that no other server started meanwhile can answer on it.
         while True:
             time.sleep(3600)
 
