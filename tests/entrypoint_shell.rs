@@ -615,6 +615,30 @@ fn proxy_variables_do_not_reach_imds() {
     });
 }
 
+/// A ~/.curlrc in the image is for the app's own curl calls: options such as
+/// `include` (headers in the output) must not reach the IMDS requests.
+#[test]
+fn a_curlrc_in_the_image_is_ignored() {
+    let home = tempfile::tempdir().expect("temp dir for HOME");
+    std::fs::write(
+        home.path().join(".curlrc"),
+        "include\nwrite-out = \"\\n%{http_code}\"\nfail-with-body\n",
+    )
+    .expect("write .curlrc");
+    let env = vec![("HOME", home.path().display().to_string())];
+    let mut cases = Vec::new();
+    for shell in Shell::available() {
+        for (imds, mode) in [(Imds::V1, "v1"), (Imds::V2, "v2-only")] {
+            let ip = address(cases.len());
+            cases.push(Case {
+                env: env.clone(),
+                ..Case::new(shell, imds, Some(mode), Expect::Host(ip))
+            });
+        }
+    }
+    run_all(&cases, Case::name, check);
+}
+
 /// Startup commands that are themselves clean for shellcheck, so that any
 /// finding is about the generated part.
 const SHELLCHECK_COMMANDS: &[&str] = &[

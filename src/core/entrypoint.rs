@@ -31,9 +31,10 @@ const IS_IPV4: &str = r#"dd_is_ipv4() {
 }
 "#;
 
-/// curl options shared by every IMDS request: fail on HTTP errors instead of
-/// printing the error page, never go through a proxy, and give up quickly.
-const CURL: &str = "curl -fs --noproxy '*' --connect-timeout 1 --max-time 1";
+/// curl options shared by every IMDS request: ignore the image's ~/.curlrc
+/// (`-q`, only valid first), fail on HTTP errors instead of printing the
+/// error page, never go through a proxy, and give up quickly.
+const CURL: &str = "curl -q -fs --noproxy '*' --connect-timeout 1 --max-time 1";
 
 fn lookup(imds: Imds) -> String {
     match imds {
