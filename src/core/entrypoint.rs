@@ -16,7 +16,9 @@ pub const IMDS_BASE_URL: &str = "http://169.254.169.254/latest/";
 
 /// How long the script waits for an address before starting the app without
 /// one. IMDS gets 2 attempts of at most 2 s (1 s a request) with 1 s between;
-/// the metadata file is read 6 times, 1 s apart.
+/// the metadata file is read 5 times, 1 s apart, so that the reads themselves
+/// (a fork each, slow on a host busy starting containers) fit in the last
+/// second.
 pub const GIVE_UP_AFTER_SECONDS: u32 = 5;
 
 /// Checks that its argument is a dotted-quad IPv4 address, so that an HTTP
@@ -29,9 +31,10 @@ const IS_IPV4: &str = r#"dd_is_ipv4() {
 }
 "#;
 
-/// curl options shared by every IMDS request: fail on HTTP errors instead of
-/// printing the error page, never go through a proxy, and give up quickly.
-const CURL: &str = "curl -fs --noproxy '*' --connect-timeout 1 --max-time 1";
+/// curl options shared by every IMDS request: ignore the image's ~/.curlrc
+/// (`-q`, only valid first), fail on HTTP errors instead of printing the
+/// error page, never go through a proxy, and give up quickly.
+const CURL: &str = "curl -q -fs --noproxy '*' --connect-timeout 1 --max-time 1";
 
 fn lookup(imds: Imds) -> String {
     match imds {
@@ -66,10 +69,10 @@ fi
 if [ -n "${{ECS_CONTAINER_METADATA_FILE:-}}" ]; then
   dd_why="no HostPrivateIPv4Address in $ECS_CONTAINER_METADATA_FILE within {secs} s"
   # ECS writes the file, and fills it in, a moment after the container starts.
-  for dd_try in 1 2 3 4 5 6; do
+  for dd_try in 1 2 3 4 5; do
     dd_ip=$(sed -n 's/.*"HostPrivateIPv4Address"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null)
     dd_is_ipv4 "$dd_ip" && break
-    [ "$dd_try" -eq 6 ] || sleep 1
+    [ "$dd_try" -eq 5 ] || sleep 1
   done
 fi
 "#,
@@ -86,14 +89,20 @@ pub fn build_script(imds: Imds, startup_command: &str) -> String {
         imds.label()
     );
     script.push_str(IS_IPV4);
+    script.push_str(
+        "# PID 1 ignores an untrapped SIGTERM: if ECS stops the task during the lookup, stop.\n\
+         trap 'exit 143' TERM\n",
+    );
     script.push_str("dd_ip=\n");
     script.push_str(&lookup(imds));
     script.push_str(
         r#"if dd_is_ipv4 "$dd_ip"; then
   export DD_AGENT_HOST="$dd_ip"
 else
+  unset DD_AGENT_HOST
   echo "datadog: $dd_why; starting without DD_AGENT_HOST" >&2
 fi
+trap - TERM
 unset -f dd_is_ipv4
 unset dd_ip dd_why dd_try dd_token
 "#,

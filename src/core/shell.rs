@@ -31,7 +31,18 @@ pub fn quote(word: &str) -> String {
 /// Joins an argv into one shell command line that runs exactly that argv.
 pub fn join(argv: &[String]) -> String {
     argv.iter()
-        .map(|arg| quote(arg))
+        .enumerate()
+        .map(|(i, arg)| {
+            let quoted = quote(arg);
+            // As the first word a bare `A=b` is an assignment and a bare
+            // `if` a keyword: quoting makes each a program name again.
+            let misread = is_assignment(arg) || RESERVED.contains(&arg.as_str());
+            if i == 0 && quoted == *arg && misread {
+                format!("'{arg}'")
+            } else {
+                quoted
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -43,24 +54,30 @@ const RESERVED: &[&str] = &[
     "}", "!", "function", "select", "[[",
 ];
 
-/// Builtins that either do not exist as programs or make no sense to replace
-/// the shell with; `exec`ing them would fail or end the container.
+/// Builtins of dash and busybox ash that either do not exist as programs or
+/// behave differently as programs; `exec`ing them would fail, change the
+/// output or end the container.
 const BUILTINS: &[&str] = &[
-    ".", ":", "alias", "bg", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit",
-    "export", "false", "fg", "getopts", "hash", "jobs", "kill", "local", "printf", "pwd", "read",
-    "readonly", "return", "set", "shift", "source", "test", "[", "times", "trap", "true", "type",
-    "ulimit", "umask", "unalias", "unset", "wait",
+    ".", ":", "alias", "bg", "break", "cd", "chdir", "command", "continue", "echo", "eval", "exec",
+    "exit", "export", "false", "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let",
+    "local", "printf", "pwd", "read", "readonly", "return", "set", "shift", "source", "test", "[",
+    "times", "trap", "true", "type", "ulimit", "umask", "unalias", "unset", "wait",
 ];
 
 /// Returns the startup command with `exec` put in front of its program when
 /// the command is one simple command (a program, its arguments, redirections
 /// and leading `NAME=value` assignments), so that the program replaces the
 /// shell and receives ECS's SIGTERM. Returns `None` for anything else
-/// (lists, pipelines, compound commands, builtins): those run unchanged.
+/// (lists, pipelines, compound commands, builtins), and for a command that
+/// starts with a redirection, where `exec` would turn any assignment after
+/// it into the program's name: those run unchanged.
 pub fn exec_form(command: &str) -> Option<String> {
     let words = simple_command_words(command)?;
     let (offset, first) = words.iter().find(|(_, word)| !is_assignment(word))?;
     if RESERVED.contains(&first.as_str()) || BUILTINS.contains(&first.as_str()) {
+        return None;
+    }
+    if is_redirection(first) {
         return None;
     }
     // A function definition `name() ...` is not a program to run.
@@ -85,31 +102,46 @@ fn is_assignment(word: &str) -> bool {
     }
 }
 
+/// Whether a word starts with a redirection operator (`>f`, `2>&1`, `<in`).
+fn is_redirection(word: &str) -> bool {
+    word.trim_start_matches(|c: char| c.is_ascii_digit())
+        .starts_with(['<', '>'])
+}
+
 /// Splits a command into its words (as raw source text with byte offsets)
 /// when it is a single simple command, or returns `None` as soon as anything
-/// would make it more than one: an unquoted `;`, `&`, `|`, parenthesis or
-/// newline, or text the scanner does not fully understand.
+/// would make it more than one: an unquoted `;`, `&`, `|`, parenthesis, a
+/// word on a later line, or text the scanner does not fully understand.
+/// Comments and line continuations are not words.
 fn simple_command_words(command: &str) -> Option<Vec<(usize, String)>> {
     let bytes = command.as_bytes();
     let mut words = Vec::new();
     let mut current: Option<(usize, String)> = None;
+    let mut past_first_line = false;
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
         match c {
-            b' ' | b'\t' => {
+            b' ' | b'\t' | b'\n' => {
                 words.extend(current.take());
+                past_first_line |= c == b'\n';
                 i += 1;
                 continue;
             }
-            b'\n' | b'\r' => {
-                // Only trailing blank lines keep it one command.
-                if command[i..].trim().is_empty() {
-                    break;
-                }
-                return None;
+            b'#' if current.is_none() => {
+                // A comment runs to the end of its line, not of the command.
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |end| i + end);
+                continue;
             }
-            b'#' if current.is_none() => break,
+            b'\\' if bytes.get(i + 1) == Some(&b'\n') => {
+                // A line continuation joins lines and is no text of its own.
+                i += 2;
+                continue;
+            }
+            _ if past_first_line => return None,
             b';' | b'|' | b'(' | b')' | b'`' => return None,
             b'&' => {
                 // `>&` and `<&` duplicate descriptors; any other `&` is a list.
@@ -155,6 +187,7 @@ fn skip_word_part(command: &str, i: usize) -> Option<usize> {
                     // Command substitution inside quotes can hide anything.
                     b'`' => return None,
                     b'$' if bytes.get(j + 1) == Some(&b'(') => return None,
+                    b'$' if bytes.get(j + 1) == Some(&b'{') => j = skip_braced(bytes, j)?,
                     _ => j += 1,
                 }
             }
@@ -162,14 +195,25 @@ fn skip_word_part(command: &str, i: usize) -> Option<usize> {
         }
         b'$' => match bytes.get(i + 1) {
             Some(b'(') => None,
-            Some(b'{') => bytes[i + 2..]
-                .iter()
-                .position(|&b| b == b'}')
-                .map(|end| i + 2 + end + 1),
+            Some(b'{') => skip_braced(bytes, i),
             _ => Some(i + 1),
         },
         _ => char_end(i),
     }
+}
+
+/// Returns the index just past a `${...}` expansion starting at `i`. Quotes,
+/// escapes and substitutions inside one follow rules of their own (a quoted
+/// `}` does not close it), so the scanner gives up on them rather than
+/// guess where the expansion ends.
+fn skip_braced(bytes: &[u8], i: usize) -> Option<usize> {
+    let end = i + 2 + bytes[i + 2..].iter().position(|&b| b == b'}')?;
+    let inside = &bytes[i + 2..end];
+    let tricky = inside
+        .iter()
+        .any(|b| matches!(b, b'\'' | b'"' | b'`' | b'\\'))
+        || inside.windows(2).any(|w| matches!(w, b"$(" | b"${"));
+    (!tricky).then_some(end + 1)
 }
 
 #[cfg(test)]
@@ -202,6 +246,15 @@ mod tests {
     }
 
     #[test]
+    fn join_quotes_a_program_the_shell_would_misread() {
+        let argv = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        assert_eq!(join(&argv(&["A=b", "A=b"])), "'A=b' A=b");
+        assert_eq!(join(&argv(&["if", "then"])), "'if' then");
+        assert_eq!(join(&argv(&["a=b=c"])), "'a=b=c'");
+        assert_eq!(join(&argv(&["java", "-Da=b"])), "java -Da=b");
+    }
+
+    #[test]
     fn simple_commands_get_exec() {
         assert_eq!(
             exec_form("python app.py").as_deref(),
@@ -229,6 +282,19 @@ mod tests {
         );
         assert_eq!(exec_form("app\n").as_deref(), Some("exec app\n"));
         assert_eq!(
+            exec_form("app # c\n\n# more\n").as_deref(),
+            Some("exec app # c\n\n# more\n")
+        );
+        assert_eq!(
+            exec_form("app \\\n  --flag").as_deref(),
+            Some("exec app \\\n  --flag")
+        );
+        assert_eq!(exec_form("app 2>&1").as_deref(), Some("exec app 2>&1"));
+        assert_eq!(
+            exec_form("app ${PORT:-8080} \"${HOME}/x\"").as_deref(),
+            Some("exec app ${PORT:-8080} \"${HOME}/x\"")
+        );
+        assert_eq!(
             exec_form("ünï \\é \"ç\"").as_deref(),
             Some("exec ünï \\é \"ç\"")
         );
@@ -255,6 +321,20 @@ mod tests {
             "X=1",
             "f() { a; }",
             "a 'unterminated",
+            // A comment ends at its line; the next line is a second command.
+            "a # comment\nb",
+            "a\n\u{a0}",
+            // Line continuations join lines: this is the builtin echo.
+            "\\\necho hi",
+            // `exec >/dev/null X=1 app` would run a program named `X=1`.
+            ">/dev/null X=1 app",
+            "2>/dev/null app",
+            "X=1 >log Y=2 app",
+            "let x=1",
+            "chdir /",
+            // The first `}` is quoted, so `;` is not: this is a list.
+            "app ${U-'}'}; b \\'",
+            "app \"${U-\"}\"}\"; b",
         ] {
             assert_eq!(exec_form(command), None, "{command:?}");
         }

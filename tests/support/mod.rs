@@ -1,0 +1,423 @@
+//! Helpers for running the generated entryPoint script under real shells.
+//!
+//! The script's promises (bounded waits, exec, exact quoting) only mean
+//! something when a real `dash` or busybox `ash` runs it, against an IMDS
+//! that misbehaves on purpose. These helpers start the mock IMDS, build a
+//! PATH holding exactly the tools an image would have, and run a script with
+//! a hard deadline so that a hanging script fails the test instead of
+//! hanging it.
+
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ddecs_wizard::core::entrypoint::{build_script, IMDS_BASE_URL};
+use ddecs_wizard::core::Imds;
+
+pub const MOCK_IMDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/mock_imds.py");
+
+/// Long enough for any bounded run on a loaded machine, short enough that a
+/// script which waits forever fails the test quickly.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// The startup command most tests use: it shows whether DD_AGENT_HOST is set
+/// and to what, without needing any program from PATH.
+pub const SHOW_HOST: &str = r#"printf '%s\n' "host=${DD_AGENT_HOST-<unset>}""#;
+
+/// Returns whether `tool` can be run. A missing tool fails the test when the
+/// `CI` variable is set (CI must run everything) and is a printed note
+/// otherwise, so that a developer without busybox can still run the rest.
+pub fn have(tool: &str, why: &str) -> bool {
+    if find_in_path(tool).is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{tool} is not installed but CI is set: install it ({why})"
+    );
+    eprintln!("note: skipping, {tool} is not installed ({why})");
+    false
+}
+
+pub fn find_in_path(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The python3 interpreter itself, not a version-manager shim in front of
+/// it: shims cost a fork and 50 ms or more per start.
+pub fn python3() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let out = Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .expect("python3 runs (it serves the mock IMDS)");
+        assert!(out.status.success(), "python3 failed: {out:?}");
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    })
+}
+
+/// The two shells the script must work under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Dash,
+    Busybox,
+}
+
+impl Shell {
+    pub const ALL: [Shell; 2] = [Shell::Dash, Shell::Busybox];
+
+    /// The shells that are installed (all of them under CI).
+    pub fn available() -> Vec<Shell> {
+        Shell::ALL
+            .into_iter()
+            .filter(|shell| have(shell.program(), "the entryPoint must run under it"))
+            .collect()
+    }
+
+    pub fn program(self) -> &'static str {
+        match self {
+            Shell::Dash => "dash",
+            Shell::Busybox => "busybox",
+        }
+    }
+
+    /// `dash -c SCRIPT` or `busybox sh -c SCRIPT`, with the shell found on
+    /// the host's PATH (the child's PATH is the image's, without the shell).
+    pub fn argv(self, script: &str) -> Vec<String> {
+        let program = find_in_path(self.program())
+            .unwrap_or_else(|| panic!("{} is not installed", self.program()));
+        let mut argv = vec![program.display().to_string()];
+        if self == Shell::Busybox {
+            argv.push("sh".to_owned());
+        }
+        argv.extend(["-c".to_owned(), script.to_owned()]);
+        argv
+    }
+
+    pub fn command(self, script: &str) -> Command {
+        let argv = self.argv(script);
+        let mut command = Command::new(&argv[0]);
+        command.args(&argv[1..]);
+        command
+    }
+}
+
+/// A running mock IMDS, stopped when dropped.
+pub struct Mock {
+    child: Child,
+    // Held open so that the mock exits by itself if this process dies.
+    _stdin: ChildStdin,
+    pub port: u16,
+    log: tempfile::NamedTempFile,
+}
+
+impl Mock {
+    pub fn start(mode: &str, ip: &str) -> Mock {
+        let log = tempfile::NamedTempFile::new().expect("temp file for the mock's log");
+        let mut child = Command::new(python3())
+            .arg(MOCK_IMDS)
+            .args([
+                "--port",
+                "0",
+                "--mode",
+                mode,
+                "--ip",
+                ip,
+                "--exit-on-stdin-eof",
+            ])
+            .arg("--log")
+            .arg(log.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start mock_imds.py");
+        let stdin = child.stdin.take().expect("piped stdin");
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut first_line)
+            .expect("read the mock's port");
+        let port = first_line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("mock_imds.py printed {first_line:?}, not a port"));
+        Mock {
+            child,
+            _stdin: stdin,
+            port,
+            log,
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}/latest/", self.port)
+    }
+
+    /// Every request the mock received so far, oldest first.
+    pub fn requests(&self) -> Vec<Request> {
+        let text = std::fs::read_to_string(self.log.path()).expect("read the mock's log");
+        text.lines()
+            .map(|line| serde_json::from_str(line).expect("the mock logs JSON lines"))
+            .map(|entry: serde_json::Value| Request {
+                method: entry["method"].as_str().unwrap_or_default().to_owned(),
+                path: entry["path"].as_str().unwrap_or_default().to_owned(),
+                headers: entry["headers"]
+                    .as_object()
+                    .map(|headers| {
+                        headers
+                            .iter()
+                            .map(|(k, v)| {
+                                (k.to_ascii_lowercase(), v.as_str().unwrap_or("").to_owned())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: BTreeMap<String, String>,
+}
+
+/// The shipped script with the IMDS URL pointed at `base_url`, after
+/// checking that this swap is the only difference from the shipped text and
+/// that it did happen wherever the script talks to IMDS.
+pub fn local_script(imds: Imds, startup_command: &str, base_url: &str) -> String {
+    let shipped = build_script(imds, startup_command);
+    assert!(
+        !shipped.contains(base_url),
+        "{base_url} already in the script"
+    );
+    let local = shipped.replace(IMDS_BASE_URL, base_url);
+    assert_eq!(local.replace(base_url, IMDS_BASE_URL), shipped);
+    let urls = shipped.matches(IMDS_BASE_URL).count();
+    let requests = shipped.matches("$(curl").count();
+    match imds {
+        Imds::MetadataFile => assert_eq!(urls, 0, "{shipped}"),
+        Imds::V1 | Imds::V2 => assert!(urls >= requests && requests > 0, "{shipped}"),
+    }
+    local
+}
+
+/// A directory to put on PATH holding only the named tools, as links to the
+/// real ones: what a container image would have, and nothing from the host.
+pub struct Toolbox {
+    dir: tempfile::TempDir,
+}
+
+/// Where a tool in a [`Toolbox`] comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Tool<'a> {
+    /// The host's program of that name (GNU coreutils, curl...).
+    Host(&'a str),
+    /// The busybox applet of that name, as on Alpine.
+    Busybox(&'a str),
+    /// A specific file, under a given name.
+    File(&'a str, &'a Path),
+}
+
+impl Toolbox {
+    pub fn new(tools: &[Tool]) -> Toolbox {
+        let dir = tempfile::tempdir().expect("temp dir for PATH");
+        for tool in tools {
+            let (name, target) = match *tool {
+                Tool::Host(name) => (
+                    name,
+                    find_in_path(name).unwrap_or_else(|| panic!("{name} is not installed")),
+                ),
+                Tool::Busybox(name) => {
+                    (name, find_in_path("busybox").expect("busybox is installed"))
+                }
+                Tool::File(name, path) => (name, path.to_owned()),
+            };
+            std::os::unix::fs::symlink(target, dir.path().join(name)).expect("symlink a tool");
+        }
+        Toolbox { dir }
+    }
+
+    /// The tools of a Debian-based image with curl: GNU sed and sleep, no jq.
+    pub fn debian() -> Toolbox {
+        Toolbox::new(&[
+            Tool::Host("curl"),
+            Tool::Host("sed"),
+            Tool::Host("sleep"),
+            Tool::Host("env"),
+        ])
+    }
+
+    /// A Debian-based image without curl (python:3-slim, node:slim...).
+    pub fn debian_without_curl() -> Toolbox {
+        Toolbox::new(&[Tool::Host("sed"), Tool::Host("sleep"), Tool::Host("env")])
+    }
+
+    /// An Alpine-like image: busybox applets, plus curl when `with_curl`.
+    pub fn busybox(with_curl: bool) -> Toolbox {
+        let mut tools = vec![
+            Tool::Busybox("sed"),
+            Tool::Busybox("sleep"),
+            Tool::Busybox("env"),
+        ];
+        if with_curl {
+            tools.push(Tool::Host("curl"));
+        }
+        Toolbox::new(&tools)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn contains(&self, tool: &str) -> bool {
+        self.dir.path().join(tool).exists()
+    }
+}
+
+/// What a finished (or killed) shell did.
+#[derive(Debug)]
+pub struct Run {
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+    pub timed_out: bool,
+}
+
+impl Run {
+    pub fn stderr_lines(&self) -> Vec<&str> {
+        self.stderr.lines().collect()
+    }
+
+    pub fn code(&self) -> Option<i32> {
+        self.status.and_then(|s| s.code())
+    }
+}
+
+/// Runs `command` with stdin from /dev/null, the environment reduced to
+/// PATH and `env`, and a deadline after which it is killed.
+pub fn run(mut command: Command, path: &Path, env: &[(&str, String)], deadline: Duration) -> Run {
+    command
+        .env_clear()
+        .env("PATH", path)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = command.spawn().expect("spawn the shell");
+    let stdout = drain(child.stdout.take().expect("piped stdout"));
+    let stderr = drain(child.stderr.take().expect("piped stderr"));
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the shell") {
+            break Some(status);
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            timed_out = true;
+            break None;
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = started.elapsed();
+    Run {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+        elapsed,
+        timed_out,
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// Runs each case on its own thread (the cases mostly wait on timeouts, so
+/// they overlap well) and fails once with every failure listed.
+pub fn run_all<T: Sync>(
+    cases: &[T],
+    name: impl Fn(&T) -> String,
+    check: impl Fn(&T) -> Result<(), String> + Sync,
+) {
+    let failures: Vec<String> = thread::scope(|scope| {
+        let handles: Vec<_> = cases
+            .iter()
+            .map(|case| scope.spawn(|| check(case)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(cases)
+            .filter_map(|(handle, case)| match handle.join() {
+                Ok(Ok(())) => None,
+                Ok(Err(why)) => Some(format!("{}: {why}", name(case))),
+                Err(_) => Some(format!("{}: panicked", name(case))),
+            })
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// Whether this process may create the namespaces `unshare` is given (root,
+/// unshare installed and allowed). Required under CI.
+pub fn can_unshare(flags: &[&str]) -> bool {
+    if !have("unshare", "creates namespaces") {
+        return false;
+    }
+    let works = Command::new("unshare")
+        .args(flags)
+        .arg("true")
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !works {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "`unshare {flags:?}` failed but CI is set: run the tests as root (CAP_SYS_ADMIN)"
+        );
+        eprintln!("note: skipping, `unshare {flags:?}` failed (not root?)");
+    }
+    works
+}
+
+/// Sends SIGTERM to `pid` with the shell's builtin `kill` (no procps needed).
+pub fn send_sigterm(pid: u32) {
+    let status = Command::new("sh")
+        .args(["-c", "kill -TERM \"$1\"", "sh", &pid.to_string()])
+        .status()
+        .expect("run sh -c kill");
+    assert!(status.success(), "kill -TERM {pid} failed");
+}
