@@ -15,11 +15,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };
-    let mut stdout = io::stdout().lock();
+    // stdout is locked only by the arms that print, so that a signal thread
+    // or panic hook can still write to it.
     let result = match &cli.command {
-        Some(Command::Generate(args)) => commands::generate::run(args, &mut stdout),
+        Some(Command::Generate(args)) => commands::generate::run(args, &mut io::stdout().lock()),
         Some(Command::HoldClipboard) => {
-            ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut stdout)
+            ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut io::stdout().lock())
         }
         None if cli.plain => ddecs_wizard::plain::run(&cli.preset),
         Some(Command::Patch(_)) | Some(Command::Check(_)) | None => {
