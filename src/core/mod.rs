@@ -7,9 +7,12 @@ pub mod artifact;
 pub mod config;
 pub mod entrypoint;
 pub mod error;
+pub mod json_position;
 pub mod languages;
 pub mod php;
+pub mod placeholder;
 pub mod shell;
+pub mod taskdef;
 pub mod tracer_code;
 
 pub use artifact::{render, Artifact};
