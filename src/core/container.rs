@@ -49,14 +49,28 @@ const SIDECARS: [(&str, &[&str]); 5] = [
 ];
 
 pub fn role(container: &Value) -> Role {
+    classify(container, true)
+}
+
+/// The role of each container of one file. A file's only container is not
+/// taken for a log router on the strength of its `firelensConfiguration`
+/// alone: the CLI skeleton fills one into every container, and a router
+/// with no app to route for would be pointless.
+pub fn roles(containers: &[Value]) -> Vec<Role> {
+    let alone = containers.len() == 1;
+    containers.iter().map(|c| classify(c, !alone)).collect()
+}
+
+fn classify(container: &Value, firelens_config_counts: bool) -> Role {
     let image = image(container).to_ascii_lowercase();
     let name = name(container).to_ascii_lowercase();
     if is_agent_image(&image) || AGENT_NAMES.contains(&name.as_str()) {
         return Role::Agent;
     }
-    if container
-        .get("firelensConfiguration")
-        .is_some_and(|v| !v.is_null())
+    if firelens_config_counts
+        && container
+            .get("firelensConfiguration")
+            .is_some_and(|v| !v.is_null())
     {
         return Role::Sidecar(SIDECARS[0].0);
     }
@@ -494,6 +508,13 @@ mod tests {
             Role::Sidecar("OpenTelemetry collector")
         );
         assert_eq!(role(&container("hotel-booking", "hotel:1")), Role::App);
+        let skeleton =
+            json!({"name": "api", "image": "", "firelensConfiguration": {"type": "fluentd"}});
+        assert_eq!(roles(std::slice::from_ref(&skeleton)), [Role::App]);
+        assert_eq!(
+            roles(&[skeleton, container("app", "x")]),
+            [Role::Sidecar("FireLens log router"), Role::App]
+        );
     }
 
     #[test]

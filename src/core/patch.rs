@@ -96,8 +96,17 @@ fn sidecar_list(sidecars: &[String]) -> String {
 /// Patches `document` as `options` say.
 pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, PatchError> {
     let context = TaskContext::of(document);
-    let roles: Vec<Role> = document.containers().iter().map(container::role).collect();
+    let roles = container::roles(document.containers());
     let targets = select_targets(document, &roles, &context, options)?;
+    if !context.agent_on_localhost() {
+        if let Some(windows) = targets
+            .iter()
+            .map(|&i| &document.containers()[i])
+            .find(|c| container::is_windows(c, context.windows))
+        {
+            return Err(PatchError::Windows(container::name(windows).to_owned()));
+        }
+    }
     if !targets.is_empty() {
         if context.network == Network::Isolated {
             return Err(PatchError::NoNetwork);
@@ -118,7 +127,7 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
         if context.agent_on_localhost() {
             patch_localhost_app(container, &mut notes);
         } else {
-            patch_host_app(container, &context, options, &mut notes)?;
+            patch_host_app(container, options, &mut notes)?;
         }
         apply_tags(container, &options.tags, &mut notes);
     }
@@ -281,14 +290,10 @@ fn patch_localhost_app(app: &mut Value, notes: &mut Vec<String>) {
 /// script that exports DD_AGENT_HOST.
 fn patch_host_app(
     app: &mut Value,
-    context: &TaskContext,
     options: &PatchOptions,
     notes: &mut Vec<String>,
 ) -> Result<(), PatchError> {
     let name = container::name(app).to_owned();
-    if container::is_windows(app, context.windows) {
-        return Err(PatchError::Windows(name));
-    }
     let entry_point = container::argv(app, "entryPoint");
     let command = container::argv(app, "command");
     let ours = entry_point
