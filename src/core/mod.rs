@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod app;
 pub mod artifact;
+pub mod check;
 pub mod config;
 pub mod container;
 pub mod entrypoint;
@@ -13,6 +14,7 @@ pub mod languages;
 pub mod patch;
 pub mod php;
 pub mod placeholder;
+pub mod report;
 pub mod seed_wrapper;
 pub mod shell;
 pub mod task_context;
