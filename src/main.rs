@@ -18,9 +18,9 @@ fn main() -> ExitCode {
     let mut stdout = io::stdout().lock();
     let result = match &cli.command {
         Some(Command::Generate(args)) => commands::generate::run(args, &mut stdout),
-        Some(Command::Patch(_)) | Some(Command::Check(_)) | None => {
-            Err(UsageError("not implemented yet".to_owned()).into())
-        }
+        Some(Command::Patch(args)) => commands::patch::run(args, &mut stdout, &mut io::stderr()),
+        Some(Command::Check(args)) => commands::check::run(args, &mut stdout),
+        None => Err(UsageError("not implemented yet".to_owned()).into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
