@@ -12,6 +12,7 @@
 //! to do; [`render`] writes JSON indented and terminated like the input, so
 //! a diff of the result shows the change and not a reformatting.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::ser::PrettyFormatter;
@@ -56,6 +57,10 @@ pub enum Indent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
     pub indent: Indent,
+    /// Extra spaces before every line inside the outer brackets: files cut
+    /// out of a deeper document (the inside of describe output) keep the
+    /// depth they had there.
+    pub offset: usize,
     pub final_newline: bool,
     pub crlf: bool,
 }
@@ -64,6 +69,7 @@ impl Default for Layout {
     fn default() -> Self {
         Layout {
             indent: Indent::Spaces(2),
+            offset: 0,
             final_newline: true,
             crlf: false,
         }
@@ -227,6 +233,9 @@ pub fn render(value: &Value, layout: &Layout) -> String {
     );
     serde::Serialize::serialize(value, &mut serializer).expect("a Value always serializes");
     let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
+    if layout.offset > 0 {
+        text = with_offset(&text, layout.offset);
+    }
     if layout.final_newline {
         text.push('\n');
     }
@@ -235,6 +244,25 @@ pub fn render(value: &Value, layout: &Layout) -> String {
         text = text.replace('\n', "\r\n");
     }
     text
+}
+
+/// Indents every line but the outer brackets by `offset` more spaces.
+fn with_offset(text: &str, offset: usize) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let last = lines.len().saturating_sub(1);
+    let pad = " ".repeat(offset);
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 || i == last {
+                (*line).to_owned()
+            } else {
+                format!("{pad}{line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `/containerDefinitions/0/image` as `containerDefinitions[0].image`.
@@ -497,26 +525,42 @@ fn is_null_or_array_of(value: Option<&Value>, item: fn(&Value) -> bool) -> bool 
 /// Indentation from the first indented line; CRLF from the first line end;
 /// the final newline from what follows the JSON.
 fn detect_layout(text: &str) -> Layout {
-    let indent = text
+    let lines: Vec<&str> = text
         .lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    let spaces = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let first_indented = lines
+        .iter()
         .skip(1)
-        .find_map(|line| {
-            let line = line.trim_end_matches('\r');
-            let body = line.trim_start_matches([' ', '\t']);
-            if body.is_empty() || body.len() == line.len() {
-                return None;
+        .find(|line| line.starts_with([' ', '\t']));
+    let (indent, offset) = match first_indented {
+        None => (Indent::Spaces(2), 0),
+        Some(line) if line.starts_with('\t') => (Indent::Tab, 0),
+        Some(line) => {
+            // The unit is the step seen most often between a line and a
+            // more indented next line (the smaller step on a tie).
+            let mut steps: BTreeMap<usize, usize> = BTreeMap::new();
+            for pair in lines.windows(2) {
+                let (before, after) = (spaces(pair[0]), spaces(pair[1]));
+                if after > before {
+                    *steps.entry(after - before).or_default() += 1;
+                }
             }
-            if line.starts_with('\t') {
-                Some(Indent::Tab)
-            } else {
-                let spaces = line.len() - line.trim_start_matches(' ').len();
-                Some(Indent::Spaces(spaces.min(8)))
-            }
-        })
-        .unwrap_or(Indent::Spaces(2));
+            let base = spaces(line);
+            let unit = steps
+                .iter()
+                .max_by_key(|(step, count)| (**count, std::cmp::Reverse(**step)))
+                .map_or(base, |(step, _)| *step)
+                .clamp(1, 8);
+            (Indent::Spaces(unit), base.saturating_sub(unit).min(16))
+        }
+    };
     let end = text.trim_end_matches([' ', '\t', '\r', '\n']).len();
     Layout {
         indent,
+        offset,
         final_newline: text[end..].contains('\n'),
         crlf: text.find('\n').is_some_and(|i| text[..i].ends_with('\r')),
     }
@@ -542,6 +586,18 @@ fn position_of_byte(bytes: &[u8], offset: usize) -> Position {
 /// A serde_json error as a message with a character column and a hint for
 /// the mistakes real files show.
 fn syntax_error(text: &str, error: &serde_json::Error) -> InputError {
+    let start = text.trim_start();
+    if !start.starts_with(['{', '[']) {
+        // serde_json would talk about whatever it made of the first word
+        // ("trailing characters" after a prompt's digits): say what it is.
+        return InputError::Syntax {
+            at: position_of_byte(text.as_bytes(), text.len() - start.len()),
+            message: "it does not start with { or [".to_owned(),
+            hint: syntax_hint(text, error, None)
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default(),
+        };
+    }
     let line_text = text
         .lines()
         .nth(error.line().saturating_sub(1))
@@ -700,9 +756,12 @@ mod tests {
 
     #[test]
     fn pasted_prompts_yaml_and_garbage_get_hints() {
-        assert!(err("host$ aws ecs describe-task-definition\n{}")
-            .to_string()
-            .contains("shell prompt"));
+        let prompt = err("host$ aws ecs describe-task-definition\n{}");
+        assert_eq!(prompt.position(), Some(Position { line: 1, column: 1 }));
+        assert_eq!(
+            prompt.to_string(),
+            "not valid JSON: it does not start with { or [; remove the pasted shell prompt or command before the JSON"
+        );
         assert!(err("family: web\ncontainerDefinitions:\n")
             .to_string()
             .contains("YAML"));
@@ -801,6 +860,12 @@ mod tests {
             (Indent::Spaces(4), false, true)
         );
         assert_eq!(layout("[{\"name\": \"a\"}]  \n ").indent, Indent::Spaces(2));
+        let cut_out = detect_layout("{\n    \"a\": [\n      {\"name\": \"a\"}\n    ]\n}");
+        assert_eq!((cut_out.indent, cut_out.offset), (Indent::Spaces(2), 2));
+        assert_eq!(
+            render(&json!({"a": [{"name": "a"}]}), &cut_out),
+            "{\n    \"a\": [\n      {\n        \"name\": \"a\"\n      }\n    ]\n}"
+        );
         let value = json!([{"name": "a", "x": []}]);
         assert_eq!(
             render(&value, &crlf),
