@@ -31,20 +31,22 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         writeln!(err, "ddecs-wizard: {note}")?;
     }
     if args.diff {
-        let mut secrets = secret_values(&document.value);
-        secrets.extend(secret_values(&patched.value));
-        out.write_all(
-            diff::unified(&original_text(&input), &text, &input.name, &secrets).as_bytes(),
-        )?;
+        // Shows what --in-place would do, so nothing when it would not write.
+        if patched.changed {
+            let mut secrets = secret_values(&document.value);
+            secrets.extend(secret_values(&patched.value));
+            let diff = diff::unified(&original_text(&input), &text, &input.name, &secrets);
+            out.write_all(diff.as_bytes())?;
+        }
     } else if let Some(path) = &args.output {
         files::write_atomic(path, text.as_bytes())?;
         writeln!(err, "ddecs-wizard: wrote {}", path.display())?;
     } else if args.in_place {
-        if input.bytes == text.as_bytes() {
-            writeln!(err, "ddecs-wizard: {} is unchanged", input.name)?;
-        } else {
+        if patched.changed {
             files::write_atomic(&args.file, text.as_bytes())?;
             writeln!(err, "ddecs-wizard: updated {}", input.name)?;
+        } else {
+            writeln!(err, "ddecs-wizard: left {} as it was", input.name)?;
         }
     } else {
         out.write_all(text.as_bytes())?;

@@ -54,6 +54,10 @@ impl Default for PatchOptions {
 pub struct Patched {
     pub value: Value,
     pub notes: Vec<String>,
+    /// Whether anything changed, reading included (a dropped BOM, unwrapped
+    /// describe output). When not, a file need not be rewritten, which would
+    /// only reformat it.
+    pub changed: bool,
 }
 
 /// Why a task definition cannot be patched as asked.
@@ -134,7 +138,8 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
     if targets.is_empty() {
         notes.push("no app container in this file: only the agent was checked".to_owned());
     }
-    if patched.value == document.value && document.notes.is_empty() {
+    let changed = patched.value != document.value || !document.notes.is_empty();
+    if !changed {
         notes.push("nothing to change: the file is already patched".to_owned());
     }
     let mut all_notes = document.notes.clone();
@@ -142,6 +147,7 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
     Ok(Patched {
         value: patched.value,
         notes: all_notes,
+        changed,
     })
 }
 

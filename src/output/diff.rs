@@ -27,14 +27,15 @@ pub fn unified(old: &str, new: &str, name: &str, secrets: &[String]) -> String {
 }
 
 /// Replaces each secret as JSON writes it: the quoted string always, and the
-/// bare text too when it is long enough not to hit unrelated words.
+/// bare text too (a key inside a URL) when it is long enough not to hit
+/// unrelated words such as the variable's own name.
 fn mask(text: &str, secrets: &[String]) -> String {
     let mut masked = text.to_owned();
     for secret in secrets {
         let quoted = serde_json::Value::String(secret.clone()).to_string();
         masked = masked.replace(&quoted, &format!("\"{MASK}\""));
         let inner = &quoted[1..quoted.len() - 1];
-        if inner.chars().count() >= 6 {
+        if inner.chars().count() >= 12 {
             masked = masked.replace(inner, MASK);
         }
     }
@@ -55,6 +56,15 @@ mod tests {
         assert!(diff.contains(" \"value\": \"********\""), "{diff}");
         assert!(diff.contains("-  \"pw\": \"********\""), "{diff}");
         assert!(!diff.contains("s3cr3t"), "{diff}");
+    }
+
+    #[test]
+    fn short_secrets_are_masked_only_as_whole_values() {
+        let old = "\"name\": \"DD_API_KEY\",\n\"value\": \"API_KEY\"\n";
+        let new = format!("{old}x\n");
+        let diff = unified(old, &new, "t", &["API_KEY".into()]);
+        assert!(diff.contains("\"DD_API_KEY\""), "{diff}");
+        assert!(diff.contains("\"value\": \"********\""), "{diff}");
     }
 
     #[test]
