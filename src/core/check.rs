@@ -264,9 +264,7 @@ fn check_app(app: &Value, context: &TaskContext, only_app: bool, found: &mut Vec
         }
     }
     if context.agent_on_localhost() {
-        let remote_env = host.is_some_and(|h| {
-            !h.is_empty() && !is_localhost && !placeholder::is_angle_placeholder(h)
-        });
+        let remote_env = host.is_some_and(|h| !h.is_empty() && !is_localhost);
         if remote_env || start.contains("169.254.169.254") {
             found.push(finding(
                 &AGENT_HOST_NOT_LOCAL,
@@ -417,6 +415,15 @@ fn placeholders(document: &Document, index: usize) -> Vec<Finding> {
     let prefix = container_pointer(document, index);
     placeholder::angle_placeholders(c)
         .into_iter()
+        // A placeholder DD_AGENT_HOST gets DDECS012/013, which say what to
+        // do instead of filling it in.
+        .filter(|found| {
+            let entry = found
+                .pointer
+                .strip_suffix("/value")
+                .and_then(|p| c.pointer(p));
+            entry.and_then(|e| e.get("name")).and_then(Value::as_str) != Some("DD_AGENT_HOST")
+        })
         .map(|found| placeholder_finding(&found, Some(c), &format!("{prefix}{}", found.pointer), c))
         .collect()
 }
