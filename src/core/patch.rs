@@ -129,9 +129,15 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
     for &index in &targets {
         let container = &mut patched.containers_mut()[index];
         if context.agent_on_localhost() {
-            patch_localhost_app(container, &mut notes);
+            patch_localhost_app(container, options, &mut notes);
         } else {
             patch_host_app(container, options, &mut notes)?;
+            if context.network == Network::Awsvpc {
+                notes.push(format!(
+                    "{} runs in awsvpc mode: traces leave through the task's ENI, so the instance's security group must accept 8126/tcp from it",
+                    container::name(container)
+                ));
+            }
         }
         apply_tags(container, &options.tags, &mut notes);
     }
@@ -262,9 +268,14 @@ fn patch_agent(
 
 /// Fargate or awsvpc with the agent in the task: it is on localhost, which
 /// is the tracers' default. Undo what would send traces elsewhere.
-fn patch_localhost_app(app: &mut Value, notes: &mut Vec<String>) {
+fn patch_localhost_app(app: &mut Value, options: &PatchOptions, notes: &mut Vec<String>) {
     let name = container::name(app).to_owned();
     let before = notes.len();
+    if options.startup_command.is_some() {
+        notes.push(format!(
+            "ignored --startup-command for {name}: with the agent on localhost its entryPoint needs no wrapper"
+        ));
+    }
     let script = container::argv(app, "entryPoint")
         .filter(|ep| container::shell_script(ep).is_some_and(|(shell, _)| shell == "sh"))
         .and_then(|ep| ep.get(2).cloned());
@@ -710,16 +721,31 @@ mod tests {
     }
 
     #[test]
-    fn generated_app_container_passes_through_unchanged() {
-        let config = crate::core::Config::default();
-        let text = crate::core::render(&config, crate::core::Artifact::AppContainer).unwrap();
-        let document = taskdef::read(text.as_bytes()).unwrap();
-        let p = patch(&document, &PatchOptions::default()).unwrap();
-        assert_eq!(taskdef::render(&p.value, &document.layout), text);
-        let text =
-            crate::core::render(&config, crate::core::Artifact::AgentTaskDefinition).unwrap();
-        let document = taskdef::read(text.as_bytes()).unwrap();
-        let p = patch(&document, &PatchOptions::default()).unwrap();
-        assert_eq!(taskdef::render(&p.value, &document.layout), text);
+    fn generated_files_pass_through_unchanged() {
+        use crate::core::{render, Artifact, Config, Language};
+        for language in Language::ALL {
+            for imds in Imds::ALL {
+                let config = Config {
+                    imds,
+                    agent_version: "7.17".parse().unwrap(),
+                    ..Config::for_language(language)
+                };
+                let options = PatchOptions {
+                    imds,
+                    ..PatchOptions::default()
+                };
+                for artifact in [
+                    Artifact::AppContainer,
+                    Artifact::AgentTaskDefinition,
+                    Artifact::AgentContainer,
+                ] {
+                    let text = render(&config, artifact).unwrap();
+                    let document = taskdef::read(text.as_bytes()).unwrap();
+                    let p = patch(&document, &options).unwrap();
+                    assert!(!p.changed, "{language} {imds} {artifact}: {:?}", p.notes);
+                    assert_eq!(taskdef::render(&p.value, &document.layout), text);
+                }
+            }
+        }
     }
 }
