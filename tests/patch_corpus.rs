@@ -635,3 +635,87 @@ fn snapshots_of_representative_files() {
         insta::assert_snapshot!(name, snapshot(file, containers, startup));
     }
 }
+
+/// The absolute path of an external tool; without it the test is skipped
+/// with a note, except in CI (env CI set), where a missing tool must fail.
+fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{name} is required in CI (apt-get install {name})"
+        );
+        eprintln!("note: {name} is not installed; skipping");
+    }
+    found
+}
+
+/// A PATH of busybox applets and nothing else: no curl, so the patched
+/// script skips the IMDS lookup at once, and the same tools for both runs.
+fn busybox_path(dir: &Path, busybox: &Path) -> PathBuf {
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    for applet in [
+        "cat", "grep", "egrep", "awk", "hostname", "sed", "sleep", "sh", "[",
+    ] {
+        std::os::unix::fs::symlink(busybox, bin.join(applet)).unwrap();
+    }
+    bin
+}
+
+#[cfg(unix)]
+#[test]
+fn patched_start_commands_behave_like_the_originals() {
+    let (Some(dash), Some(busybox)) = (tool("dash"), tool("busybox")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = busybox_path(dir.path(), &busybox);
+    let shells: [(&Path, &[&str]); 2] = [(&dash, &[]), (&busybox, &["sh"])];
+    for file in [
+        "cmd-only-awk-single-quotes-nested.json",
+        "cmd-only-dollar-paren-escaped-quotes.json",
+        "cmd-only-regex-backslashes.json",
+    ] {
+        let input = read(&Path::new(CORPUS).join("valid").join(file));
+        let original = container::start_argv(&input.containers()[0]);
+        let patched = patch(&input, &PatchOptions::default()).unwrap();
+        let after = taskdef::read(patched.value.to_string().as_bytes()).unwrap();
+        let wrapped = container::start_argv(&after.containers()[0]);
+        assert_eq!(wrapped[..2], ["sh", "-c"]);
+        for (shell, shell_args) in shells {
+            // argv[0] is `sh`: run the rest of the argv under this shell.
+            let run = |args: &[String]| {
+                let output = Command::new(shell)
+                    .args(shell_args)
+                    .args(args)
+                    .env_clear()
+                    .env("PATH", &path)
+                    .output()
+                    .unwrap();
+                (output.status.code(), output.stdout)
+            };
+            let before = run(&original[1..]);
+            assert!(
+                before.0.is_some_and(|code| code == 1 || code == 42),
+                "{file}: {before:?}"
+            );
+            assert_eq!(
+                run(&wrapped[1..]),
+                before,
+                "{file} under {}",
+                shell.display()
+            );
+            let syntax = run(&["-n".to_owned(), "-c".to_owned(), wrapped[2].clone()]);
+            assert_eq!(
+                syntax.0,
+                Some(0),
+                "{file}: the patched script does not parse"
+            );
+        }
+    }
+}
