@@ -82,7 +82,7 @@ fn cases() -> Vec<(&'static str, Value, Value)> {
         (
             "DDECS001",
             bridge(json!([agent_with("portMappings", json!([])), app()])),
-            bridge(json!([agent(), app()])),
+            json!({"networkMode": "host", "containerDefinitions": [agent_with("portMappings", json!([]))]}),
         ),
         (
             "DDECS002",

@@ -112,8 +112,9 @@ fn is_false(value: Option<&str>) -> bool {
 }
 
 fn check_agent(agent: &Value, context: &TaskContext, found: &mut Vec<Finding>) {
-    if context.agent_on_host() {
-        let problem = match container::apm_port(agent, context.network == Network::Bridge) {
+    // In host mode the agent listens on the host's own network already.
+    if context.agent_on_host() && context.network == Network::Bridge {
+        let problem = match container::apm_port(agent, true) {
             ApmPort::Missing => Some("no 8126/tcp host port: apps reach the agent at the host's IP, so their traces are refused"),
             ApmPort::Dynamic(_) => Some("8126/tcp has no hostPort: Docker publishes it on a random host port that apps cannot know"),
             ApmPort::OnHost | ApmPort::Elsewhere(_) => None,

@@ -213,8 +213,9 @@ fn patch_agent(
     notes: &mut Vec<String>,
 ) {
     let name = container::name(agent).to_owned();
-    if context.agent_on_host() {
-        match container::apm_port(agent, context.network == Network::Bridge) {
+    // In host mode the agent listens on the host's own network already.
+    if context.agent_on_host() && context.network == Network::Bridge {
+        match container::apm_port(agent, true) {
             ApmPort::OnHost => {}
             ApmPort::Dynamic(index) => {
                 if let Some(mapping) = agent
@@ -253,8 +254,9 @@ fn patch_agent(
         }
         if !added.is_empty() {
             notes.push(format!(
-                "added {} to {name}: agents 7.17 and lower need it to accept traces from other containers",
-                added.join(" and ")
+                "added {} to {name}: agents 7.17 and lower need {} to accept traces from other containers",
+                added.join(" and "),
+                if added.len() == 1 { "it" } else { "them" }
             ));
         }
         if !corrected.is_empty() {
@@ -543,6 +545,14 @@ mod tests {
         );
         assert_eq!(p.notes.len(), 4, "{:?}", p.notes);
         assert!(p.notes[3].starts_with("no app container"));
+    }
+
+    #[test]
+    fn host_mode_agent_needs_no_port_mapping() {
+        let task = json!({"networkMode": "host", "containerDefinitions": [
+            {"name": "datadog-agent", "image": "datadog/agent:7"}
+        ]});
+        assert!(!ok(task).changed);
     }
 
     #[test]
