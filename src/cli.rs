@@ -192,7 +192,7 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct PatchArgs {
-    /// Task definition JSON: register input, describe output, or a containerDefinitions array
+    /// Task definition JSON: register input, describe output, or a containerDefinitions array (- reads stdin)
     pub file: PathBuf,
 
     #[command(flatten)]
@@ -223,7 +223,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Task definition JSON to lint
+    /// Task definition JSON to lint (- reads stdin)
     pub file: PathBuf,
 
     /// Report format

@@ -156,12 +156,9 @@ fn diff_writes_nothing_and_masks_secrets() {
     let output = run(&["patch", "--diff", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let diff = stdout(&output);
+    let shown = path.to_str().unwrap().trim_start_matches('/');
     assert!(
-        diff.starts_with(&format!(
-            "--- a/{}\n+++ b/{}\n",
-            path.display(),
-            path.display()
-        )),
+        diff.starts_with(&format!("--- a/{shown}\n+++ b/{shown}\n")),
         "{diff}"
     );
     assert!(

@@ -14,10 +14,11 @@
 use serde_json::Value;
 
 use super::container::{self, AgentImage, ApmPort, Role};
+use super::json_position::push_token;
 use super::placeholder;
 use super::report::{Finding, Report, Rule, Severity};
 use super::task_context::{Network, TaskContext};
-use super::taskdef::{Document, Shape};
+use super::taskdef::{display_path, Document, Shape};
 
 macro_rules! rules {
     ($($name:ident = $id:literal, $severity:ident, $summary:literal;)*) => {
@@ -224,12 +225,18 @@ fn check_app(app: &Value, context: &TaskContext, only_app: bool, found: &mut Vec
         let sets_host = container::sets_var(app, "DD_AGENT_HOST")
             || container::sets_var(app, "DD_TRACE_AGENT_URL")
             || looks_up_host;
+        // patch cannot wrap a Windows container (no sh), so say what to do there.
+        let fix = if container::is_windows(app, context.windows) {
+            "set DD_AGENT_HOST to the host's private IP in the container's own startup script"
+        } else {
+            "wrap its start command in the DD_AGENT_HOST lookup: ddecs-wizard patch FILE --container NAME"
+        };
         if !sets_host && (only_app || shows_tracing(app)) {
             found.push(finding(
                 &APP_NO_AGENT_HOST,
                 Some(app),
                 "nothing sets DD_AGENT_HOST, so the tracer sends to localhost, where no agent listens in this container".into(),
-                "wrap its start command in the DD_AGENT_HOST lookup: ddecs-wizard patch FILE --container NAME",
+                fix,
             ));
         } else if !sets_host {
             found.push(finding(
@@ -440,7 +447,7 @@ fn placeholders_outside_containers(document: &Document) -> Vec<Finding> {
                 .into_iter()
                 .map(move |found| {
                     let mut pointer = String::new();
-                    super::json_position::push_token(&mut pointer, key);
+                    push_token(&mut pointer, key);
                     pointer.push_str(&found.pointer);
                     placeholder_finding(&found, None, &pointer, value)
                 })
@@ -456,7 +463,7 @@ fn placeholder_finding(
     pointer: &str,
     within: &Value,
 ) -> Finding {
-    let path = super::taskdef::display_path(pointer);
+    let path = display_path(pointer);
     let env_name = found
         .pointer
         .strip_suffix("/value")

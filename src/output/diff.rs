@@ -18,10 +18,12 @@ pub fn unified(old: &str, new: &str, name: &str, secrets: &[String]) -> String {
     if old == new {
         return String::new();
     }
+    // git's a/ and b/ prefixes, without doubling the slash of an absolute path.
+    let path = name.trim_start_matches('/');
     let diff = TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string();
     mask(&diff, secrets)
 }
