@@ -719,3 +719,29 @@ fn patched_start_commands_behave_like_the_originals() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Bad input of every kind is refused, never a panic: corpus files with
+    /// bytes cut out, or JSON punctuation and placeholders put in.
+    #[test]
+    fn mangled_corpus_files_never_panic(
+        file in 0usize..41,
+        at in 0.0f64..1.0,
+        cut in 0usize..40,
+        insert in proptest::sample::select(vec!["", "{", "}", "[", "]", ",", ":", "\"", "\\", "${x}", "<X>", "null", "\u{FEFF}", "é", "\r\n"]),
+    ) {
+        let files = corpus("valid");
+        let mut bytes = fs::read(&files[file % files.len()]).unwrap();
+        let start = ((bytes.len() as f64) * at) as usize;
+        let end = (start + cut).min(bytes.len());
+        bytes.splice(start..end, insert.bytes());
+        if let Ok(document) = taskdef::read(&bytes) {
+            let _ = check(&document).to_text("x");
+            let _ = patch(&document, &PatchOptions::default());
+            let first = container::name(&document.containers()[0]).to_owned();
+            let _ = patch(&document, &options_for(&[&first], Some("./run")));
+        }
+    }
+}
