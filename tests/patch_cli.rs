@@ -148,6 +148,23 @@ fn in_place_is_atomic_keeps_permissions_and_is_stable() {
     assert_eq!(fs::read(&path).unwrap(), once);
 }
 
+#[cfg(unix)]
+#[test]
+fn in_place_through_a_symlink_updates_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    let output = run(&["patch", "--in-place", link.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let patched: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    assert_eq!(patched["containerDefinitions"][0]["entryPoint"][0], "sh");
+}
+
 #[test]
 fn diff_writes_nothing_and_masks_secrets() {
     let dir = tempfile::tempdir().unwrap();
