@@ -10,6 +10,7 @@ use thiserror::Error;
 use super::input;
 use crate::cli::{CheckArgs, Format};
 use crate::core::check::check;
+use crate::core::report::Severity;
 
 /// `check` found errors: exit code 1, after the report is printed.
 #[derive(Debug, Error)]
@@ -34,7 +35,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
     if report.has_errors() {
         return Err(ErrorsFound {
             file: input.name,
-            errors: report.count(crate::core::report::Severity::Error),
+            errors: report.count(Severity::Error),
         }
         .into());
     }

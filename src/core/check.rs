@@ -485,12 +485,7 @@ fn placeholder_finding(
 
 /// The unified service tagging gaps of an app that sets some tags.
 fn tagging_problem(app: &Value) -> Option<String> {
-    let tags = [
-        ("DD_ENV", "com.datadoghq.tags.env"),
-        ("DD_SERVICE", "com.datadoghq.tags.service"),
-        ("DD_VERSION", "com.datadoghq.tags.version"),
-    ];
-    let pairs: Vec<_> = tags
+    let pairs: Vec<_> = container::TAG_FIELDS
         .iter()
         .map(|(env, label)| {
             (

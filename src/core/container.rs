@@ -395,6 +395,14 @@ pub fn apm_port(container: &Value, bridge: bool) -> ApmPort {
     found
 }
 
+/// Unified service tagging, in the order env, service, version: the env var
+/// the tracer reads and the Docker label the agent reads, which must agree.
+pub const TAG_FIELDS: [(&str, &str); 3] = [
+    ("DD_ENV", "com.datadoghq.tags.env"),
+    ("DD_SERVICE", "com.datadoghq.tags.service"),
+    ("DD_VERSION", "com.datadoghq.tags.version"),
+];
+
 /// Words in a variable name that mark its value as secret.
 const SECRET_WORDS: [&str; 5] = ["PASSWORD", "SECRET", "TOKEN", "KEY", "CREDENTIAL"];
 

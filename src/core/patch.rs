@@ -422,17 +422,10 @@ fn set_entry_point(app: &mut Value, entry_point: Value) {
     map.shift_insert(index, "entryPoint".to_owned(), entry_point);
 }
 
-/// The unified service tags: env vars for the tracer, labels for the agent.
-const TAG_FIELDS: [(&str, &str); 3] = [
-    ("DD_ENV", "com.datadoghq.tags.env"),
-    ("DD_SERVICE", "com.datadoghq.tags.service"),
-    ("DD_VERSION", "com.datadoghq.tags.version"),
-];
-
 fn apply_tags(app: &mut Value, tags: &Tags, notes: &mut Vec<String>) {
     let values = [&tags.env, &tags.service, &tags.version];
     let mut changed = Vec::new();
-    for ((env, label), value) in TAG_FIELDS.iter().zip(values) {
+    for ((env, label), value) in container::TAG_FIELDS.iter().zip(values) {
         let Some(value) = value else { continue };
         if container::set_env(app, env, value) != Change::Unchanged {
             changed.push(*env);
