@@ -10,7 +10,7 @@ use crate::cli::UsageError;
 use crate::core::taskdef::{self, Document, InputError};
 
 /// The path that means standard input, as in `aws ... | ddecs-wizard patch -`.
-pub const STDIN: &str = "-";
+const STDIN: &str = "-";
 
 /// A file's bytes and the name to use for it in messages.
 pub struct Input {

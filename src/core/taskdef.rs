@@ -13,7 +13,6 @@
 //! a diff of the result shows the change and not a reformatting.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
@@ -662,16 +661,6 @@ fn syntax_hint(
         Some('$') => Some("an unquoted template placeholder: render the template first"),
         Some('<') => Some("an unquoted placeholder: replace it with a real, quoted value"),
         _ => None,
-    }
-}
-
-impl fmt::Display for Shape {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Shape::Task => "task definition",
-            Shape::Containers => "containerDefinitions array",
-            Shape::Container => "container definition",
-        })
     }
 }
 
