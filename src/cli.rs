@@ -195,7 +195,7 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct PatchArgs {
-    /// Task definition JSON: register input, describe output, or a containerDefinitions array
+    /// Task definition JSON: register input, describe output, or a containerDefinitions array (- reads stdin)
     pub file: PathBuf,
 
     #[command(flatten)]
@@ -226,7 +226,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Task definition JSON to lint
+    /// Task definition JSON to lint (- reads stdin)
     pub file: PathBuf,
 
     /// Report format

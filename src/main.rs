@@ -19,13 +19,15 @@ fn main() -> ExitCode {
     // or panic hook can still write to it.
     let result = match &cli.command {
         Some(Command::Generate(args)) => commands::generate::run(args, &mut io::stdout().lock()),
+        Some(Command::Patch(args)) => {
+            commands::patch::run(args, &mut io::stdout().lock(), &mut io::stderr())
+        }
+        Some(Command::Check(args)) => commands::check::run(args, &mut io::stdout().lock()),
         Some(Command::HoldClipboard) => {
             ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut io::stdout().lock())
         }
         None if cli.plain => ddecs_wizard::plain::run(&cli.preset),
-        Some(Command::Patch(_)) | Some(Command::Check(_)) | None => {
-            Err(UsageError("not implemented yet".to_owned()).into())
-        }
+        None => Err(UsageError("not implemented yet".to_owned()).into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,16 @@ pub const IMDS_BASE_URL: &str = "http://169.254.169.254/latest/";
 /// second.
 pub const GIVE_UP_AFTER_SECONDS: u32 = 5;
 
+/// The first line of every script this module builds starts with this text;
+/// `patch` recognises an already patched container by it.
+pub const SCRIPT_HEADER: &str = "# Datadog APM: send traces to the agent on this EC2 host";
+
+/// The line that ends the lookup: what follows it is the startup command.
+const LOOKUP_END: &str = "unset dd_ip dd_why dd_try dd_token\n";
+
+/// Put before a startup command that cannot be `exec`ed.
+const NOT_EXECED: &str = "# Not a single command, so sh stays PID 1: end it with `exec app` for SIGTERM to reach the app.\n";
+
 /// Checks that its argument is a dotted-quad IPv4 address, so that an HTTP
 /// error page, HTML or an empty answer never becomes DD_AGENT_HOST.
 const IS_IPV4: &str = r#"dd_is_ipv4() {
@@ -84,10 +94,7 @@ fi
 /// The whole script for `sh -c`: the lookup, then the startup command exactly
 /// as given (with `exec` in front when it is a single command).
 pub fn build_script(imds: Imds, startup_command: &str) -> String {
-    let mut script = format!(
-        "# Datadog APM: send traces to the agent on this EC2 host (private IPv4 from {}).\n",
-        imds.label()
-    );
+    let mut script = format!("{SCRIPT_HEADER} (private IPv4 from {}).\n", imds.label());
     script.push_str(IS_IPV4);
     script.push_str(
         "# PID 1 ignores an untrapped SIGTERM: if ECS stops the task during the lookup, stop.\n\
@@ -104,19 +111,37 @@ else
 fi
 trap - TERM
 unset -f dd_is_ipv4
-unset dd_ip dd_why dd_try dd_token
 "#,
     );
+    script.push_str(LOOKUP_END);
     match shell::exec_form(startup_command) {
         Some(exec) => script.push_str(&exec),
         None => {
-            script.push_str(
-                "# Not a single command, so sh stays PID 1: end it with `exec app` for SIGTERM to reach the app.\n",
-            );
+            script.push_str(NOT_EXECED);
             script.push_str(startup_command);
         }
     }
     script
+}
+
+/// The startup command a script from [`build_script`] was built with, or
+/// `None` when `script` is not one of ours. Rebuilding with the result and
+/// the same IMDS source gives back `script` byte for byte, which is what
+/// makes patching twice a no-op and lets a re-patch switch the IMDS source.
+pub fn recover_startup_command(script: &str) -> Option<String> {
+    if !script.starts_with(SCRIPT_HEADER) {
+        return None;
+    }
+    let (_, tail) = script.split_once(LOOKUP_END)?;
+    if let Some(command) = tail.strip_prefix(NOT_EXECED) {
+        return Some(command.to_owned());
+    }
+    // `exec_form` put `exec ` after any leading assignments; the right one to
+    // take out is the one whose removal `exec_form` would put back.
+    tail.match_indices("exec ").find_map(|(at, word)| {
+        let candidate = format!("{}{}", &tail[..at], &tail[at + word.len()..]);
+        (shell::exec_form(&candidate).as_deref() == Some(tail)).then_some(candidate)
+    })
 }
 
 /// The container's `entryPoint`: `["sh", "-c", SCRIPT]`.
@@ -173,6 +198,42 @@ mod tests {
         let script = build_script(Imds::MetadataFile, "app");
         assert!(!script.contains("jq") && !script.contains("curl"));
         assert!(script.contains("HostPrivateIPv4Address"));
+    }
+
+    #[test]
+    fn recovers_the_startup_command_of_every_script() {
+        for command in [
+            "python app.py",
+            "FOO=1 BAR='exec x' java -jar x.jar",
+            "cd /app && exec ./run",
+            "exec app",
+            "a; b\nc",
+            "echo 'unset dd_ip dd_why dd_try dd_token' && app",
+            "",
+        ] {
+            for imds in Imds::ALL {
+                let script = build_script(imds, command);
+                let recovered = recover_startup_command(&script);
+                assert_eq!(recovered.as_deref(), Some(command), "{script}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn recovery_inverts_building(command in "[ -~\t\né]{0,60}") {
+            let script = build_script(Imds::V2, &command);
+            proptest::prop_assert_eq!(recover_startup_command(&script), Some(command));
+        }
+    }
+
+    #[test]
+    fn other_scripts_are_not_ours() {
+        assert_eq!(recover_startup_command("python app.py"), None);
+        assert_eq!(
+            recover_startup_command(&format!("{SCRIPT_HEADER}\nbut cut short")),
+            None
+        );
     }
 
     #[test]

@@ -4,12 +4,21 @@
 pub mod agent;
 pub mod app;
 pub mod artifact;
+pub mod check;
 pub mod config;
+pub mod container;
 pub mod entrypoint;
 pub mod error;
+pub mod json_position;
 pub mod languages;
+pub mod patch;
 pub mod php;
+pub mod placeholder;
+pub mod report;
+pub mod seed_wrapper;
 pub mod shell;
+pub mod task_context;
+pub mod taskdef;
 pub mod tracer_code;
 
 pub use artifact::{render, Artifact};

@@ -1,0 +1,121 @@
+//! `ddecs-wizard patch FILE`: add APM tracing to an existing task
+//! definition and print it, write it to `-o FILE`, replace FILE in place, or
+//! show the change as a diff. What changed goes to stderr, one line each;
+//! the JSON (or diff) alone goes to stdout, so it can be piped.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::input::{self, Input};
+use crate::cli::{PatchArgs, Preset, UsageError};
+use crate::core::container::secret_values;
+use crate::core::patch::{patch, PatchOptions};
+use crate::core::{taskdef, Imds, Tags};
+use crate::output::{diff, files};
+
+pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    let options = options(args)?;
+    if args.in_place && input::is_stdin(&args.file) {
+        return Err(UsageError(
+            "--in-place needs a file, not standard input: use -o FILE".to_owned(),
+        )
+        .into());
+    }
+    let input = input::read(&args.file)?;
+    let document = input::document(&input)?;
+    let patched =
+        patch(&document, &options).map_err(|e| UsageError(format!("{}: {e}", input.name)))?;
+    let text = taskdef::render(&patched.value, &document.layout);
+    for note in &patched.notes {
+        writeln!(err, "ddecs-wizard: {note}")?;
+    }
+    if args.diff {
+        // Shows what --in-place would do, so nothing when it would not write.
+        if patched.changed {
+            let mut secrets = secret_values(&document.value);
+            secrets.extend(secret_values(&patched.value));
+            let diff = diff::unified(&original_text(&input), &text, &input.name, &secrets);
+            out.write_all(diff.as_bytes())?;
+        }
+    } else if let Some(path) = &args.output {
+        files::write_atomic(path, text.as_bytes())?;
+        writeln!(err, "ddecs-wizard: wrote {}", path.display())?;
+    } else if args.in_place {
+        if patched.changed {
+            // Replace the file a symlink points to, not the link itself.
+            let target = std::fs::canonicalize(&args.file).unwrap_or_else(|_| args.file.clone());
+            files::write_atomic(&target, text.as_bytes())?;
+            writeln!(err, "ddecs-wizard: updated {}", input.name)?;
+        } else {
+            writeln!(err, "ddecs-wizard: left {} as it was", input.name)?;
+        }
+    } else {
+        out.write_all(text.as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The options patch uses, after checking every flag given. Flags that only
+/// make sense for generating new artifacts are refused rather than ignored.
+fn options(args: &PatchArgs) -> Result<PatchOptions, UsageError> {
+    let preset = &args.preset;
+    preset.to_config()?;
+    let unused = [
+        (
+            preset.language.is_some(),
+            "--language",
+            "the start command comes from the container, or --startup-command",
+        ),
+        (
+            preset.app_name.is_some(),
+            "--app-name",
+            "name the container to patch with --container",
+        ),
+        (
+            preset.app_image.is_some(),
+            "--app-image",
+            "the image stays as it is in the file",
+        ),
+        (
+            preset.site.is_some(),
+            "--site",
+            "set DD_SITE on the agent container itself",
+        ),
+        (
+            preset.api_key_secret_arn.is_some(),
+            "--api-key-secret-arn",
+            "reference the secret from the agent container's secrets",
+        ),
+    ];
+    if let Some((_, flag, instead)) = unused.iter().find(|(given, _, _)| *given) {
+        return Err(UsageError(format!(
+            "{flag} does not apply to patch: {instead}"
+        )));
+    }
+    Ok(PatchOptions {
+        imds: preset.imds.unwrap_or(Imds::V2),
+        agent_version: preset.agent_version.clone(),
+        startup_command: preset.startup_command.clone(),
+        containers: args.container.clone(),
+        tags: tags(preset),
+    })
+}
+
+fn tags(preset: &Preset) -> Tags {
+    Tags {
+        service: preset.service.clone(),
+        env: preset.env.clone(),
+        version: preset.service_version.clone(),
+    }
+}
+
+/// The input as text, without the byte order mark `read` stripped.
+fn original_text(input: &Input) -> String {
+    let bytes = input
+        .bytes
+        .strip_prefix(&[0xEF, 0xBB, 0xBF])
+        .unwrap_or(&input.bytes);
+    String::from_utf8_lossy(bytes).into_owned()
+}

@@ -1,0 +1,382 @@
+//! The `patch` and `check` commands as a user runs them: where output goes,
+//! what is written (and what never is), exit codes, and that no secret and
+//! no escape code reaches the terminal.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{json, Value};
+
+const ESC: u8 = 0x1b;
+
+fn run(args: &[&str]) -> Output {
+    run_with_stdin(args, None)
+}
+
+fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(bytes) = stdin {
+            // The program may exit before reading (a usage error).
+            let _ = input.write_all(bytes);
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        !output.stdout.contains(&ESC) && !output.stderr.contains(&ESC),
+        "escape codes printed"
+    );
+    output
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// An EC2 task with one app and the agent, in a temp dir.
+fn task_file(dir: &Path) -> PathBuf {
+    let task = json!({
+        "family": "web",
+        "containerDefinitions": [
+            {
+                "name": "app",
+                "image": "web:1",
+                "command": ["gunicorn", "app:app"],
+                "environment": [
+                    {"name": "DB_PASSWORD", "value": "hunter2-correct-horse"},
+                    {"name": "DD_AGENT_HOST", "value": "10.0.0.5"},
+                    {"name": "API_TOKEN", "value": "tok"}
+                ]
+            },
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7"}
+        ]
+    });
+    let path = dir.join("task.json");
+    fs::write(&path, serde_json::to_string_pretty(&task).unwrap() + "\n").unwrap();
+    path
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn stdout_by_default_and_notes_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    let output = run(&["patch", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let patched: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(patched["containerDefinitions"][0]["entryPoint"][0], "sh");
+    let notes = stderr(&output);
+    assert!(
+        notes.lines().all(|l| l.starts_with("ddecs-wizard: ")),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("added the 8126/tcp host port mapping to datadog-agent"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("removed the fixed DD_AGENT_HOST of app"),
+        "{notes}"
+    );
+    assert!(
+        !notes.contains("10.0.0.5"),
+        "an env value in a note: {notes}"
+    );
+}
+
+#[test]
+fn output_file_gets_what_stdout_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    let out = dir.path().join("patched.json");
+    let output = run(&["patch", path.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    assert!(stderr(&output).contains(&format!("wrote {}", out.display())));
+    let printed = run(&["patch", path.to_str().unwrap()]).stdout;
+    assert_eq!(fs::read(&out).unwrap(), printed);
+    assert_eq!(files_in(dir.path()), ["patched.json", "task.json"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn in_place_is_atomic_keeps_permissions_and_is_stable() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    let output = run(&["patch", "--in-place", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    let once = fs::read(&path).unwrap();
+    let patched: Value = serde_json::from_slice(&once).unwrap();
+    assert!(patched["containerDefinitions"][0].get("command").is_none());
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        ["task.json"],
+        "a temporary file was left"
+    );
+    let again = run(&["patch", "--in-place", path.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stderr(&again).contains("left"), "{}", stderr(&again));
+    assert_eq!(fs::read(&path).unwrap(), once);
+}
+
+#[cfg(unix)]
+#[test]
+fn in_place_through_a_symlink_updates_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    let output = run(&["patch", "--in-place", link.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let patched: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    assert_eq!(patched["containerDefinitions"][0]["entryPoint"][0], "sh");
+}
+
+#[test]
+fn diff_writes_nothing_and_masks_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    let before = fs::read(&path).unwrap();
+    let output = run(&["patch", "--diff", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let diff = stdout(&output);
+    let shown = path.to_str().unwrap().trim_start_matches('/');
+    assert!(
+        diff.starts_with(&format!("--- a/{shown}\n+++ b/{shown}\n")),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-          \"value\": \"10.0.0.5\""),
+        "{diff}"
+    );
+    assert!(diff.contains(" \"value\": \"********\""), "{diff}");
+    for secret in ["hunter2", "\"tok\""] {
+        assert!(!diff.contains(secret), "{secret} shown in:\n{diff}");
+    }
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert_eq!(files_in(dir.path()), ["task.json"]);
+    let patched = dir.path().join("patched.json");
+    run(&[
+        "patch",
+        path.to_str().unwrap(),
+        "-o",
+        patched.to_str().unwrap(),
+    ]);
+    let none = run(&["patch", "--diff", patched.to_str().unwrap()]);
+    assert_eq!((none.status.code(), stdout(&none).as_str()), (Some(0), ""));
+}
+
+#[test]
+fn bom_is_stripped_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(fs::read(&path).unwrap());
+    fs::write(&path, bytes).unwrap();
+    let output = run(&["patch", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("stripped the UTF-8 byte order mark"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(output.stdout.first(), Some(&b'{'));
+}
+
+#[test]
+fn layout_is_kept_crlf_tabs_and_no_final_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.json");
+    let text = "{\r\n\t\"containerDefinitions\": [\r\n\t\t{\"name\": \"app\", \"command\": [\"./run\"]}\r\n\t]\r\n}";
+    fs::write(&path, text).unwrap();
+    let output = run(&["patch", path.to_str().unwrap()]);
+    let out = stdout(&output);
+    assert!(
+        out.starts_with("{\r\n\t\"containerDefinitions\": [\r\n\t\t{\r\n\t\t\t\"name\": \"app\""),
+        "{out:?}"
+    );
+    assert!(out.ends_with("\r\n}"), "{out:?}");
+    assert!(
+        !out.replace("\r\n", "").contains('\n'),
+        "a bare LF: {out:?}"
+    );
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    let task = br#"[{"name": "app", "image": "x", "command": ["./run"]}]"#;
+    let output = run_with_stdin(&["patch", "-"], Some(task));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let patched: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(patched[0]["entryPoint"][2]
+        .as_str()
+        .unwrap()
+        .ends_with("\nexec ./run"));
+    let output = run_with_stdin(&["patch", "--in-place", "-"], Some(task));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--in-place needs a file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn patch_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    let file = path.to_str().unwrap();
+    let two_apps = dir.path().join("two.json");
+    fs::write(
+        &two_apps,
+        r#"[{"name": "a", "command": ["x"]}, {"name": "b", "command": ["y"]}]"#,
+    )
+    .unwrap();
+    let missing_dir = dir.path().join("no/such/dir/out.json");
+    let cases: [(&[&str], i32, &str); 7] = [
+        (
+            &["patch", two_apps.to_str().unwrap()],
+            2,
+            "several app containers: a, b",
+        ),
+        (
+            &["patch", "missing.json"],
+            2,
+            "cannot read missing.json: no such file",
+        ),
+        (
+            &["patch", file, "--language", "java"],
+            2,
+            "--language does not apply to patch",
+        ),
+        (
+            &["patch", file, "--container", "nope"],
+            2,
+            "no container named \"nope\"; the containers are: app, datadog-agent",
+        ),
+        (&["patch", file, "--imds", "v3"], 2, "invalid imds \"v3\""),
+        (
+            &["patch", file, "--in-place", "--diff"],
+            2,
+            "cannot be used with",
+        ),
+        (
+            &["patch", file, "-o", missing_dir.to_str().unwrap()],
+            1,
+            "cannot write",
+        ),
+    ];
+    for (args, code, message) in cases {
+        let output = run(args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {err}");
+        let last = err.lines().last().unwrap_or("");
+        assert!(last.contains(message), "{args:?}: {err}");
+        assert!(last.starts_with("ddecs-wizard: "), "{err}");
+    }
+}
+
+#[test]
+fn errors_never_show_environment_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        r#"{"containerDefinitions": [{"name": "a", "environment": [{"name": "DD_API_KEY", "value": "supersecret-value"}], "image": ${IMAGE}}]}"#,
+        r#"{"containerDefinitions": [{"name": "a", "environment": [{"name": "DD_API_KEY", "value": 123456789}]}]}"#,
+        r#"{"containerDefinitions": [{"name": "a", "environment": [{"name": "DD_API_KEY", "value": "supersecret-value"}]}], "x": [1,]}"#,
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("{i}.json"));
+        fs::write(&path, text).unwrap();
+        for command in ["patch", "check"] {
+            let output = run(&[command, path.to_str().unwrap()]);
+            let err = stderr(&output);
+            assert_eq!(output.status.code(), Some(2), "{err}");
+            assert!(
+                !err.contains("supersecret") && !err.contains("123456789"),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn check_text_json_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = task_file(dir.path());
+    let file = path.to_str().unwrap();
+    let output = run(&["check", file]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("error[DDECS001] datadog-agent: "), "{text}");
+    assert!(
+        text.ends_with(&format!("{file}: 1 error, 1 warning, 0 info\n")),
+        "{text}"
+    );
+    assert!(
+        stderr(&output).contains("1 error found"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = run(&["check", "--format", "json", file]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["file"], file);
+    assert_eq!(
+        report["summary"],
+        json!({"errors": 1, "warnings": 1, "info": 0})
+    );
+    assert_eq!(
+        report["findings"][1],
+        json!({
+            "rule": "DDECS001",
+            "severity": "error",
+            "container": "datadog-agent",
+            "message": "no 8126/tcp host port: apps reach the agent at the host's IP, so their traces are refused",
+            "fix": "add {\"hostPort\": 8126, \"protocol\": \"tcp\", \"containerPort\": 8126} to its portMappings (ddecs-wizard patch does this)"
+        })
+    );
+
+    let patched = dir.path().join("patched.json");
+    run(&["patch", file, "-o", patched.to_str().unwrap()]);
+    let output = run(&["check", patched.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    let output = run(&["check", "missing.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = run(&["check", "--format", "yaml", file]);
+    assert_eq!(output.status.code(), Some(2));
+}
