@@ -145,7 +145,7 @@ fn python_defaults_print_and_save_what_generate_gives() {
     for prompt in [
         "Datadog agent version",
         "Application language",
-        "host's private IP",
+        "How does the app find the host's private IP?",
     ] {
         assert_eq!(history.matches(prompt).count(), 1, "{prompt}:\n{history}");
     }
