@@ -5,27 +5,17 @@ use serde_json::{json, Map, Value};
 
 use super::agent::env_var;
 use super::config::Config;
+use super::container::TAG_FIELDS;
 use super::entrypoint::build_entry_point;
 
-/// The tag names, in the order they are written: env var, then label key.
-fn tag_fields(config: &Config) -> [(&'static str, &'static str, Option<&str>); 3] {
-    [
-        (
-            "DD_ENV",
-            "com.datadoghq.tags.env",
-            config.tags.env.as_deref(),
-        ),
-        (
-            "DD_SERVICE",
-            "com.datadoghq.tags.service",
-            config.tags.service.as_deref(),
-        ),
-        (
-            "DD_VERSION",
-            "com.datadoghq.tags.version",
-            config.tags.version.as_deref(),
-        ),
-    ]
+/// The tags the config sets, as (env var, label, value), in TAG_FIELDS order.
+fn set_tags(config: &Config) -> Vec<(&'static str, &'static str, &str)> {
+    let values = [&config.tags.env, &config.tags.service, &config.tags.version];
+    TAG_FIELDS
+        .into_iter()
+        .zip(values)
+        .filter_map(|((env, label), value)| value.as_deref().map(|v| (env, label, v)))
+        .collect()
 }
 
 /// The application's container definition.
@@ -36,10 +26,7 @@ pub fn build_app_container(config: &Config) -> Value {
         "essential": true,
         "entryPoint": build_entry_point(config.imds, &config.startup_command),
     });
-    let set: Vec<_> = tag_fields(config)
-        .into_iter()
-        .filter_map(|(env, label, value)| value.map(|v| (env, label, v)))
-        .collect();
+    let set = set_tags(config);
     if !set.is_empty() {
         container["environment"] =
             Value::Array(set.iter().map(|(env, _, v)| env_var(env, v)).collect());
