@@ -18,6 +18,9 @@ fn main() -> ExitCode {
     let mut stdout = io::stdout().lock();
     let result = match &cli.command {
         Some(Command::Generate(args)) => commands::generate::run(args, &mut stdout),
+        None if !cli.plain => {
+            ddecs_wizard::tui::run(&cli.preset).and_then(|outcome| Ok(outcome.report(&mut stdout)?))
+        }
         Some(Command::Patch(_)) | Some(Command::Check(_)) | None => {
             Err(UsageError("not implemented yet".to_owned()).into())
         }
