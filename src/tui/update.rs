@@ -199,6 +199,14 @@ fn go_to(app: &mut App, step: Step) {
     }
     app.step = step;
     app.visited[step.index()] = true;
+    // A complaint about the step just left no longer applies.
+    if app
+        .status
+        .as_ref()
+        .is_some_and(|s| s.kind == StatusKind::Error)
+    {
+        app.status = None;
+    }
     app.preview.set_baseline();
     if let Some(tab) = step.suggested_tab() {
         if tab != app.preview.tab {
@@ -222,6 +230,8 @@ fn choose(app: &mut App, down: bool) {
             let all = AgentChoice::ALL;
             let i = all.iter().position(|c| *c == app.agent_choice).unwrap_or(0);
             app.agent_choice = all[step_by(i, all.len())];
+            // Start "another version" from the one just above it in the
+            // list (7.17), which is easy to turn into 7.17.1.
             if app.agent_choice == AgentChoice::Other && app.agent_input.text().is_empty() {
                 app.agent_input = TextInput::new(&app.config.agent_version.to_string());
             }

@@ -63,9 +63,22 @@ pub fn render_save(frame: &mut Frame, app: &App, dialog: &SaveDialog) {
         lines.push(Line::styled(format!(" {line}"), t.hint()));
     }
     if let Some(existing) = &dialog.overwrite {
-        let names: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
+        let names: Vec<String> = existing
+            .iter()
+            .map(|p| {
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            })
+            .collect();
         lines.push(Line::default());
-        for line in wrap_words(&format!("exists: {}", names.join(", ")), inner) {
+        let text = format!(
+            "already in {}: {}",
+            dialog.dir.text().trim(),
+            names.join(", ")
+        );
+        for line in wrap_words(&text, inner) {
             lines.push(Line::styled(format!(" {line}"), t.error()));
         }
         lines.push(Line::styled(

@@ -62,7 +62,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         }
     } else {
         let inner_w = w.saturating_sub(2);
-        let room = main_h.saturating_sub(1);
+        let room = main_h;
         let wanted = u16::try_from(steps::height(app, inner_w)).unwrap_or(u16::MAX);
         let question_h = wanted.min(room.saturating_sub(MIN_PREVIEW_ROWS));
         let preview_h = room.saturating_sub(question_h);

@@ -10,7 +10,6 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::text::wrap_words;
-use crate::core::agent::agent_image;
 use crate::core::shell::exec_form;
 use crate::core::{Artifact, Imds, Language};
 use crate::tui::preview::truncate;
@@ -199,7 +198,7 @@ fn agent_version(app: &App, b: &mut Builder) {
             Some(problem) => Err(problem),
             None => {
                 let v = &app.config.agent_version;
-                let mut text = agent_image(v);
+                let mut text = format!("image tag {}", v.image_tag());
                 if v.is_legacy() {
                     text = format!("{text}; {}", strings::AGENT_LEGACY_NOTE);
                 }
