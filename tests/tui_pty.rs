@@ -390,6 +390,30 @@ fn sigint_restores_the_terminal() {
     stopped_by_signal("INT", 128 + 2);
 }
 
+fn running(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "))
+}
+
+/// When the terminal goes away (SIGHUP, and every read gets EOF) the wizard
+/// must end rather than spin.
+#[test]
+fn closing_the_terminal_ends_the_wizard() {
+    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+        return;
+    };
+    pane.wait_for("1/6 Agent version");
+    let pid = pane.wizard_pid();
+    pane.tmux(&["kill-server"]);
+    let start = Instant::now();
+    while running(pid) {
+        assert!(
+            start.elapsed() < WAIT,
+            "ddecs-wizard {pid} still runs after its terminal closed"
+        );
+        sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn resizing_below_the_minimum_and_back() {
     let Some(pane) = Pane::start(&[], &[], 100, 30) else {

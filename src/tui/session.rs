@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Once};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -108,14 +109,24 @@ impl Drop for Session {
 /// Puts the terminal back as the shell left it. Safe to call any number of
 /// times from any of the restore paths.
 pub fn restore() {
+    restore_through(io::stdout());
+}
+
+fn restore_through(mut out: impl Write) {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let _ = disable_raw_mode();
-        let _ = execute!(
-            io::stdout(),
-            DisableBracketedPaste,
-            LeaveAlternateScreen,
-            Show
-        );
+        let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
+    }
+}
+
+/// Restores from the signal thread. The main thread may hold the stdout
+/// lock for its whole life (`main` locks it once), so this writes to the
+/// controlling terminal directly; if that is gone, there is nothing to
+/// restore on screen.
+fn restore_from_another_thread() {
+    match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+        Ok(tty) => restore_through(tty),
+        Err(_) => restore_through(io::sink()),
     }
 }
 
@@ -137,11 +148,20 @@ fn install_panic_hook() {
 /// interrupted directly, but it wakes for SIGWINCH (to report a resize), so
 /// the watcher records the signal and raises SIGWINCH; the event loop then
 /// sees the flag and leaves normally, restoring the terminal on its way.
+///
+/// If the loop does not take over within [`GRACE`] (crossterm spins without
+/// returning once the terminal has hung up, since every read gets EOF), the
+/// watcher restores the terminal itself and ends the process as the signal
+/// would have.
 struct SignalWatch {
     caught: Arc<AtomicI32>,
     handle: Handle,
+    /// Dropped by the event loop's side to say it is shutting down.
+    taking_over: Option<mpsc::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
+
+const GRACE: Duration = Duration::from_secs(1);
 
 impl SignalWatch {
     fn start() -> io::Result<SignalWatch> {
@@ -149,22 +169,29 @@ impl SignalWatch {
         let handle = signals.handle();
         let caught = Arc::new(AtomicI32::new(0));
         let flag = Arc::clone(&caught);
+        let (taking_over, shutdown) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("ddecs-signals".to_owned())
             .spawn(move || {
                 for signal in signals.forever() {
                     flag.store(signal, Ordering::SeqCst);
                     let _ = signal_hook::low_level::raise(SIGWINCH);
+                    if let Err(RecvTimeoutError::Timeout) = shutdown.recv_timeout(GRACE) {
+                        restore_from_another_thread();
+                        let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    }
                 }
             })?;
         Ok(SignalWatch {
             caught,
             handle,
+            taking_over: Some(taking_over),
             thread: Some(thread),
         })
     }
 
     fn stop(&mut self) {
+        self.taking_over = None;
         self.handle.close();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
