@@ -179,3 +179,74 @@ fn no_size_makes_drawing_panic() {
         }
     }
 }
+
+/// What the crossterm backend writes, kept for inspection.
+#[derive(Clone, Default)]
+struct Recorder(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Recorder {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// ratatui diffs frames; as long as nothing clears the screen, a typed
+/// character sends only the few cells it changed, not a redraw.
+#[test]
+fn typing_one_character_writes_only_the_changed_cells() {
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+
+    let recorder = Recorder::default();
+    let mut terminal = Terminal::with_options(
+        CrosstermBackend::new(recorder.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 100, 30)),
+        },
+    )
+    .unwrap();
+    let mut app = wizard(&Preset::default(), Theme::COLOUR);
+    keys(&mut app, &[Enter, Enter, Enter]);
+    // The agent container does not depend on the startup command.
+    press_with(
+        &mut app,
+        KeyCode::Left,
+        ratatui::crossterm::event::KeyModifiers::SHIFT,
+    );
+    press_with(
+        &mut app,
+        KeyCode::Left,
+        ratatui::crossterm::event::KeyModifiers::SHIFT,
+    );
+    assert_eq!(app.preview.tab, Tab::AgentContainer);
+    terminal.draw(|f| draw::render(f, &app)).unwrap();
+    let first = recorder.0.borrow().len();
+    assert!(
+        first > 2500,
+        "the first frame draws everything: {first} bytes"
+    );
+    for c in ['x', 'y', 'z'] {
+        recorder.0.borrow_mut().clear();
+        press(&mut app, Char(c));
+        terminal.draw(|f| draw::render(f, &app)).unwrap();
+        let sent = recorder.0.borrow().clone();
+        let text = String::from_utf8_lossy(&sent);
+        assert!(
+            sent.len() < 200,
+            "{} bytes for one character: {text:?}",
+            sent.len()
+        );
+        assert!(!text.contains("\x1b[2J"), "screen cleared: {text:?}");
+        assert_eq!(
+            text.matches(c).count(),
+            2,
+            "the field and the verdict line: {text:?}"
+        );
+    }
+}
