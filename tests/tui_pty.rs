@@ -362,8 +362,9 @@ fn stopped_by_signal(signal: &str, status: i32) {
     };
     pane.wait_for("1/6 Agent version");
     let pid = pane.wizard_pid().to_string();
-    let kill = Command::new("kill")
-        .args([&format!("-{signal}"), &pid])
+    // The shell's built-in kill: no procps needed.
+    let kill = Command::new("sh")
+        .args(["-c", &format!("kill -{signal} {pid}")])
         .status()
         .unwrap();
     assert!(kill.success());

@@ -456,6 +456,16 @@ fn help_opens_scrolls_and_closes_on_any_key() {
     assert_eq!(app.context(), Context::Help);
     press(&mut app, PageDown);
     assert!(matches!(app.overlay, Some(Overlay::Help { scroll }) if scroll > 0));
+    for _ in 0..20 {
+        press(&mut app, PageDown);
+    }
+    press(&mut app, PageUp);
+    press(&mut app, PageUp);
+    assert!(
+        matches!(app.overlay, Some(Overlay::Help { scroll: 0 })),
+        "scrolling stops at the end: {:?}",
+        app.overlay
+    );
     press(&mut app, Char('x'));
     assert_eq!(app.overlay, None);
     keys(&mut app, &[Enter, Enter, Enter]);

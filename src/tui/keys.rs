@@ -614,7 +614,9 @@ pub fn action(context: Context, event: &KeyEvent) -> Option<Action> {
     if let Some(binding) = bound {
         return Some(match binding.action {
             Action::Jump(_) => match key.code {
-                KeyCode::Char(d) => Action::Jump(d.to_digit(10).map_or(0, |d| d as usize - 1)),
+                KeyCode::Char(d) => {
+                    Action::Jump(d.to_digit(10).map_or(0, |d| (d as usize).saturating_sub(1)))
+                }
                 _ => return None,
             },
             ref action => action.clone(),

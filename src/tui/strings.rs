@@ -66,7 +66,6 @@ pub fn imds_why(imds: Imds) -> &'static str {
     }
 }
 
-pub const COMMAND_LABEL: &str = "Startup command";
 pub const COMMAND_WHY: &str = "Runs exactly as typed, after DD_AGENT_HOST is set. If the host cannot be found within 5 s, the app still starts.";
 pub const COMMAND_DEFAULT: &str = "default for";
 pub const COMMAND_EXEC: &str = "runs as";

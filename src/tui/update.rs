@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use ratatui::crossterm::event::Event;
 use ratatui::layout::{Rect, Size};
 
-use super::draw::layout;
+use super::draw::{help, layout};
 use super::keys::{self, Action, Context};
 use super::state::{AgentChoice, App, Overlay, SaveDialog, StatusKind, Step};
 use super::strings;
@@ -60,11 +60,12 @@ fn on_help(app: &mut App, action: Action) -> Option<Effect> {
         Action::ForceQuit => app.quit = true,
         Action::Redraw => return Some(Effect::ClearScreen),
         Action::PageUp | Action::PageDown => {
+            let max = help::max_scroll(app, screen(app));
             if let Some(Overlay::Help { scroll }) = &mut app.overlay {
                 *scroll = if action == Action::PageUp {
                     scroll.saturating_sub(page)
                 } else {
-                    *scroll + page
+                    (*scroll + page).min(max)
                 };
             }
         }
@@ -347,13 +348,13 @@ pub fn on_copied(app: &mut App, result: Result<Copied, CopyError>) {
     }
 }
 
+fn screen(app: &App) -> Rect {
+    Rect::from((ratatui::layout::Position::ORIGIN, app.size))
+}
+
 /// Rows the preview shows at the current size.
 fn preview_area(app: &App) -> Rect {
-    layout::areas(
-        app,
-        Rect::from((ratatui::layout::Position::ORIGIN, app.size)),
-    )
-    .preview
+    layout::areas(app, screen(app)).preview
 }
 
 fn preview_page(app: &App) -> usize {
