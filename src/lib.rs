@@ -5,3 +5,4 @@ pub mod commands;
 pub mod core;
 pub mod output;
 pub mod plain;
+pub mod tui;

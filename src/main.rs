@@ -27,7 +27,8 @@ fn main() -> ExitCode {
             ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut io::stdout().lock())
         }
         None if cli.plain => ddecs_wizard::plain::run(&cli.preset),
-        None => Err(UsageError("not implemented yet".to_owned()).into()),
+        None => ddecs_wizard::tui::run(&cli.preset)
+            .and_then(|outcome| Ok(outcome.report(&mut io::stdout().lock())?)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,197 @@
+//! In-process timing of the wizard against its budget: first frame < 50 ms,
+//! keystroke to frame < 5 ms at p95, and typing one character writes only
+//! the cells that changed. Frames go through the real crossterm backend into
+//! a writer that counts bytes, so the byte counts are what a terminal gets.
+//!
+//! Run with `cargo bench --bench tui`. The process-level numbers (idle CPU,
+//! RSS, start-up in a real terminal) come from `scripts/bench-tui.sh`.
+
+use std::cell::Cell;
+use std::hint::black_box;
+use std::io::{self, Write};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use ddecs_wizard::cli::Preset;
+use ddecs_wizard::tui::draw;
+use ddecs_wizard::tui::state::App;
+use ddecs_wizard::tui::theme::Theme;
+use ddecs_wizard::tui::update;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Rect, Size};
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+/// Counts what the backend writes instead of sending it anywhere; the
+/// count is shared so it can be read while the backend owns the writer.
+#[derive(Default, Clone)]
+struct Counter {
+    bytes: Rc<Cell<usize>>,
+}
+
+impl Write for Counter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.bytes.set(self.bytes.get() + data.len());
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+type Term = Terminal<CrosstermBackend<Counter>>;
+
+fn terminal(w: u16, h: u16) -> (Term, Counter) {
+    let counter = Counter::default();
+    let term = Terminal::with_options(
+        CrosstermBackend::new(counter.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        },
+    )
+    .expect("fixed viewport needs no terminal");
+    (term, counter)
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Handles `event` and draws; the time taken and the bytes written.
+fn step(term: &mut (Term, Counter), app: &mut App, event: &Event) -> (Duration, usize) {
+    let before = term.1.bytes.get();
+    let start = Instant::now();
+    black_box(update::on_event(app, event));
+    term.0.draw(|f| draw::render(f, app)).expect("draw");
+    (start.elapsed(), term.1.bytes.get() - before)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn report(name: &str, mut times: Vec<Duration>, bytes: &[usize]) {
+    times.sort();
+    let mut bytes = bytes.to_vec();
+    bytes.sort_unstable();
+    println!(
+        "{name:<44} n={:<5} p50={:>8.3?} p95={:>8.3?} p99={:>8.3?} max={:>8.3?}  bytes/frame p50={} max={}",
+        times.len(),
+        percentile(&times, 0.50),
+        percentile(&times, 0.95),
+        percentile(&times, 0.99),
+        times[times.len() - 1],
+        bytes[bytes.len() / 2],
+        bytes[bytes.len() - 1],
+    );
+}
+
+fn first_frame(w: u16, h: u16) -> (Duration, usize) {
+    let start = Instant::now();
+    let mut app = App::from_preset(&Preset::default(), Theme::COLOUR).expect("defaults");
+    app.size = Size::new(w, h);
+    let (mut term, counter) = terminal(w, h);
+    term.draw(|f| draw::render(f, &app)).expect("draw");
+    (start.elapsed(), counter.bytes.get())
+}
+
+fn shift(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::SHIFT))
+}
+
+/// Runs `keys` `rounds` times over, after the `setup` events, timing each.
+fn scenario(name: &str, w: u16, h: u16, setup: &[Event], keys: &[Event], rounds: usize) {
+    let mut app = App::from_preset(&Preset::default(), Theme::COLOUR).expect("defaults");
+    let mut term = terminal(w, h);
+    step(&mut term, &mut app, &Event::Resize(w, h));
+    for event in setup {
+        step(&mut term, &mut app, event);
+    }
+    let mut times = Vec::new();
+    let mut bytes = Vec::new();
+    for _ in 0..rounds {
+        for event in keys {
+            let (t, b) = step(&mut term, &mut app, event);
+            times.push(t);
+            bytes.push(b);
+        }
+    }
+    report(name, times, &bytes);
+}
+
+fn main() {
+    let (cold, cold_bytes) = first_frame(100, 30);
+    println!("first frame, cold (first in process), 100x30: {cold:.3?}, {cold_bytes} bytes");
+    let warm: Vec<Duration> = (0..50).map(|_| first_frame(100, 30).0).collect();
+    report("first frame, warm, 100x30", warm, &[cold_bytes]);
+    let big: Vec<Duration> = (0..20).map(|_| first_frame(250, 80).0).collect();
+    report("first frame, warm, 250x80", big, &[first_frame(250, 80).1]);
+
+    let typing: Vec<Event> = "abcdefghijklmnopqrstuvwxyz0123456789"
+        .chars()
+        .map(|c| key(KeyCode::Char(c)))
+        .collect();
+    let to_command = vec![
+        key(KeyCode::Enter),
+        key(KeyCode::Enter),
+        key(KeyCode::Enter),
+    ];
+    scenario(
+        "type a char in the command, Script tab",
+        100,
+        30,
+        &to_command,
+        &typing,
+        30,
+    );
+    let mut app_tab = to_command.clone();
+    app_tab.push(shift(KeyCode::Left));
+    scenario(
+        "type a char in the command, App tab",
+        100,
+        30,
+        &app_tab,
+        &typing,
+        30,
+    );
+    let mut agent_tab = app_tab.clone();
+    agent_tab.push(shift(KeyCode::Left));
+    scenario(
+        "type a char in the command, Agent tab",
+        100,
+        30,
+        &agent_tab,
+        &typing,
+        30,
+    );
+    scenario(
+        "type a char in the command, Script, 250x80",
+        250,
+        80,
+        &to_command,
+        &typing,
+        30,
+    );
+    let arrows: Vec<Event> = [KeyCode::Down; 6]
+        .into_iter()
+        .chain([KeyCode::Up; 6])
+        .map(key)
+        .collect();
+    scenario(
+        "↑/↓ through languages (re-render all)",
+        100,
+        30,
+        &[key(KeyCode::Enter)],
+        &arrows,
+        50,
+    );
+    let tabs: Vec<Event> = [KeyCode::Right; 7].into_iter().map(key).collect();
+    scenario("→ through preview tabs", 100, 30, &[], &tabs, 100);
+    let pages: Vec<Event> = [KeyCode::PageDown, KeyCode::PageDown, KeyCode::Home]
+        .into_iter()
+        .map(key)
+        .collect();
+    scenario("PgDn, PgDn, Home in the preview", 100, 30, &[], &pages, 100);
+}

@@ -1,0 +1,70 @@
+//! Drawing: a pure function of the [`App`] onto a ratatui frame. Nothing
+//! here changes state, so what a test renders on a `TestBackend` is what
+//! the terminal shows. One module per area of the screen.
+
+pub mod dialog;
+pub mod footer;
+pub mod help;
+pub mod layout;
+pub mod preview;
+pub mod progress;
+pub mod steps;
+pub mod text;
+pub mod too_small;
+
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::state::{App, Overlay};
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        too_small::render(frame, app, area);
+        return;
+    }
+    let areas = layout::areas(app, area);
+    let t = app.theme;
+    progress::render(frame, app, areas.progress);
+    if areas.wide {
+        let rule = format!(
+            "{}┬",
+            "─".repeat(usize::from(areas.rule.width.saturating_sub(1)))
+        );
+        frame.render_widget(Paragraph::new(Line::styled(rule, t.dim())), areas.rule);
+        let bar: Vec<Line> = (0..areas.separator.height)
+            .map(|_| Line::styled("│", t.dim()))
+            .collect();
+        frame.render_widget(Paragraph::new(bar), areas.separator);
+    }
+    steps::render(frame, app, areas.question);
+    preview::render_tabs(frame, app, areas.tabs);
+    preview::render(frame, app, areas.preview);
+    footer::render_status(
+        frame,
+        app,
+        areas.status,
+        preview::position(app, areas.preview),
+    );
+    footer::render(frame, app, areas.footer);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help::render(frame, app, *scroll),
+        Some(Overlay::Save(dialog)) => dialog::render_save(frame, app, dialog),
+        Some(Overlay::ConfirmQuit) => dialog::render_quit(frame, app),
+        None => {}
+    }
+}
+
+/// A `width` x `height` rectangle centred in `area`, shrunk to fit.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

@@ -1,0 +1,124 @@
+//! The full-screen wizard: the questions of the Datadog ECS tracing guide
+//! beside a live preview of exactly what `generate` would print.
+//!
+//! Split the Elm way so most of it is testable without a terminal: `state`
+//! holds everything, `keys` maps key presses to actions, `update` applies
+//! them (pure, side effects returned as values), `draw` renders the state.
+//! This module only owns the terminal session and the event loop.
+
+pub mod draw;
+pub mod highlight;
+pub mod keys;
+pub mod preview;
+pub mod session;
+pub mod state;
+pub mod strings;
+pub mod text_input;
+pub mod theme;
+pub mod update;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Context as _};
+use ratatui::crossterm::event;
+
+use crate::cli::{Preset, UsageError};
+use crate::commands::generate;
+use crate::output::clipboard;
+use session::Session;
+use state::App;
+use theme::Theme;
+use update::Effect;
+
+/// How long a status message stays up when no key is pressed.
+const STATUS_SHOWN_FOR: Duration = Duration::from_secs(4);
+
+/// What the session produced, reported once the terminal is restored.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub saved: Vec<PathBuf>,
+}
+
+impl Outcome {
+    /// The same lines `generate --out-dir` prints.
+    pub fn report(&self, out: &mut dyn Write) -> io::Result<()> {
+        for path in &self.saved {
+            writeln!(out, "wrote {}", path.display())?;
+        }
+        out.flush()
+    }
+}
+
+/// Runs the wizard. Without a terminal on stdin and stdout it refuses at
+/// once (a usage error, exit 2) without writing a single escape code.
+pub fn run(preset: &Preset) -> anyhow::Result<Outcome> {
+    if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
+        return Err(UsageError(strings::NEEDS_TERMINAL.to_owned()).into());
+    }
+    let mut app = App::from_preset(preset, Theme::detect())?;
+    let mut session = Session::start().context("cannot set up the terminal")?;
+    let result = event_loop(&mut session, &mut app);
+    let signal = session.caught_signal();
+    drop(session);
+    let outcome = Outcome { saved: app.saved };
+    if let Some(signal) = signal {
+        // Die of the signal as the default handler would, so the parent
+        // shell sees it, but only after the terminal is back and the paths
+        // of any saved files are printed.
+        let _ = outcome.report(&mut io::stdout());
+        signal_hook::low_level::emulate_default_handler(signal)?;
+        return Err(anyhow!("stopped by signal {signal}"));
+    }
+    result.context("terminal input/output failed")?;
+    Ok(outcome)
+}
+
+fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
+    // The status message being timed, by serial, and when it goes.
+    let mut timing: Option<(u64, Instant)> = None;
+    loop {
+        if app.quit || session.caught_signal().is_some() {
+            return Ok(());
+        }
+        // Every event may change the screen; ratatui's diff then writes
+        // only the cells that did change.
+        app.size = session.terminal.size()?;
+        session.terminal.draw(|frame| draw::render(frame, app))?;
+        let serial = app.status.as_ref().map(|s| s.serial);
+        if serial != timing.map(|(s, _)| s) {
+            timing = serial.map(|s| (s, Instant::now() + STATUS_SHOWN_FOR));
+        }
+        // Block on input; wake on a timeout only while a status is shown.
+        let event = match timing {
+            Some((_, until)) => {
+                if event::poll(until.saturating_duration_since(Instant::now()))? {
+                    event::read()?
+                } else {
+                    app.status = None;
+                    continue;
+                }
+            }
+            None => event::read()?,
+        };
+        if let Some(effect) = update::on_event(app, &event) {
+            perform(session, app, effect)?;
+        }
+    }
+}
+
+fn perform(session: &mut Session, app: &mut App, effect: Effect) -> io::Result<()> {
+    match effect {
+        Effect::Save { dir, force } => {
+            let result = generate::save(&app.config, &dir, force);
+            update::on_saved(app, result);
+        }
+        Effect::Copy(text) => {
+            let result = clipboard::copy(&text, session.terminal.backend_mut());
+            update::on_copied(app, result);
+        }
+        Effect::ClearScreen => session.terminal.clear()?,
+    }
+    Ok(())
+}

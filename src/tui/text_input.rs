@@ -1,0 +1,358 @@
+//! A one-line text field. The cursor is a byte offset that always sits on a
+//! grapheme boundary, so moving and deleting treat "é" (e + combining
+//! accent), emoji and CJK as one character each, as the user sees them.
+//! Keys follow readline, which is what shell users type by reflex.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// One editing operation; the bindings in `keys` map keys onto these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Left,
+    Right,
+    WordLeft,
+    WordRight,
+    Home,
+    End,
+    Backspace,
+    Delete,
+    DeleteToStart,
+    DeleteToEnd,
+    DeleteWordBack,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextInput {
+    text: String,
+    cursor: usize,
+}
+
+/// What a field shows in `width` cells: the visible text and where the
+/// cursor goes, counted in cells from the left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub text: String,
+    pub cursor_x: u16,
+}
+
+impl TextInput {
+    /// A field holding `text`, with the cursor at the end.
+    pub fn new(text: &str) -> TextInput {
+        TextInput {
+            text: text.to_owned(),
+            cursor: text.len(),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Replaces the whole text; the cursor goes to the end.
+    pub fn set(&mut self, text: &str) {
+        *self = TextInput::new(text);
+    }
+
+    pub fn insert(&mut self, s: &str) {
+        self.text.insert_str(self.cursor, s);
+        self.cursor += s.len();
+    }
+
+    /// Applies `edit`; true when the text changed (not just the cursor).
+    pub fn edit(&mut self, edit: Edit) -> bool {
+        let before = self.text.len();
+        match edit {
+            Edit::Left => self.cursor = self.prev_boundary(),
+            Edit::Right => self.cursor = self.next_boundary(),
+            Edit::WordLeft => self.cursor = self.word_start_before(),
+            Edit::WordRight => self.cursor = self.word_end_after(),
+            Edit::Home => self.cursor = 0,
+            Edit::End => self.cursor = self.text.len(),
+            Edit::Backspace => {
+                let start = self.prev_boundary();
+                self.remove(start, self.cursor);
+            }
+            Edit::Delete => {
+                let end = self.next_boundary();
+                self.remove(self.cursor, end);
+            }
+            Edit::DeleteToStart => self.remove(0, self.cursor),
+            Edit::DeleteToEnd => self.remove(self.cursor, self.text.len()),
+            Edit::DeleteWordBack => {
+                let start = self.word_start_before();
+                self.remove(start, self.cursor);
+            }
+        }
+        self.text.len() != before
+    }
+
+    fn remove(&mut self, start: usize, end: usize) {
+        self.text.replace_range(start..end, "");
+        self.cursor = start;
+    }
+
+    fn prev_boundary(&self) -> usize {
+        self.text[..self.cursor]
+            .grapheme_indices(true)
+            .next_back()
+            .map_or(0, |(i, _)| i)
+    }
+
+    fn next_boundary(&self) -> usize {
+        self.text[self.cursor..]
+            .graphemes(true)
+            .next()
+            .map_or(self.cursor, |g| self.cursor + g.len())
+    }
+
+    /// Like readline's unix-word-rubout: skip spaces, then non-spaces.
+    fn word_start_before(&self) -> usize {
+        let mut start = self.cursor;
+        let mut seen_word = false;
+        for (i, g) in self.text[..self.cursor].grapheme_indices(true).rev() {
+            let space = g.chars().all(char::is_whitespace);
+            if space && seen_word {
+                break;
+            }
+            seen_word |= !space;
+            start = i;
+        }
+        start
+    }
+
+    fn word_end_after(&self) -> usize {
+        let mut end = self.cursor;
+        let mut seen_word = false;
+        for (i, g) in self.text[self.cursor..].grapheme_indices(true) {
+            let space = g.chars().all(char::is_whitespace);
+            if space && seen_word {
+                break;
+            }
+            seen_word |= !space;
+            end = self.cursor + i + g.len();
+        }
+        end
+    }
+
+    /// The part of the text to show in `width` cells, scrolled so the
+    /// cursor is visible; `…` marks text hidden on either side. Control
+    /// characters (a preset may hold a newline) show as their ␀-block symbol
+    /// so the terminal never interprets them.
+    pub fn view(&self, width: u16) -> View {
+        let width = usize::from(width);
+        if width == 0 {
+            return View {
+                text: String::new(),
+                cursor_x: 0,
+            };
+        }
+        let graphemes: Vec<(usize, String, usize)> = self
+            .text
+            .grapheme_indices(true)
+            .map(|(i, g)| {
+                let shown = printable(g);
+                let w = shown.width();
+                (i, shown, w)
+            })
+            .collect();
+        let cursor_index = graphemes
+            .iter()
+            .position(|(i, _, _)| *i >= self.cursor)
+            .unwrap_or(graphemes.len());
+        let cursor_col: usize = graphemes[..cursor_index].iter().map(|g| g.2).sum();
+        // The cursor needs a cell of its own at the end of the text.
+        let mut first = 0;
+        let mut marker_left = false;
+        if cursor_col + 1 > width {
+            marker_left = true;
+            let room = width.saturating_sub(2);
+            let mut used = 0;
+            first = cursor_index;
+            while first > 0 && used + graphemes[first - 1].2 <= room {
+                used += graphemes[first - 1].2;
+                first -= 1;
+            }
+        }
+        let mut text = String::new();
+        let mut col = 0;
+        if marker_left {
+            text.push('…');
+            col = 1;
+        }
+        let mut cursor_x = col;
+        for (n, (_, g, w)) in graphemes.iter().enumerate().skip(first) {
+            if n == cursor_index {
+                cursor_x = col;
+            }
+            // Keep the last cell for `…` while more text follows.
+            let more_follow = n + 1 < graphemes.len();
+            let fits = if more_follow {
+                col + w < width
+            } else {
+                col + w <= width
+            };
+            if !fits {
+                if col < width {
+                    text.push('…');
+                }
+                break;
+            }
+            text.push_str(g);
+            col += w;
+        }
+        if cursor_index == graphemes.len() {
+            cursor_x = col;
+        }
+        View {
+            text,
+            cursor_x: u16::try_from(cursor_x.min(width - 1)).unwrap_or(0),
+        }
+    }
+}
+
+/// A grapheme as it may be drawn: control characters become visible
+/// symbols, everything else is unchanged.
+fn printable(g: &str) -> String {
+    g.chars()
+        .map(|c| match c {
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+            '\u{7f}' => '␡',
+            c => c,
+        })
+        .collect()
+}
+
+/// Cleans pasted text for a one-line field: trailing line breaks dropped,
+/// inner ones joined with a space, other control characters removed. Says
+/// whether lines were joined, so the UI can tell the user.
+pub fn clean_paste(pasted: &str) -> (String, bool) {
+    let trimmed = pasted.trim_end_matches(['\r', '\n']);
+    let mut joined = false;
+    let mut out = String::with_capacity(trimmed.len());
+    let mut chars = trimmed.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' => {
+                joined = true;
+                out.push(' ');
+            }
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    (out, joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(text: &str, cursor: usize) -> TextInput {
+        TextInput {
+            text: text.to_owned(),
+            cursor,
+        }
+    }
+
+    #[test]
+    fn moves_by_grapheme_not_byte() {
+        // "e" + combining acute, then a family emoji made of 5 code points.
+        let mut t = TextInput::new("ae\u{301}👨‍👩‍👧z");
+        t.edit(Edit::Left);
+        t.edit(Edit::Left);
+        assert_eq!(&t.text()[t.cursor()..], "👨‍👩‍👧z");
+        t.edit(Edit::Backspace);
+        assert_eq!(t.text(), "a👨‍👩‍👧z");
+        t.edit(Edit::Delete);
+        assert_eq!(t.text(), "az");
+    }
+
+    #[test]
+    fn readline_kills() {
+        let mut t = field("run --fast  now", 11);
+        t.edit(Edit::DeleteWordBack);
+        assert_eq!((t.text(), t.cursor()), ("run  now", 4));
+        t.edit(Edit::DeleteToEnd);
+        assert_eq!(t.text(), "run ");
+        t.edit(Edit::DeleteToStart);
+        assert_eq!((t.text(), t.cursor()), ("", 0));
+        assert!(!t.edit(Edit::Backspace));
+    }
+
+    #[test]
+    fn word_moves() {
+        let mut t = field("java -jar app.jar", 0);
+        t.edit(Edit::WordRight);
+        assert_eq!(t.cursor(), 4);
+        t.edit(Edit::WordRight);
+        assert_eq!(t.cursor(), 9);
+        t.edit(Edit::WordLeft);
+        assert_eq!(t.cursor(), 5);
+        t.edit(Edit::End);
+        t.edit(Edit::WordLeft);
+        assert_eq!(t.cursor(), 10);
+    }
+
+    #[test]
+    fn insert_at_cursor() {
+        let mut t = field("ab", 1);
+        t.insert("日本");
+        assert_eq!((t.text(), t.cursor()), ("a日本b", 7));
+    }
+
+    #[test]
+    fn view_keeps_the_cursor_visible() {
+        let t = TextInput::new("0123456789");
+        assert_eq!(
+            t.view(20),
+            View {
+                text: "0123456789".into(),
+                cursor_x: 10
+            }
+        );
+        let v = t.view(6);
+        assert_eq!(v.text, "…6789");
+        assert_eq!(v.cursor_x, 5);
+        let mut t = t;
+        t.edit(Edit::Home);
+        let v = t.view(6);
+        assert_eq!((v.text.as_str(), v.cursor_x), ("01234…", 0));
+    }
+
+    #[test]
+    fn view_counts_wide_characters_as_two_cells() {
+        let t = TextInput::new("日本語");
+        let v = t.view(10);
+        assert_eq!((v.text.as_str(), v.cursor_x), ("日本語", 6));
+        let v = t.view(4);
+        assert_eq!((v.text.as_str(), v.cursor_x), ("…語", 3));
+    }
+
+    #[test]
+    fn view_never_panics_on_tiny_widths() {
+        let t = TextInput::new("日本語 and more");
+        for w in 0..6 {
+            let v = t.view(w);
+            assert!(v.text.width() <= usize::from(w), "{w}: {v:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let t = TextInput::new("a\nb\tc");
+        assert_eq!(t.view(10).text, "a␊b␉c");
+    }
+
+    #[test]
+    fn paste_is_one_line() {
+        assert_eq!(clean_paste("node app.js\n"), ("node app.js".into(), false));
+        assert_eq!(clean_paste("a\r\nb\tc\u{7}"), ("a b c".into(), true));
+    }
+}

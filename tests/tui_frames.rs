@@ -1,0 +1,252 @@
+//! Snapshots of whole frames on ratatui's `TestBackend`: every step, every
+//! preview tab, the dialogs and the help, at 100x30 (wide layout) and 60x16
+//! (the minimum, narrow layout), with and without colour, plus the
+//! too-small message. One snapshot file per size and colour mode, each a
+//! tour through the wizard, so a layout change shows up as one readable
+//! diff. Also checks that no size from 1x1 up makes drawing panic.
+
+mod tui_support;
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::PathBuf;
+
+use ddecs_wizard::cli::Preset;
+use ddecs_wizard::output::files::WriteError;
+use ddecs_wizard::tui::draw;
+use ddecs_wizard::tui::preview::Tab;
+use ddecs_wizard::tui::state::App;
+use ddecs_wizard::tui::theme::Theme;
+use ddecs_wizard::tui::update;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::KeyCode::{Char, Down, Enter, Esc, Right};
+use ratatui::Terminal;
+use tui_support::*;
+
+fn saved_paths() -> Vec<PathBuf> {
+    [
+        "agent-task-definition.json",
+        "agent-container.json",
+        "app-container.json",
+        "tracer.js",
+    ]
+    .iter()
+    .map(|n| PathBuf::from("./ddecs-wizard-out").join(n))
+    .collect()
+}
+
+/// Walks through the wizard, dumping a frame at each interesting point.
+fn tour(theme: Theme, w: u16, h: u16) -> String {
+    let mut out = String::new();
+    let mut shot = |title: &str, app: &mut App| {
+        let _ = writeln!(out, "=== {title}");
+        out.push_str(&frame(app, w, h));
+    };
+    let mut app = wizard(&Preset::default(), theme);
+    shot("1 agent version: latest", &mut app);
+    keys(&mut app, &[Down, Down, Down]);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "7.17.1");
+    shot("1 agent version: typed 7.17.1", &mut app);
+    type_text(&mut app, "x");
+    shot("1 agent version: typed an invalid version", &mut app);
+    press(&mut app, Enter);
+    shot("1 agent version: Enter refused", &mut app);
+    ctrl(&mut app, 'u');
+    keys(&mut app, &[KeyCode::Up, Enter]);
+    shot("2 language", &mut app);
+    press(&mut app, Down);
+    shot("2 language: Node.js, changed lines marked", &mut app);
+    press(&mut app, Enter);
+    shot("3 imds", &mut app);
+    press(&mut app, Enter);
+    shot("4 startup command", &mut app);
+    type_text(&mut app, " --port 8080 ünï 日本");
+    shot("4 startup command: typed", &mut app);
+    press(&mut app, Enter);
+    type_text(&mut app, "checkout");
+    press(&mut app, Down);
+    type_text(&mut app, "prod eu");
+    shot("5 tags: an invalid env", &mut app);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    press(&mut app, Enter);
+    shot("6 review", &mut app);
+    while app.preview.tab != Tab::TaskDefinition {
+        press(&mut app, Right);
+    }
+    for tab in Tab::ALL {
+        shot(&format!("tab {}", tab.label()), &mut app);
+        press(&mut app, Right);
+    }
+    press(&mut app, Char('s'));
+    shot("save dialog", &mut app);
+    update::on_saved(&mut app, Err(WriteError::Exists(saved_paths())));
+    shot("save dialog: overwrite?", &mut app);
+    press(&mut app, Char('n'));
+    update::on_saved(
+        &mut app,
+        Err(WriteError::Io {
+            path: saved_paths()[0].clone(),
+            source: io::Error::from_raw_os_error(28),
+        }),
+    );
+    shot("save dialog: disk full", &mut app);
+    update::on_saved(&mut app, Ok(saved_paths()));
+    shot("saved: status line", &mut app);
+    type_text(&mut app, "4");
+    ctrl(&mut app, 'e');
+    type_text(&mut app, "x");
+    press(&mut app, Esc);
+    press(&mut app, Char('q'));
+    shot("quit? (answers changed since the save)", &mut app);
+    press(&mut app, Char('n'));
+    press(&mut app, Char('?'));
+    shot("help", &mut app);
+    out
+}
+
+#[test]
+fn wide_mono() {
+    insta::assert_snapshot!(tour(Theme::MONO, 100, 30));
+}
+
+#[test]
+fn wide_colour() {
+    insta::assert_snapshot!(tour(Theme::COLOUR, 100, 30));
+}
+
+#[test]
+fn narrow_mono() {
+    insta::assert_snapshot!(tour(Theme::MONO, 60, 16));
+}
+
+#[test]
+fn narrow_colour() {
+    insta::assert_snapshot!(tour(Theme::COLOUR, 60, 16));
+}
+
+#[test]
+fn too_small() {
+    let mut out = String::new();
+    for theme in [Theme::MONO, Theme::COLOUR] {
+        for (w, h) in [(59, 16), (60, 15), (30, 8), (1, 1)] {
+            let mut app = wizard(&Preset::default(), theme);
+            let _ = writeln!(out, "=== {w}x{h} colour={}", theme.colour);
+            out.push_str(&frame(&mut app, w, h));
+        }
+    }
+    insta::assert_snapshot!(out);
+}
+
+/// Every kind of screen at sizes from 1x1 up, including sizes where the
+/// layout switches: drawing must never panic.
+#[test]
+fn no_size_makes_drawing_panic() {
+    let widths = [
+        1, 2, 3, 5, 10, 20, 40, 59, 60, 61, 80, 99, 100, 101, 140, 250,
+    ];
+    let heights = [1, 2, 3, 5, 10, 15, 16, 17, 20, 30, 60];
+    let mut states: Vec<App> = Vec::new();
+    let mut app = wizard(&Preset::default(), Theme::COLOUR);
+    states.push(app.clone());
+    keys(&mut app, &[Down, Down, Down]);
+    states.push(app.clone());
+    for _ in 0..5 {
+        press(&mut app, Enter);
+        type_text(&mut app, "ü日");
+        states.push(app.clone());
+    }
+    for key in [Char('s'), Char('?')] {
+        let mut with_overlay = app.clone();
+        press(&mut with_overlay, key);
+        states.push(with_overlay);
+    }
+    let mut quitting = app.clone();
+    press(&mut quitting, Char('q'));
+    states.push(quitting);
+    for state in &states {
+        for w in widths {
+            for h in heights {
+                let mut app = state.clone();
+                resize(&mut app, w, h);
+                let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+                terminal.draw(|f| draw::render(f, &app)).unwrap();
+                press(&mut app, KeyCode::PageDown);
+            }
+        }
+    }
+}
+
+/// What the crossterm backend writes, kept for inspection.
+#[derive(Clone, Default)]
+struct Recorder(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Recorder {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// ratatui diffs frames; as long as nothing clears the screen, a typed
+/// character sends only the few cells it changed, not a redraw.
+#[test]
+fn typing_one_character_writes_only_the_changed_cells() {
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+
+    let recorder = Recorder::default();
+    let mut terminal = Terminal::with_options(
+        CrosstermBackend::new(recorder.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 100, 30)),
+        },
+    )
+    .unwrap();
+    let mut app = wizard(&Preset::default(), Theme::COLOUR);
+    keys(&mut app, &[Enter, Enter, Enter]);
+    // The agent container does not depend on the startup command.
+    press_with(
+        &mut app,
+        KeyCode::Left,
+        ratatui::crossterm::event::KeyModifiers::SHIFT,
+    );
+    press_with(
+        &mut app,
+        KeyCode::Left,
+        ratatui::crossterm::event::KeyModifiers::SHIFT,
+    );
+    assert_eq!(app.preview.tab, Tab::AgentContainer);
+    terminal.draw(|f| draw::render(f, &app)).unwrap();
+    let first = recorder.0.borrow().len();
+    assert!(
+        first > 2500,
+        "the first frame draws everything: {first} bytes"
+    );
+    for c in ['x', 'y', 'z'] {
+        recorder.0.borrow_mut().clear();
+        press(&mut app, Char(c));
+        terminal.draw(|f| draw::render(f, &app)).unwrap();
+        let sent = recorder.0.borrow().clone();
+        let text = String::from_utf8_lossy(&sent);
+        assert!(
+            sent.len() < 200,
+            "{} bytes for one character: {text:?}",
+            sent.len()
+        );
+        assert!(!text.contains("\x1b[2J"), "screen cleared: {text:?}");
+        assert_eq!(
+            text.matches(c).count(),
+            2,
+            "the field and the verdict line: {text:?}"
+        );
+    }
+}
