@@ -43,9 +43,7 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         writeln!(err, "ddecs-wizard: wrote {}", path.display())?;
     } else if args.in_place {
         if patched.changed {
-            // Replace the file a symlink points to, not the link itself.
-            let target = std::fs::canonicalize(&args.file).unwrap_or_else(|_| args.file.clone());
-            files::write_atomic(&target, text.as_bytes())?;
+            files::write_atomic(&args.file, text.as_bytes())?;
             writeln!(err, "ddecs-wizard: updated {}", input.name)?;
         } else {
             writeln!(err, "ddecs-wizard: left {} as it was", input.name)?;
