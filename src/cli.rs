@@ -144,6 +144,55 @@ impl Preset {
     }
 }
 
+/// The `generate` command line that gives the same artifacts as `config`,
+/// so the interactive front ends can teach the scriptable way. The choices
+/// every config makes are always spelled out; the rest only when they differ
+/// from the default.
+pub fn generate_command(config: &Config) -> Vec<String> {
+    let defaults = Config::for_language(config.language);
+    let mut args = vec!["ddecs-wizard".to_owned(), "generate".to_owned()];
+    let mut add = |flag: &str, value: &str| {
+        // A value that starts with '-' would be read as a flag of its own.
+        if value.starts_with('-') {
+            args.push(format!("{flag}={value}"));
+        } else {
+            args.push(flag.to_owned());
+            args.push(value.to_owned());
+        }
+    };
+    add("--language", config.language.cli_name());
+    add("--imds", config.imds.cli_name());
+    add("--agent-version", &config.agent_version.to_string());
+    add("--startup-command", &config.startup_command);
+    let optional = [
+        (
+            "--app-name",
+            Some(&config.app_name),
+            Some(&defaults.app_name),
+        ),
+        (
+            "--app-image",
+            Some(&config.app_image),
+            Some(&defaults.app_image),
+        ),
+        ("--service", config.tags.service.as_ref(), None),
+        ("--env", config.tags.env.as_ref(), None),
+        ("--service-version", config.tags.version.as_ref(), None),
+        ("--site", Some(&config.site), Some(&defaults.site)),
+        (
+            "--api-key-secret-arn",
+            config.api_key_secret_arn.as_ref(),
+            None,
+        ),
+    ];
+    for (flag, value, default) in optional {
+        if let Some(value) = value.filter(|v| Some(*v) != default) {
+            add(flag, value);
+        }
+    }
+    args
+}
+
 /// Prefixes a validation error with the flag that carries the value.
 fn flag_message(error: &ConfigError) -> String {
     let what = match error {
@@ -256,6 +305,29 @@ mod tests {
             ..Preset::default()
         };
         assert_eq!(preset.to_config().unwrap().startup_command, "php-fpm -F");
+    }
+
+    #[test]
+    fn generate_command_parses_back_to_the_same_config() {
+        let config = Config {
+            imds: Imds::MetadataFile,
+            agent_version: "7.17.1".parse().unwrap(),
+            startup_command: "-x sh -c 'echo \"$HOME\"' && php-fpm -F".to_owned(),
+            tags: crate::core::Tags {
+                service: Some("web".to_owned()),
+                env: None,
+                version: Some("1.2.3".to_owned()),
+            },
+            site: "datadoghq.eu".to_owned(),
+            ..Config::for_language(Language::Php)
+        };
+        let args = generate_command(&config);
+        assert!(!args.contains(&"--app-name".to_owned()), "{args:?}");
+        let cli = Cli::try_parse_from(&args).unwrap();
+        let Some(Command::Generate(generate)) = cli.command else {
+            panic!("not a generate command: {cli:?}");
+        };
+        assert_eq!(generate.preset.to_config().unwrap(), config);
     }
 
     #[test]

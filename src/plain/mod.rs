@@ -14,7 +14,7 @@ use std::io::{self, IsTerminal};
 
 use anyhow::Result;
 
-use crate::cli::{Preset, UsageError};
+use crate::cli::{generate_command, Preset, UsageError};
 use crate::core::shell;
 use prompt::Prompter;
 
@@ -33,7 +33,7 @@ pub fn run(preset: &Preset) -> Result<()> {
     let config = answers.to_config()?;
     ui.say(&format!(
         "the same without questions: {}",
-        shell::join(&generate_args(&answers))
+        shell::join(&generate_command(&config))
     ))?;
     actions::offer(&ui, &answers, &config)
 }
@@ -58,39 +58,9 @@ fn require_terminal(stdin: bool, stdout: bool, stderr: bool) -> Result<(), Usage
     )))
 }
 
-/// The `generate` command line that gives the same artifacts as `answers`,
-/// so that the wizard teaches the scriptable way.
-fn generate_args(answers: &Preset) -> Vec<String> {
-    let mut args = vec!["ddecs-wizard".to_owned(), "generate".to_owned()];
-    let mut add = |flag: &str, value: Option<String>| {
-        if let Some(value) = value {
-            args.push(flag.to_owned());
-            args.push(value);
-        }
-    };
-    add("--language", answers.language.map(|l| l.to_string()));
-    add("--imds", answers.imds.map(|i| i.to_string()));
-    add(
-        "--agent-version",
-        answers.agent_version.as_ref().map(|v| v.to_string()),
-    );
-    add("--startup-command", answers.startup_command.clone());
-    add("--app-name", answers.app_name.clone());
-    add("--app-image", answers.app_image.clone());
-    add("--service", answers.service.clone());
-    add("--env", answers.env.clone());
-    add("--service-version", answers.service_version.clone());
-    add("--site", answers.site.clone());
-    add("--api-key-secret-arn", answers.api_key_secret_arn.clone());
-    args
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::{Cli, Command};
-    use crate::core::{Imds, Language};
-    use clap::Parser;
 
     #[test]
     fn no_terminal_names_what_is_missing_and_generate() {
@@ -102,28 +72,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("but stdout and stderr are not one;"), "{err}");
-    }
-
-    #[test]
-    fn generate_args_parse_back_to_the_same_config() {
-        let answers = Preset {
-            language: Some(Language::Php),
-            imds: Some(Imds::MetadataFile),
-            agent_version: Some("7.17.1".parse().unwrap()),
-            startup_command: Some("sh -c 'echo \"$HOME\"' && php-fpm -F".to_owned()),
-            service: Some("web".to_owned()),
-            env: None,
-            service_version: Some("1.2.3".to_owned()),
-            site: Some("datadoghq.eu".to_owned()),
-            ..Preset::default()
-        };
-        let cli = Cli::try_parse_from(generate_args(&answers)).unwrap();
-        let Some(Command::Generate(args)) = cli.command else {
-            panic!("not a generate command: {cli:?}");
-        };
-        assert_eq!(
-            args.preset.to_config().unwrap(),
-            answers.to_config().unwrap()
-        );
     }
 }

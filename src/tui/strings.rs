@@ -81,6 +81,7 @@ pub const REVIEW_SAVE_HINT: &str = "Enter or s saves every file into a directory
 pub const REVIEW_PRESET_HINT: &str =
     "App name, image, site and API key come from --app-name, --app-image, --site and --api-key-secret-arn.";
 pub const REVIEW_READY: &str = "ready to save";
+pub const REVIEW_SAME_AS: &str = "The same without questions:";
 pub const UNSET: &str = "unset";
 
 pub const PREVIEW_NOT_APPLICABLE: &str = "Not used for this app";

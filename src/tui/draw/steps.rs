@@ -10,7 +10,8 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::text::wrap_words;
-use crate::core::shell::exec_form;
+use crate::cli::generate_command;
+use crate::core::shell::{self, exec_form};
 use crate::core::{Artifact, Imds, Language};
 use crate::tui::preview::truncate;
 use crate::tui::state::{AgentChoice, App, Step};
@@ -367,6 +368,13 @@ fn review(app: &App, b: &mut Builder) {
         }
     }
     b.prose(strings::REVIEW_PRESET_HINT, t.hint(), 0);
+    b.blank();
+    let command = shell::join(&generate_command(c));
+    b.prose(
+        &format!("{} {command}", strings::REVIEW_SAME_AS),
+        t.hint(),
+        0,
+    );
 }
 
 /// When the pane does not fit, blank lines go first: at the minimum size the
