@@ -266,6 +266,21 @@ fn cases() -> Vec<(&'static str, Value, Value)> {
                 json!([{ "name": "DD_API_KEY", "valueFrom": "arn:aws:secretsmanager:us-east-1:1:secret:dd" }])
             )])),
         ),
+        (
+            "DDECS035",
+            bridge(json!([
+                agent(),
+                app_with("image", json!("python:3.12-alpine"))
+            ])),
+            bridge(json!([
+                agent(),
+                json!({
+                    "name": "app",
+                    "image": "python:3.12-alpine",
+                    "entryPoint": build_entry_point(Imds::MetadataFile, "python app.py")
+                })
+            ])),
+        ),
     ]
 }
 

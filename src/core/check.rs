@@ -51,6 +51,7 @@ rules! {
     QUOTED_TAG = "DDECS032", Warning, "a tag value is wrapped in quotes";
     PLACEHOLDER = "DDECS033", Warning, "a placeholder was never filled in";
     API_KEY_PLAIN = "DDECS034", Warning, "the API key is a plain environment value";
+    ALPINE_CURL = "DDECS035", Info, "an Alpine image looks up IMDS with curl, which Alpine does not ship";
 }
 
 /// Lints a task definition.
@@ -312,6 +313,17 @@ fn check_app(app: &Value, context: &TaskContext, only_app: bool, found: &mut Vec
             Some(app),
             format!("the start command reads IMDS with curl {first}"),
             "use curl -fs --connect-timeout 1 --max-time 1 and check the answer is an IPv4 address (ddecs-wizard patch writes such a script)",
+        ));
+    }
+    // Alpine images have no curl unless the Dockerfile adds it: the lookup
+    // then gives up and the app starts without DD_AGENT_HOST.
+    let image = app.get("image").and_then(Value::as_str).unwrap_or_default();
+    if image.contains("alpine") && start.contains("curl") && start.contains("169.254.169.254") {
+        found.push(finding(
+            &ALPINE_CURL,
+            Some(app),
+            "the image looks like Alpine, which has no curl unless the Dockerfile installs it".into(),
+            "add curl to the image (apk add --no-cache curl), or use the metadata file: ddecs-wizard patch FILE --imds metadata-file",
         ));
     }
     let argv = container::start_argv(app);
