@@ -8,196 +8,98 @@
 //! Needs tmux: with CI set, a missing tmux fails the tests; otherwise they
 //! print a note and pass.
 
+#[path = "common/tmux.rs"]
+mod tmux;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use ddecs_wizard::core::shell::quote;
+use tmux::{Pane, Terminal, View, BIN, TIMEOUT};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ddecs-wizard");
-const WAIT: Duration = Duration::from_secs(20);
+/// Room for the wide layout. The wizard redraws in place, so the waits
+/// read the visible screen.
+const WIDE: Terminal = Terminal {
+    width: 100,
+    height: 30,
+    view: View::Screen,
+};
 
-fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is required for the TUI tests in CI (apt-get install -y tmux)"
-        );
-        eprintln!("note: tmux not found; skipping the terminal tests");
-    }
-    found
+/// The preset most tests answer by hand or compare against.
+const PHP_V1_717: [&str; 6] = [
+    "--language",
+    "php",
+    "--imds",
+    "v1",
+    "--agent-version",
+    "7.17",
+];
+
+/// The wizard started without a preset, at its first question.
+fn at_first_question(env: &[(&str, &str)]) -> Option<Pane> {
+    let pane = Pane::start(WIDE, &[], env)?;
+    pane.wait_for("1/6 Agent version");
+    Some(pane)
 }
 
-/// A tmux server of our own, running one pane with a shell command.
-struct Pane {
-    dir: tempfile::TempDir,
-    socket: PathBuf,
+/// Waits until the screen shows `shown`, then presses `keys`.
+fn press_when(pane: &Pane, shown: &str, keys: &[&str]) {
+    pane.wait_for(shown);
+    pane.press(keys);
 }
 
-impl Pane {
-    /// Runs `wizard_args` in a pane of `w` x `h`, in a fresh directory,
-    /// then records its exit status and `stty -a`.
-    fn start(wizard_args: &[&str], env: &[(&str, &str)], w: u16, h: u16) -> Option<Pane> {
-        let mut argv = vec![quote(BIN)];
-        argv.extend(wizard_args.iter().map(|a| quote(a)));
-        Pane::start_script(&argv.join(" "), env, w, h)
+/// From the Review step: saves into the default directory, or into `dir`
+/// typed over it, waits for `saved`, quits, and expects status 0.
+fn save_and_quit(pane: &Pane, dir: Option<&str>, saved: &str) {
+    press_when(pane, "6/6 Review", &["Enter"]);
+    pane.wait_for("Directory (created if missing)");
+    if let Some(dir) = dir {
+        pane.press(&["C-u"]);
+        pane.type_text(dir);
     }
-
-    /// Runs `command` (sh syntax) in the pane, then records as `start` does.
-    fn start_script(command: &str, env: &[(&str, &str)], w: u16, h: u16) -> Option<Pane> {
-        if !tmux_available() {
-            return None;
-        }
-        let dir = tempfile::Builder::new()
-            .prefix("ddecs-pty")
-            .tempdir()
-            .expect("temp dir");
-        let socket = dir.path().join("tmux.sock");
-        let script =
-            format!("{command}; echo $? > rc.txt; stty -a > stty.txt; : > done; exec sleep 600");
-        let mut cmd = Command::new("tmux");
-        cmd.arg("-S")
-            .arg(&socket)
-            .args(["-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", &w.to_string(), "-y", &h.to_string()])
-            .arg("-c")
-            .arg(dir.path());
-        for (k, v) in env {
-            cmd.arg("-e").arg(format!("{k}={v}"));
-        }
-        cmd.arg(script);
-        let pane = Pane { dir, socket };
-        let out = cmd.output().expect("tmux runs");
-        assert!(out.status.success(), "tmux new-session: {out:?}");
-        Some(pane)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        assert!(out.status.success(), "tmux {args:?}: {out:?}");
-        out
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for key in keys {
-            self.tmux(&["send-keys", key]);
-        }
-    }
-
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-l", text]);
-    }
-
-    /// Pastes `text` the way a terminal does, bracketed when the
-    /// application asked for it.
-    fn paste(&self, text: &str) {
-        self.tmux(&["set-buffer", "-b", "p", text]);
-        self.tmux(&["paste-buffer", "-p", "-d", "-b", "p"]);
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
-    }
-
-    fn screen_with_escapes(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-e"]).stdout).into_owned()
-    }
-
-    fn display(&self, format: &str) -> String {
-        let out = self.tmux(&["display-message", "-p", format]);
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-
-    /// Waits until the screen shows `needle`; returns the screen.
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "timed out waiting for {needle:?}; screen:\n{screen}"
-            );
-            sleep(Duration::from_millis(25));
-        }
-    }
-
-    /// Waits for the wizard to exit; returns its exit status.
-    fn wait_exit(&self) -> i32 {
-        let start = Instant::now();
-        while !self.path("done").exists() {
-            assert!(
-                start.elapsed() < WAIT,
-                "wizard did not exit; screen:\n{}",
-                self.screen()
-            );
-            sleep(Duration::from_millis(25));
-        }
-        let rc = fs::read_to_string(self.path("rc.txt")).expect("rc.txt");
-        rc.trim().parse().expect("a number")
-    }
-
-    /// The wizard process, a child of the pane's shell.
-    fn wizard_pid(&self) -> u32 {
-        let shell: u32 = self.display("#{pane_pid}").parse().expect("pane pid");
-        for entry in fs::read_dir("/proc").expect("/proc") {
-            let Ok(entry) = entry else { continue };
-            let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
-                continue;
-            };
-            // pid (comm) state ppid ...
-            let Some(after) = stat.rsplit_once(") ").map(|(_, rest)| rest) else {
-                continue;
-            };
-            let ppid: Option<u32> = after.split(' ').nth(1).and_then(|p| p.parse().ok());
-            if ppid == Some(shell) && stat.contains("(ddecs-wizard)") {
-                return entry.file_name().to_string_lossy().parse().expect("pid");
-            }
-        }
-        panic!("no ddecs-wizard child of {shell}")
-    }
-
-    /// After the wizard exited: the terminal is as the shell left it.
-    fn assert_restored(&self) {
-        let stty = fs::read_to_string(self.path("stty.txt")).expect("stty.txt");
-        let words: Vec<&str> = stty.split_whitespace().collect();
-        for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
-            assert!(words.contains(&mode), "{mode} not restored:\n{stty}");
-        }
-        assert_eq!(
-            self.display("#{alternate_on}"),
-            "0",
-            "still on the alternate screen"
-        );
-        assert_eq!(self.display("#{cursor_flag}"), "1", "cursor still hidden");
-    }
+    pane.press(&["Enter"]);
+    press_when(pane, saved, &["q"]);
+    assert_eq!(pane.exit_status(), 0);
 }
 
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
+/// The wizard process, a child of the pane's shell.
+fn wizard_pid(pane: &Pane) -> u32 {
+    let shell: u32 = pane.display("#{pane_pid}").parse().expect("pane pid");
+    for entry in fs::read_dir("/proc").expect("/proc") {
+        let Ok(entry) = entry else { continue };
+        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...
+        let Some(after) = stat.rsplit_once(") ").map(|(_, rest)| rest) else {
+            continue;
+        };
+        let ppid: Option<u32> = after.split(' ').nth(1).and_then(|p| p.parse().ok());
+        if ppid == Some(shell) && stat.contains("(ddecs-wizard)") {
+            return entry.file_name().to_string_lossy().parse().expect("pid");
+        }
     }
+    panic!("no ddecs-wizard child of {shell}")
+}
+
+/// After the wizard exited: the terminal is as the shell left it.
+fn assert_restored(pane: &Pane) {
+    let stty = pane.stty_after_exit();
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(words.contains(&mode), "{mode} not restored:\n{stty}");
+    }
+    assert!(!pane.alternate_screen(), "still on the alternate screen");
+    assert!(pane.cursor_visible(), "cursor still hidden");
+}
+
+/// The wizard ends with `status` and leaves the terminal restored.
+fn assert_exits_restored(pane: &Pane, status: i32) {
+    assert_eq!(pane.exit_status(), status, "exit status as sh reports it");
+    assert_restored(pane);
 }
 
 /// What `generate --out-dir` writes for `args`, by file name.
@@ -231,149 +133,106 @@ fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn accepting_the_defaults_saves_what_generate_writes() {
-    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+    let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
     assert_eq!(
         pane.display("#{mouse_any_flag}"),
         "0",
         "mouse capture must stay off"
     );
-    pane.keys(&["Enter", "Enter", "Enter", "Enter", "Enter"]);
-    pane.wait_for("6/6 Review");
-    pane.keys(&["Enter"]);
-    pane.wait_for("Directory (created if missing)");
-    pane.keys(&["Enter"]);
-    pane.wait_for("saved 4 files in ./ddecs-wizard-out");
-    pane.keys(&["q"]);
-    assert_eq!(pane.wait_exit(), 0);
-    pane.assert_restored();
+    pane.press(&["Enter", "Enter", "Enter", "Enter", "Enter"]);
+    save_and_quit(&pane, None, "saved 4 files in ./ddecs-wizard-out");
+    assert_restored(&pane);
     let screen = pane.screen();
     assert!(
         screen.contains("wrote ./ddecs-wizard-out/agent-task-definition.json"),
         "{screen}"
     );
-    assert_eq!(read_dir(&pane.path("ddecs-wizard-out")), generated(&[]));
+    assert_eq!(
+        read_dir(&pane.work_dir().join("ddecs-wizard-out")),
+        generated(&[])
+    );
 }
 
 #[test]
 fn a_php_v1_717_preset_saves_what_generate_writes() {
-    let preset = [
-        "--language",
-        "php",
-        "--imds",
-        "v1",
-        "--agent-version",
-        "7.17",
-    ];
-    let Some(pane) = Pane::start(&preset, &[], 100, 30) else {
+    let Some(pane) = Pane::start(WIDE, &PHP_V1_717, &[]) else {
         return;
     };
-    pane.wait_for("4/6 Startup command");
-    pane.keys(&["Enter", "Enter"]);
-    pane.wait_for("6/6 Review");
-    pane.keys(&["Enter"]);
-    pane.wait_for("Directory (created if missing)");
-    pane.keys(&["Enter"]);
-    pane.wait_for("saved 5 files");
-    pane.keys(&["q"]);
-    assert_eq!(pane.wait_exit(), 0);
-    assert_eq!(read_dir(&pane.path("ddecs-wizard-out")), generated(&preset));
+    press_when(&pane, "4/6 Startup command", &["Enter", "Enter"]);
+    save_and_quit(&pane, None, "saved 5 files");
+    assert_eq!(
+        read_dir(&pane.work_dir().join("ddecs-wizard-out")),
+        generated(&PHP_V1_717)
+    );
 }
 
 #[test]
 fn answers_chosen_typed_and_pasted_save_what_generate_writes() {
-    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+    let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
-    pane.keys(&["Down", "Down", "Enter"]);
-    pane.wait_for("2/6 Language");
-    pane.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "Enter"]);
-    pane.wait_for("3/6 IMDS version");
-    pane.keys(&["Down", "Enter"]);
-    pane.wait_for("4/6 Startup command");
-    pane.keys(&["C-u"]);
+    pane.press(&["Down", "Down", "Enter"]);
+    press_when(
+        &pane,
+        "2/6 Language",
+        &["Down", "Down", "Down", "Down", "Down", "Down", "Enter"],
+    );
+    press_when(&pane, "3/6 IMDS version", &["Down", "Enter"]);
+    press_when(&pane, "4/6 Startup command", &["C-u"]);
     pane.type_text("php-fpm -F -d 'x=\"$HOME\"' ");
     pane.paste("über\\ 日本\n");
-    pane.wait_for("über\\ 日本");
-    pane.keys(&["Enter"]);
+    press_when(&pane, "über\\ 日本", &["Enter"]);
     pane.wait_for("5/6 Tags");
     pane.type_text("web");
-    pane.keys(&["Enter"]);
-    pane.wait_for("6/6 Review");
-    pane.keys(&["Enter"]);
-    pane.wait_for("Directory (created if missing)");
-    pane.keys(&["C-u"]);
-    pane.type_text("out dir");
-    pane.keys(&["Enter"]);
-    pane.wait_for("saved 5 files in out dir");
-    pane.keys(&["q"]);
-    assert_eq!(pane.wait_exit(), 0);
-    let expected = generated(&[
-        "--language",
-        "php",
-        "--imds",
-        "v1",
-        "--agent-version",
-        "7.17",
+    pane.press(&["Enter"]);
+    save_and_quit(&pane, Some("out dir"), "saved 5 files in out dir");
+    let answered = [
         "--startup-command",
         "php-fpm -F -d 'x=\"$HOME\"' über\\ 日本",
         "--service",
         "web",
-    ]);
-    assert_eq!(read_dir(&pane.path("out dir")), expected);
+    ];
+    let expected = generated(&[&PHP_V1_717[..], &answered].concat());
+    assert_eq!(read_dir(&pane.work_dir().join("out dir")), expected);
 }
 
 #[test]
 fn q_with_unsaved_answers_asks_then_restores_the_terminal() {
-    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+    let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
-    pane.keys(&["Down"]);
-    pane.wait_for("agent:7\"");
-    pane.keys(&["q"]);
-    pane.wait_for("Quit without saving? y/n");
-    pane.keys(&["y"]);
-    assert_eq!(pane.wait_exit(), 0);
-    pane.assert_restored();
+    pane.press(&["Down"]);
+    press_when(&pane, "agent:7\"", &["q"]);
+    press_when(&pane, "Quit without saving? y/n", &["y"]);
+    assert_exits_restored(&pane, 0);
 }
 
 #[test]
 fn ctrl_c_quits_at_once_even_while_typing() {
-    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+    let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
-    pane.keys(&["4"]);
+    pane.press(&["4"]);
     pane.wait_for("4/6 Startup command");
     pane.type_text(" --more");
-    pane.wait_for("--more");
-    pane.keys(&["C-c"]);
-    assert_eq!(pane.wait_exit(), 0);
-    pane.assert_restored();
+    press_when(&pane, "--more", &["C-c"]);
+    assert_exits_restored(&pane, 0);
 }
 
 fn stopped_by_signal(signal: &str, status: i32) {
-    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+    let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
-    let pid = pane.wizard_pid().to_string();
+    let pid = wizard_pid(&pane).to_string();
     // The shell's built-in kill: no procps needed.
     let kill = Command::new("sh")
         .args(["-c", &format!("kill -{signal} {pid}")])
         .status()
         .unwrap();
     assert!(kill.success());
-    assert_eq!(
-        pane.wait_exit(),
-        status,
-        "dies of the signal, as sh reports it"
-    );
-    pane.assert_restored();
+    assert_exits_restored(&pane, status);
 }
 
 #[test]
@@ -399,16 +258,15 @@ fn running(pid: u32) -> bool {
 /// must end rather than spin.
 #[test]
 fn closing_the_terminal_ends_the_wizard() {
-    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+    let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
-    let pid = pane.wizard_pid();
+    let pid = wizard_pid(&pane);
     pane.tmux(&["kill-server"]);
     let start = Instant::now();
     while running(pid) {
         assert!(
-            start.elapsed() < WAIT,
+            start.elapsed() < TIMEOUT,
             "ddecs-wizard {pid} still runs after its terminal closed"
         );
         sleep(Duration::from_millis(50));
@@ -417,10 +275,9 @@ fn closing_the_terminal_ends_the_wizard() {
 
 #[test]
 fn resizing_below_the_minimum_and_back() {
-    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+    let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
     pane.tmux(&["resize-window", "-x", "50", "-y", "10"]);
     let small = pane.wait_for("terminal too small");
     assert!(
@@ -431,9 +288,8 @@ fn resizing_below_the_minimum_and_back() {
     let narrow = pane.wait_for("─ Task def ─ Agent ─");
     assert!(narrow.contains("▶ latest (recommended)"), "{narrow}");
     pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
-    pane.wait_for("ddecs-wizard  ◉ Agent version");
-    pane.keys(&["q"]);
-    assert_eq!(pane.wait_exit(), 0);
+    press_when(&pane, "ddecs-wizard  ◉ Agent version", &["q"]);
+    assert_eq!(pane.exit_status(), 0);
 }
 
 /// The SGR parameters in `screen` (as `capture-pane -e` shows them).
@@ -452,40 +308,43 @@ fn is_colour(param: u32) -> bool {
 
 #[test]
 fn no_colour_means_no_colour_codes() {
-    let Some(pane) = Pane::start(&[], &[("NO_COLOR", "1")], 100, 30) else {
+    let Some(pane) = at_first_question(&[("NO_COLOR", "1")]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
-    let params = sgr_params(&pane.screen_with_escapes());
+    let params = sgr_params(&pane.styled_screen());
     assert!(
         params.contains(&7),
         "selection in reverse video: {params:?}"
     );
     assert!(!params.iter().any(|p| is_colour(*p)), "{params:?}");
-    pane.keys(&["q"]);
-    assert_eq!(pane.wait_exit(), 0);
+    pane.press(&["q"]);
+    assert_eq!(pane.exit_status(), 0);
 
-    let Some(pane) = Pane::start(&[], &[], 100, 30) else {
+    let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
-    let params = sgr_params(&pane.screen_with_escapes());
+    let params = sgr_params(&pane.styled_screen());
     assert!(params.iter().any(|p| is_colour(*p)), "colour when allowed");
 }
 
 #[test]
 fn stdout_not_a_terminal_exits_2_at_once() {
     let command = format!("{} > out.txt 2> err.txt", quote(BIN));
-    let Some(pane) = Pane::start_script(&command, &[], 80, 24) else {
+    let terminal = Terminal {
+        width: 80,
+        height: 24,
+        view: View::Screen,
+    };
+    let Some(pane) = Pane::start_shell(terminal, &command, &[], &[]) else {
         return;
     };
-    assert_eq!(pane.wait_exit(), 2);
-    let out = fs::read(pane.path("out.txt")).unwrap();
-    let err = fs::read_to_string(pane.path("err.txt")).unwrap();
+    assert_eq!(pane.exit_status(), 2);
+    let out = fs::read(pane.work_dir().join("out.txt")).unwrap();
+    let err = fs::read_to_string(pane.work_dir().join("err.txt")).unwrap();
     assert!(out.is_empty(), "{out:?}");
     assert!(err.contains("ddecs-wizard generate"), "{err}");
     assert!(!err.contains('\x1b'));
-    pane.assert_restored();
+    assert_restored(&pane);
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! (tmux), answered key by key, checked against what `generate` gives for
 //! the same answers.
 
+mod prompts;
+#[path = "../common/tmux.rs"]
 mod tmux;
 mod x11;
 
@@ -11,6 +13,8 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use ddecs_wizard::core::shell::quote;
+use prompts::{last_line, Prompts, TERMINAL};
 use tmux::{Pane, BIN};
 use x11::Xvfb;
 
@@ -114,29 +118,63 @@ const ALL_PRESET: [&str; 15] = [
     "1.4.0",
 ];
 
-fn generate_args_for_all_preset() -> Vec<&'static str> {
-    ALL_PRESET[1..].to_vec()
+/// What `generate` prints for the app container with [`ALL_PRESET`].
+fn all_preset_app_container() -> String {
+    let mut args = ALL_PRESET[1..].to_vec();
+    args.extend(["--output", "app-container"]);
+    generate(&args)
+}
+
+/// Answers the questions from the language on, in the order asked: the
+/// language and IMDS lists, then the startup command and the three tags
+/// as `typed` (empty takes the default).
+fn answer_from_language(pane: &Pane, language: &str, imds: &str, typed: [&str; 4]) {
+    pane.choose("Application language", language);
+    pane.choose("host's private IP", imds);
+    for (prompt, text) in ["Startup command", "DD_SERVICE", "DD_ENV", "DD_VERSION"]
+        .into_iter()
+        .zip(typed)
+    {
+        pane.answer(prompt, text);
+    }
+}
+
+/// Prints `artifact` alone from the menu.
+fn print_one(pane: &Pane, artifact: &str) {
+    pane.choose("What now?", "Print one artifact");
+    pane.choose("Print which artifact?", artifact);
+}
+
+/// Copies `artifact` alone from the menu.
+fn copy_one(pane: &Pane, artifact: &str) {
+    pane.choose("What now?", "Copy one");
+    pane.choose("Copy which artifact?", artifact);
+}
+
+/// Saves from the menu into `dir` (empty: the default).
+fn save_into(pane: &Pane, dir: &str) {
+    pane.choose("What now?", "Save them");
+    pane.answer("Save into which directory?", dir);
+}
+
+/// Quits from the menu; the wizard ends with status 0.
+fn quit(pane: &Pane) {
+    pane.choose("What now?", "Quit");
+    assert_eq!(pane.exit_status(), 0);
 }
 
 #[test]
 fn python_defaults_print_and_save_what_generate_gives() {
-    let Some(pane) = Pane::start(&["--plain"], &[]) else {
+    let Some(pane) = Pane::start(TERMINAL, &["--plain"], &[]) else {
         return;
     };
     pane.choose("Datadog agent version", "latest");
-    pane.choose("Application language", "Python");
-    pane.choose("host's private IP", "IMDSv2");
-    pane.answer("Startup command", "");
-    pane.answer("DD_SERVICE", "");
-    pane.answer("DD_ENV", "");
-    pane.answer("DD_VERSION", "");
+    answer_from_language(&pane, "Python", "IMDSv2", ["", "", "", ""]);
     pane.choose("What now?", "Print all");
     // The default moved on to saving; Enter takes it, and the default dir.
-    pane.choose("What now?", "Save them");
-    pane.answer("Save into which directory?", "");
+    save_into(&pane, "");
     pane.wait_for("wrote ./ddecs-wizard-out/tracer.py");
-    pane.choose("What now?", "Quit");
-    assert_eq!(pane.exit_status(), 0);
+    quit(&pane);
 
     let history = pane.history();
     assert_printed(&history, &generate(&[]));
@@ -168,17 +206,16 @@ fn python_defaults_print_and_save_what_generate_gives() {
 
 #[test]
 fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
-    let Some(pane) = Pane::start(&["--plain"], &[("DDECS_WIZARD_CLIPBOARD", "osc52")]) else {
+    let Some(pane) = Pane::start(
+        TERMINAL,
+        &["--plain"],
+        &[("DDECS_WIZARD_CLIPBOARD", "osc52")],
+    ) else {
         return;
     };
     pane.choose("Datadog agent version", "7.17 or lower");
     pane.answer("Exact agent version", "");
-    pane.choose("Application language", "PHP");
-    pane.choose("host's private IP", "IMDSv1");
-    pane.answer("Startup command", "");
-    pane.answer("DD_SERVICE", "web");
-    pane.answer("DD_ENV", "prod");
-    pane.answer("DD_VERSION", "1.2.3");
+    answer_from_language(&pane, "PHP", "IMDSv1", ["", "web", "prod", "1.2.3"]);
     let same = [
         "--language",
         "php",
@@ -197,34 +234,29 @@ fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
     ];
     let with = |extra: &[&'static str]| [&same[..], extra].concat();
 
-    pane.choose("What now?", "Print one artifact");
-    pane.choose("Print which artifact?", "PHP-FPM");
+    print_one(&pane, "PHP-FPM");
     pane.choose("What now?", "Print all");
-    pane.choose("What now?", "Save them");
-    pane.answer("Save into which directory?", "");
+    save_into(&pane, "");
     pane.wait_for("wrote ./ddecs-wizard-out/php-fpm-www.conf");
     let saved = pane.work_dir().join("ddecs-wizard-out");
     std::fs::write(saved.join("app-container.json"), "edited by hand").expect("edit");
 
     // Saving again asks before overwriting, and overwrites when told to.
-    pane.choose("What now?", "Save them");
-    pane.answer("Save into which directory?", "");
+    save_into(&pane, "");
     pane.confirm("overwrite them?", true);
     pane.wait_until("the second save", |text| {
         text.matches("wrote ./ddecs-wizard-out/php-fpm-www.conf")
             .count()
             == 2
     });
-    pane.choose("What now?", "Copy one");
-    pane.choose("Copy which artifact?", "Apache");
+    copy_one(&pane, "Apache");
     let apache = generate(&with(&["--output", "apache"]));
     pane.wait_for(&format!(
         "apache: sent {} bytes to the terminal clipboard (OSC 52; the terminal must allow it) \
          because DDECS_WIZARD_CLIPBOARD=osc52 asks for it",
         apache.len()
     ));
-    pane.choose("What now?", "Quit");
-    assert_eq!(pane.exit_status(), 0);
+    quit(&pane);
 
     let history = pane.history();
     assert_printed(&history, &generate(&with(&["--output", "php-fpm"])));
@@ -237,13 +269,11 @@ fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
 
 #[test]
 fn preset_answers_are_shown_not_asked() {
-    let Some(pane) = Pane::start(&ALL_PRESET, &[]) else {
+    let Some(pane) = Pane::start(TERMINAL, &ALL_PRESET, &[]) else {
         return;
     };
-    pane.choose("What now?", "Print one artifact");
-    pane.choose("Print which artifact?", "App container");
-    pane.choose("What now?", "Quit");
-    assert_eq!(pane.exit_status(), 0);
+    print_one(&pane, "App container");
+    quit(&pane);
     let history = pane.history();
     for shown in [
         "agent version: latest (from --agent-version)",
@@ -263,19 +293,15 @@ fn preset_answers_are_shown_not_asked() {
     ] {
         assert!(!history.contains(asked), "{asked:?} was asked:\n{history}");
     }
-    let mut args = generate_args_for_all_preset();
-    args.extend(["--output", "app-container"]);
-    assert_printed(&history, &generate(&args));
+    assert_printed(&history, &all_preset_app_container());
 }
 
 fn assert_no_colour_with(env: &[(&str, &str)]) {
-    let Some(pane) = Pane::start(&ALL_PRESET, env) else {
+    let Some(pane) = Pane::start(TERMINAL, &ALL_PRESET, env) else {
         return;
     };
-    pane.choose("What now?", "Print one artifact");
-    pane.choose("Print which artifact?", "Tracer code");
-    pane.choose("What now?", "Quit");
-    assert_eq!(pane.exit_status(), 0);
+    print_one(&pane, "Tracer code");
+    quit(&pane);
     let styled = pane.styled_history();
     assert!(!has_colour(&styled), "colour with {env:?}:\n{styled:?}");
     // The plain theme: answers read back as "prompt: answer", no symbols.
@@ -304,7 +330,7 @@ fn a_locale_without_utf8_gets_the_plain_theme() {
 
 #[test]
 fn ctrl_c_at_a_choice_exits_130_with_the_cursor_shown() {
-    let Some(pane) = Pane::start(&["--plain"], &[]) else {
+    let Some(pane) = Pane::start(TERMINAL, &["--plain"], &[]) else {
         return;
     };
     // A choice list hides the cursor while it is on screen.
@@ -312,7 +338,7 @@ fn ctrl_c_at_a_choice_exits_130_with_the_cursor_shown() {
         text.contains("❯ latest (recommended)")
     });
     assert!(!pane.cursor_visible());
-    pane.ctrl_c();
+    pane.press(&["C-c"]);
     assert_eq!(pane.exit_status(), 130);
     assert!(pane.cursor_visible(), "the cursor was left hidden");
     assert!(pane.history().contains("ddecs-wizard: interrupted"));
@@ -321,6 +347,7 @@ fn ctrl_c_at_a_choice_exits_130_with_the_cursor_shown() {
 #[test]
 fn ctrl_c_at_a_text_prompt_exits_130() {
     let Some(pane) = Pane::start(
+        TERMINAL,
         &[
             "--plain",
             "--agent-version",
@@ -335,12 +362,9 @@ fn ctrl_c_at_a_text_prompt_exits_130() {
         return;
     };
     pane.wait_until("the startup command prompt", |text| {
-        text.lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| l.contains("Startup command"))
+        last_line(text).contains("Startup command")
     });
-    pane.ctrl_c();
+    pane.press(&["C-c"]);
     assert_eq!(pane.exit_status(), 130);
     assert!(pane.cursor_visible());
 }
@@ -400,8 +424,8 @@ fn without_a_terminal_exits_2_at_once_naming_generate() {
 
 #[test]
 fn stdout_into_a_file_exits_2_even_on_a_terminal() {
-    let command = format!("'{BIN}' \"$@\" > out.txt");
-    let Some(pane) = Pane::start_shell(&command, &["--plain"], &[]) else {
+    let command = format!("{} \"$@\" > out.txt", quote(BIN));
+    let Some(pane) = Pane::start_shell(TERMINAL, &command, &["--plain"], &[]) else {
         return;
     };
     assert_eq!(pane.exit_status(), 2);
@@ -429,41 +453,38 @@ fn a_bad_preset_is_a_usage_error_before_any_question() {
 
 #[test]
 fn copy_without_a_display_uses_osc52_and_says_why() {
-    let Some(pane) = Pane::start(&ALL_PRESET, &[]) else {
+    let Some(pane) = Pane::start(TERMINAL, &ALL_PRESET, &[]) else {
         return;
     };
-    pane.choose("What now?", "Copy one");
-    pane.choose("Copy which artifact?", "App container");
-    let mut args = generate_args_for_all_preset();
-    args.extend(["--output", "app-container"]);
-    let text = generate(&args);
+    copy_one(&pane, "App container");
+    let text = all_preset_app_container();
     pane.wait_for(&format!(
         "app-container: sent {} bytes to the terminal clipboard (OSC 52; the terminal must allow it) \
          because there is no X display (DISPLAY is unset)",
         text.len()
     ));
-    pane.choose("What now?", "Quit");
-    assert_eq!(pane.exit_status(), 0);
+    quit(&pane);
     assert_eq!(pane.clipboard_buffer(), text);
 }
 
 #[test]
 fn a_failed_copy_is_told_and_offers_saving() {
-    let Some(pane) = Pane::start(&ALL_PRESET, &[("DDECS_WIZARD_CLIPBOARD", "system")]) else {
+    let Some(pane) = Pane::start(
+        TERMINAL,
+        &ALL_PRESET,
+        &[("DDECS_WIZARD_CLIPBOARD", "system")],
+    ) else {
         return;
     };
-    pane.choose("What now?", "Copy one");
-    pane.choose("Copy which artifact?", "App container");
+    copy_one(&pane, "App container");
     pane.wait_for(
         "copy failed: there is no X display (DISPLAY is unset) (and DDECS_WIZARD_CLIPBOARD=system \
          rules out OSC 52); you can save the files instead",
     );
     // The session goes on, with saving as the default.
-    pane.choose("What now?", "Save them");
-    pane.answer("Save into which directory?", "out");
+    save_into(&pane, "out");
     pane.wait_for("wrote out/app-container.json");
-    pane.choose("What now?", "Quit");
-    assert_eq!(pane.exit_status(), 0);
+    quit(&pane);
 }
 
 #[test]
@@ -471,21 +492,17 @@ fn x11_copy_outlives_the_wizard_until_something_else_is_copied() {
     let Some(x) = Xvfb::start() else {
         return;
     };
-    let Some(pane) = Pane::start(&ALL_PRESET, &[("DISPLAY", &x.display)]) else {
+    let Some(pane) = Pane::start(TERMINAL, &ALL_PRESET, &[("DISPLAY", &x.display)]) else {
         return;
     };
-    pane.choose("What now?", "Copy one");
-    pane.choose("Copy which artifact?", "App container");
-    let mut args = generate_args_for_all_preset();
-    args.extend(["--output", "app-container"]);
-    let text = generate(&args);
+    copy_one(&pane, "App container");
+    let text = all_preset_app_container();
     pane.wait_for(&format!(
         "app-container: copied {} bytes to the system clipboard \
          (kept until something else is copied, at most an hour)",
         text.len()
     ));
-    pane.choose("What now?", "Quit");
-    assert_eq!(pane.exit_status(), 0);
+    quit(&pane);
 
     // The wizard is gone; its keeper still serves the text.
     assert_eq!(x.clipboard(), text);
