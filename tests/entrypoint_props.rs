@@ -35,7 +35,7 @@ struct Fixture {
 impl Fixture {
     fn new() -> Option<Fixture> {
         let shells = Shell::available();
-        if shells.is_empty() || !have("curl", "the IMDS sources call it") {
+        if shells.is_empty() || !have("curl", "curl") {
             return None;
         }
         let dir = tempfile::tempdir().expect("temp dir");

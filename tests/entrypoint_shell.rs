@@ -45,7 +45,7 @@ enum Image {
 impl Image {
     /// The images whose tools are installed here (all of them under CI).
     fn available(images: &[Image]) -> Vec<Image> {
-        let busybox = || have("busybox", "its applets make the Alpine-like images");
+        let busybox = || have("busybox", "busybox");
         images
             .iter()
             .copied()
@@ -577,7 +577,7 @@ fn without_curl_the_app_starts_at_once_and_says_why() {
 /// image that sets http_proxy for its own traffic must still get an address.
 #[test]
 fn proxy_variables_do_not_reach_imds() {
-    if !have("curl", "the IMDS sources call it") {
+    if !have("curl", "curl") {
         return;
     }
     let refusing = Mock::start("down-after-start", "10.1.2.3");
@@ -660,7 +660,7 @@ const SHELLCHECK_COMMANDS: &[&str] = &[
 
 #[test]
 fn scripts_are_shellcheck_clean() {
-    if !have("shellcheck", "lints the generated script") {
+    if !have("shellcheck", "shellcheck") {
         return;
     }
     // Each command alone first: a finding must be about the generated part.
@@ -785,5 +785,5 @@ fn the_shipped_script_reaches_169_254_169_254() {
 }
 
 fn can_unshare_network() -> bool {
-    have("ip", "sets up the network namespace") && can_unshare(&["--net"])
+    have("ip", "iproute2") && can_unshare(&["--net"])
 }

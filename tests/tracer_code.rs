@@ -11,6 +11,10 @@
 //! Needs python3, node, ruby and go. Without one, its tests print a note and
 //! pass, unless CI is set, where a missing tool fails them.
 
+#[path = "common/tools.rs"]
+mod tools;
+use tools::have;
+
 #[path = "support/tracer_mock_imds.rs"]
 mod mock_imds;
 
@@ -82,30 +86,12 @@ fn out_dir_writes_the_same_code_under_the_language_file_name() {
 
 // ------------------------------------------------------------------- tools
 
-/// Whether `tool` runs; a missing tool fails under CI and skips otherwise.
-fn have(tool: &str, version_arg: &str) -> bool {
-    let ok = Command::new(tool)
-        .arg(version_arg)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{tool} is required in CI (apt-get install the package that provides it)"
-        );
-        eprintln!("note: {tool} not found, skipping this test");
-    }
-    ok
-}
-
 fn have_runtime(language: Language) -> bool {
     match language {
-        Language::Python => have("python3", "--version"),
-        Language::Nodejs => have("node", "--version"),
-        Language::Ruby => have("ruby", "--version"),
-        Language::Go => have("go", "version"),
+        Language::Python => have("python3", "python3"),
+        Language::Nodejs => have("node", "nodejs"),
+        Language::Ruby => have("ruby", "ruby"),
+        Language::Go => have("go", "golang-go"),
         _ => unreachable!("only the traced languages"),
     }
 }

@@ -22,6 +22,10 @@
 // Each suite uses its own subset of the driver.
 #![allow(dead_code)]
 
+#[path = "tools.rs"]
+mod tools;
+pub use tools::have;
+
 use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
@@ -36,21 +40,6 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_ddecs-wizard");
 /// Long enough for a loaded 2-core CI machine, short enough to fail fast.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(25);
-
-/// True when `name` is an executable on PATH. Missing tools fail the test
-/// under CI and skip it (with a note) elsewhere.
-pub fn have(name: &str, apt_package: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()));
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{name} is required for this test in CI: apt-get install -y {apt_package}"
-        );
-        eprintln!("note: skipping, {name} is not installed (apt-get install -y {apt_package})");
-    }
-    found
-}
 
 /// What the waits read.
 #[derive(Clone, Copy, Debug)]

@@ -10,6 +10,10 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+#[path = "../common/tools.rs"]
+mod tools;
+pub use tools::have;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -30,21 +34,6 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 /// The startup command most tests use: it shows whether DD_AGENT_HOST is set
 /// and to what, without needing any program from PATH.
 pub const SHOW_HOST: &str = r#"printf '%s\n' "host=${DD_AGENT_HOST-<unset>}""#;
-
-/// Returns whether `tool` can be run. A missing tool fails the test when the
-/// `CI` variable is set (CI must run everything) and is a printed note
-/// otherwise, so that a developer without busybox can still run the rest.
-pub fn have(tool: &str, why: &str) -> bool {
-    if find_in_path(tool).is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{tool} is not installed but CI is set: install it ({why})"
-    );
-    eprintln!("note: skipping, {tool} is not installed ({why})");
-    false
-}
 
 pub fn find_in_path(tool: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -81,7 +70,7 @@ impl Shell {
     pub fn available() -> Vec<Shell> {
         Shell::ALL
             .into_iter()
-            .filter(|shell| have(shell.program(), "the entryPoint must run under it"))
+            .filter(|shell| have(shell.program(), shell.program()))
             .collect()
     }
 
@@ -394,7 +383,7 @@ pub fn run_all<T: Sync>(
 /// Whether this process may create the namespaces `unshare` is given (root,
 /// unshare installed and allowed). Required under CI.
 pub fn can_unshare(flags: &[&str]) -> bool {
-    if !have("unshare", "creates namespaces") {
+    if !have("unshare", "util-linux") {
         return false;
     }
     let works = Command::new("unshare")
