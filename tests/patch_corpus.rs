@@ -9,6 +9,11 @@
 //! it should be refused for. Every invalid file is refused with exit 2, a
 //! one-line message and no file written.
 
+// This suite needs the paths, not just the yes/no.
+#[allow(dead_code)]
+#[path = "common/tools.rs"]
+mod tools;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -636,24 +641,6 @@ fn snapshots_of_representative_files() {
     }
 }
 
-/// The absolute path of an external tool; without it the test is skipped
-/// with a note, except in CI (env CI set), where a missing tool must fail.
-fn tool(name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(name))
-            .find(|candidate| candidate.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{name} is required in CI (apt-get install {name})"
-        );
-        eprintln!("note: {name} is not installed; skipping");
-    }
-    found
-}
-
 /// A PATH of busybox applets and nothing else: no curl, so the patched
 /// script skips the IMDS lookup at once, and the same tools for both runs.
 fn busybox_path(dir: &Path, busybox: &Path) -> PathBuf {
@@ -670,7 +657,10 @@ fn busybox_path(dir: &Path, busybox: &Path) -> PathBuf {
 #[cfg(unix)]
 #[test]
 fn patched_start_commands_behave_like_the_originals() {
-    let (Some(dash), Some(busybox)) = (tool("dash"), tool("busybox")) else {
+    let (Some(dash), Some(busybox)) = (
+        tools::find("dash", "dash"),
+        tools::find("busybox", "busybox"),
+    ) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
