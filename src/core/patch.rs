@@ -536,8 +536,9 @@ mod tests {
             agent["environment"],
             json!([{"name": "DD_APM_ENABLED", "value": "true"}, {"name": "DD_APM_NON_LOCAL_TRAFFIC", "value": "true"}])
         );
-        assert_eq!(p.notes.len(), 4, "{:?}", p.notes);
-        assert!(p.notes[3].starts_with("no app container"));
+        assert_eq!(p.notes.len(), 5, "{:?}", p.notes);
+        assert!(p.notes[0].starts_with("dropped 1 null field"));
+        assert!(p.notes[4].starts_with("no app container"));
     }
 
     #[test]

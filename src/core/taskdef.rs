@@ -195,7 +195,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::Empty);
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, &e))?;
+    let mut value: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, &e))?;
     let positions = json_position::scan(text).map_err(|d| InputError::DuplicateKey {
         key: d.key,
         first: d.first,
@@ -207,6 +207,13 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
             path: display_path(&found.pointer),
             at: positions.of(&found.pointer),
         });
+    }
+    let nulls = drop_nulls(&mut value);
+    if nulls > 0 {
+        notes.push(format!(
+            "dropped {nulls} null field{}: null means not set, and register-task-definition rejects it",
+            if nulls == 1 { "" } else { "s" }
+        ));
     }
     let (value, shape, base) = normalize(value, &mut notes)?;
     let document = Document {
@@ -315,6 +322,7 @@ fn normalize(value: Value, notes: &mut Vec<String>) -> Result<(Value, Shape, Str
             }
             if map.contains_key("containerDefinitions") {
                 drop_read_only(&mut map, notes);
+
                 base.push_str("/containerDefinitions");
                 match map.get("containerDefinitions") {
                     Some(Value::Array(items)) if items.is_empty() => Err(not_task(
@@ -373,6 +381,23 @@ fn unwrap_siblings(
             dropped.join(", "),
             if dropped.len() == 1 { "it" } else { "them" }
         ));
+    }
+}
+
+/// Removes every object member whose value is null, at any depth, and
+/// returns how many went. Console exports and old describe output pad
+/// absent fields with nulls, which the ECS API's parameter validation
+/// refuses ("Invalid type for parameter ..., value: None").
+fn drop_nulls(value: &mut Value) -> usize {
+    match value {
+        Value::Object(map) => {
+            let before = map.len();
+            map.retain(|_, v| !v.is_null());
+            let dropped = before - map.len();
+            dropped + map.values_mut().map(drop_nulls).sum::<usize>()
+        }
+        Value::Array(items) => items.iter_mut().map(drop_nulls).sum(),
+        _ => 0,
     }
 }
 
@@ -667,6 +692,22 @@ fn syntax_hint(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_fields_are_dropped_at_every_depth_and_noted() {
+        let doc = read(br#"{"family": "f", "cpu": null, "containerDefinitions": [{"name": "a", "image": "b", "command": null, "logConfiguration": {"logDriver": "awslogs", "options": null}}]}"#).unwrap();
+        assert_eq!(
+            doc.value,
+            serde_json::json!({"family": "f", "containerDefinitions": [{"name": "a", "image": "b", "logConfiguration": {"logDriver": "awslogs"}}]})
+        );
+        assert!(
+            doc.notes
+                .iter()
+                .any(|n| n.starts_with("dropped 3 null fields")),
+            "{:?}",
+            doc.notes
+        );
+    }
     use serde_json::json;
 
     fn err(text: &str) -> InputError {

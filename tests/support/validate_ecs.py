@@ -1,0 +1,50 @@
+"""Validates task definitions against the ECS API model that ships with botocore.
+
+This is the check the AWS CLI runs on `register-task-definition --cli-input-json`
+before it sends anything (parameter names, types, required members), plus the
+enum values of the model, which the CLI leaves to the server.
+
+Input on stdin: a JSON object {name: register-task-definition parameters}.
+Output on stdout: a JSON object {name: [problem, ...]} (empty lists when valid).
+"""
+import json
+import sys
+
+import botocore.session
+from botocore.validate import ParamValidator
+
+
+def enum_problems(value, shape, path):
+    """Enum values the model allows, checked wherever the value has them."""
+    problems = []
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for key, member in value.items():
+            if key in shape.members:
+                problems += enum_problems(member, shape.members[key], f"{path}.{key}")
+    elif shape.type_name == "list" and isinstance(value, list):
+        for i, item in enumerate(value):
+            problems += enum_problems(item, shape.member, f"{path}[{i}]")
+    elif shape.type_name == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            problems += enum_problems(item, shape.value, f"{path}.{key}")
+    elif shape.type_name == "string" and getattr(shape, "enum", None):
+        if isinstance(value, str) and value not in shape.enum:
+            problems.append(f"{path}: {value!r} is not one of {shape.enum}")
+    return problems
+
+
+def main():
+    model = botocore.session.get_session().get_service_model("ecs")
+    shape = model.operation_model("RegisterTaskDefinition").input_shape
+    documents = json.load(sys.stdin)
+    result = {}
+    for name, params in documents.items():
+        report = ParamValidator().validate(params, shape)
+        problems = report.generate_report().splitlines() if report.has_errors() else []
+        problems += enum_problems(params, shape, "")
+        result[name] = problems
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
