@@ -281,6 +281,11 @@ fn cases() -> Vec<(&'static str, Value, Value)> {
                 })
             ])),
         ),
+        (
+            "DDECS036",
+            json!({ "networkMode": "bridge", "containerDefinitions": [agent(), app()] }),
+            bridge(json!([agent(), app()])),
+        ),
     ]
 }
 

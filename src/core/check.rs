@@ -52,6 +52,7 @@ rules! {
     PLACEHOLDER = "DDECS033", Warning, "a placeholder was never filled in";
     API_KEY_PLAIN = "DDECS034", Warning, "the API key is a plain environment value";
     ALPINE_CURL = "DDECS035", Info, "an Alpine image looks up IMDS with curl, which Alpine does not ship";
+    NO_FAMILY = "DDECS036", Warning, "the task definition has no family, which register-task-definition requires";
 }
 
 /// Lints a task definition.
@@ -76,6 +77,17 @@ pub fn check(document: &Document) -> Report {
             None,
             "networkMode is \"none\", so no container can reach an agent".into(),
             "use networkMode bridge (EC2), host or awsvpc",
+        ));
+    }
+    if document
+        .task()
+        .is_some_and(|task| !task.contains_key("family"))
+    {
+        findings.push(finding(
+            &NO_FAMILY,
+            None,
+            "there is no family, so register-task-definition refuses the file".into(),
+            "add \"family\": \"NAME\" (the name every revision of this task definition shares)",
         ));
     }
     let apps = roles.iter().filter(|r| **r == Role::App).count();
