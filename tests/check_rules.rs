@@ -286,6 +286,11 @@ fn cases() -> Vec<(&'static str, Value, Value)> {
             json!({ "networkMode": "bridge", "containerDefinitions": [agent(), app()] }),
             bridge(json!([agent(), app()])),
         ),
+        (
+            "DDECS037",
+            bridge(json!([agent_with("logConfiguration", Value::Null), app()])),
+            bridge(json!([agent(), app()])),
+        ),
     ]
 }
 

@@ -53,6 +53,7 @@ rules! {
     API_KEY_PLAIN = "DDECS034", Warning, "the API key is a plain environment value";
     ALPINE_CURL = "DDECS035", Info, "an Alpine image looks up IMDS with curl, which Alpine does not ship";
     NO_FAMILY = "DDECS036", Warning, "the task definition has no family, which register-task-definition requires";
+    NULL_FIELDS = "DDECS037", Warning, "fields are null, which register-task-definition rejects";
 }
 
 /// Lints a task definition.
@@ -88,6 +89,18 @@ pub fn check(document: &Document) -> Report {
             None,
             "there is no family, so register-task-definition refuses the file".into(),
             "add \"family\": \"NAME\" (the name every revision of this task definition shares)",
+        ));
+    }
+    if document.null_fields > 0 {
+        findings.push(finding(
+            &NULL_FIELDS,
+            None,
+            format!(
+                "{} field{} null (console exports write null for \"not set\"), and the ECS API refuses null values",
+                document.null_fields,
+                if document.null_fields == 1 { " is" } else { "s are" }
+            ),
+            "remove the null fields (ddecs-wizard patch drops them)",
         ));
     }
     let apps = roles.iter().filter(|r| **r == Role::App).count();

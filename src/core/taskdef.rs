@@ -85,6 +85,8 @@ pub struct Document {
     /// What reading changed on the way (BOM, unwrapping, dropped fields),
     /// one line each, for stderr.
     pub notes: Vec<String>,
+    /// How many null fields reading dropped (see `drop_nulls`).
+    pub null_fields: usize,
 }
 
 impl Document {
@@ -221,6 +223,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
         shape,
         layout: detect_layout(text),
         notes,
+        null_fields: nulls,
     };
     validate_containers(&document, &base, &positions)?;
     Ok(document)
