@@ -46,33 +46,35 @@ const IS_IPV4: &str = r#"dd_is_ipv4() {
 /// error page, never go through a proxy, and give up quickly.
 const CURL: &str = "curl -q -fs --noproxy '*' --connect-timeout 1 --max-time 1";
 
+/// The IMDS lookup: `fetch` (which succeeds only with an address in dd_ip)
+/// tried twice, 1 s apart, when curl is there; `why` is the message if not.
+fn imds_attempts(why: &str, fetch: &str) -> String {
+    format!(
+        r#"dd_why='curl is not installed in the image'
+if command -v curl >/dev/null 2>&1; then
+  dd_why='{why}'
+  for dd_try in 1 2; do
+    {fetch} && break
+    [ "$dd_try" -eq 2 ] || sleep 1
+  done
+fi
+"#
+    )
+}
+
 fn lookup(imds: Imds) -> String {
     match imds {
-        Imds::V1 => format!(
-            r#"dd_why='curl is not installed in the image'
-if command -v curl >/dev/null 2>&1; then
-  dd_why='IMDSv1 gave no IPv4 address within {secs} s (IMDSv2-only instance? use the v2 recipe)'
-  for dd_try in 1 2; do
-    dd_ip=$({CURL} "{IMDS_BASE_URL}meta-data/local-ipv4") && dd_is_ipv4 "$dd_ip" && break
-    [ "$dd_try" -eq 2 ] || sleep 1
-  done
-fi
-"#,
-            secs = GIVE_UP_AFTER_SECONDS
+        Imds::V1 => imds_attempts(
+            &format!("IMDSv1 gave no IPv4 address within {GIVE_UP_AFTER_SECONDS} s (IMDSv2-only instance? use the v2 recipe)"),
+            &format!(r#"dd_ip=$({CURL} "{IMDS_BASE_URL}meta-data/local-ipv4") && dd_is_ipv4 "$dd_ip""#),
         ),
-        Imds::V2 => format!(
-            r#"dd_why='curl is not installed in the image'
-if command -v curl >/dev/null 2>&1; then
-  dd_why='IMDSv2 gave no IPv4 address within {secs} s (is the instance metadata hop limit 2?)'
-  for dd_try in 1 2; do
-    dd_token=$({CURL} -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600' "{IMDS_BASE_URL}api/token") &&
+        Imds::V2 => imds_attempts(
+            &format!("IMDSv2 gave no IPv4 address within {GIVE_UP_AFTER_SECONDS} s (is the instance metadata hop limit 2?)"),
+            &format!(
+                r#"dd_token=$({CURL} -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600' "{IMDS_BASE_URL}api/token") &&
       dd_ip=$({CURL} -H "X-aws-ec2-metadata-token: $dd_token" "{IMDS_BASE_URL}meta-data/local-ipv4") &&
-      dd_is_ipv4 "$dd_ip" && break
-    [ "$dd_try" -eq 2 ] || sleep 1
-  done
-fi
-"#,
-            secs = GIVE_UP_AFTER_SECONDS
+      dd_is_ipv4 "$dd_ip""#
+            ),
         ),
         Imds::MetadataFile => format!(
             r#"dd_why='ECS_CONTAINER_METADATA_FILE is not set (set ECS_ENABLE_CONTAINER_METADATA=true on the instance)'
