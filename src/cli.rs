@@ -60,7 +60,7 @@ pub struct Preset {
     pub agent_version: Option<AgentVersion>,
 
     /// The app's own start command [default: per language]
-    #[arg(long, value_name = "COMMAND")]
+    #[arg(long, value_name = "COMMAND", allow_hyphen_values = true)]
     pub startup_command: Option<String>,
 
     /// App container name [default: app]

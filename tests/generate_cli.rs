@@ -270,6 +270,19 @@ fn a_closed_pipe_is_not_an_error() {
 }
 
 #[test]
+fn a_startup_command_may_start_with_a_dash() {
+    let out = wizard(&[
+        "generate",
+        "--startup-command",
+        "-Xmx1g app",
+        "--output",
+        "entrypoint",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("-Xmx1g app"));
+}
+
+#[test]
 fn startup_command_reaches_the_script_byte_for_byte() {
     let command = "java -Dgreeting='it'\"'\"'s \"$HOME\" \\ ü' -jar app.jar";
     let out = wizard(&[
