@@ -17,6 +17,7 @@ use super::container::{self, AgentImage, ApmPort, Role};
 use super::json_position::push_token;
 use super::placeholder;
 use super::report::{Finding, Report, Rule, Severity};
+use super::shell;
 use super::task_context::{Network, TaskContext};
 use super::taskdef::{display_path, Document, Shape};
 
@@ -353,7 +354,7 @@ fn check_app(app: &Value, context: &TaskContext, only_app: bool, found: &mut Vec
     }
     let argv = container::start_argv(app);
     if let Some((shell, script)) = container::shell_script(&argv) {
-        if matches!(shell, "sh" | "dash") && !is_execed(last_command(script)) {
+        if matches!(shell, "sh" | "dash") && !shell::is_execed(shell::last_command(script)) {
             found.push(finding(
                 &SH_PID_1,
                 Some(app),
@@ -549,16 +550,6 @@ fn tagging_problem(app: &Value) -> Option<String> {
     (!problems.is_empty()).then(|| problems.join("; "))
 }
 
-/// `exec cmd`, or `NAME=value ... exec cmd`.
-fn is_execed(command: &str) -> bool {
-    command.starts_with("exec ")
-        || (command
-            .split_whitespace()
-            .next()
-            .is_some_and(|word| word.contains('='))
-            && command.contains(" exec "))
-}
-
 fn is_ipv4(text: &str) -> bool {
     text.parse::<std::net::Ipv4Addr>().is_ok()
 }
@@ -595,58 +586,6 @@ fn curl_calls(script: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The last command of a script: the text after its last top-level `;`,
-/// `&&`, `||`, `|`, `&` or line end, ignoring comments and quoted text.
-fn last_command(script: &str) -> &str {
-    let bytes = script.as_bytes();
-    let mut commands = Vec::new();
-    let mut start = 0;
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'\'' => {
-                i += bytes[i + 1..]
-                    .iter()
-                    .position(|&b| b == b'\'')
-                    .map_or(bytes.len(), |p| p + 1);
-            }
-            b'"' => {
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j] != b'"' {
-                    j += if bytes[j] == b'\\' { 2 } else { 1 };
-                }
-                i = j;
-            }
-            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
-                commands.push(&script[start..i]);
-                let end = bytes[i..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(bytes.len(), |p| i + p);
-                i = end;
-                start = end;
-                continue;
-            }
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
-            b';' | b'&' | b'|' | b'\n' if depth == 0 => {
-                commands.push(&script[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    commands.push(&script[start.min(script.len())..]);
-    commands
-        .into_iter()
-        .map(str::trim)
-        .rfind(|c| !c.is_empty())
-        .unwrap_or("")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,18 +597,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ids, sorted);
-    }
-
-    #[test]
-    fn last_command_skips_quotes_comments_and_separators() {
-        assert_eq!(last_command("a; b"), "b");
-        assert_eq!(last_command("a && exec b 'x;y'"), "exec b 'x;y'");
-        assert_eq!(last_command("a\nexec b # done\n\n"), "exec b");
-        assert_eq!(last_command("if x; then y; fi"), "fi");
-        assert_eq!(last_command("echo \"$(a; b)\""), "echo \"$(a; b)\"");
-        assert_eq!(last_command("x=$(a; b) exec c"), "x=$(a; b) exec c");
-        assert_eq!(last_command(""), "");
-        assert_eq!(last_command("a 'unterminated"), "a 'unterminated");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Shell text: the one audited quoting function, and the check that decides
-//! whether a startup command can be `exec`ed.
+//! Shell text: the one audited quoting function, the check that decides
+//! whether a startup command can be `exec`ed, and the readers `check` uses
+//! to tell whether a script ends by handing over to its app.
 //!
 //! Everything that puts a user's string into a shell script goes through
 //! [`quote`]; the startup command itself is shell text the user wrote and is
@@ -216,9 +217,89 @@ fn skip_braced(bytes: &[u8], i: usize) -> Option<usize> {
     (!tricky).then_some(end + 1)
 }
 
+/// Whether one command hands the shell over to its program: it starts with
+/// `exec`, after any leading `NAME=value` assignments.
+pub fn is_execed(command: &str) -> bool {
+    command.starts_with("exec ")
+        || (command.split_whitespace().next().is_some_and(is_assignment)
+            && command.contains(" exec "))
+}
+
+/// The last command of a script: the text after its last top-level `;`,
+/// `&&`, `||`, `|`, `&` or line end, ignoring comments and quoted text.
+pub fn last_command(script: &str) -> &str {
+    let bytes = script.as_bytes();
+    let mut commands = Vec::new();
+    let mut start = 0;
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'\'' => {
+                i += bytes[i + 1..]
+                    .iter()
+                    .position(|&b| b == b'\'')
+                    .map_or(bytes.len(), |p| p + 1);
+            }
+            b'"' => {
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                i = j;
+            }
+            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
+                commands.push(&script[start..i]);
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| i + p);
+                i = end;
+                start = end;
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b';' | b'&' | b'|' | b'\n' if depth == 0 => {
+                commands.push(&script[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    commands.push(&script[start.min(script.len())..]);
+    commands
+        .into_iter()
+        .map(str::trim)
+        .rfind(|c| !c.is_empty())
+        .unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_command_skips_quotes_comments_and_separators() {
+        assert_eq!(last_command("a; b"), "b");
+        assert_eq!(last_command("a && exec b 'x;y'"), "exec b 'x;y'");
+        assert_eq!(last_command("a\nexec b # done\n\n"), "exec b");
+        assert_eq!(last_command("if x; then y; fi"), "fi");
+        assert_eq!(last_command("echo \"$(a; b)\""), "echo \"$(a; b)\"");
+        assert_eq!(last_command("x=$(a; b) exec c"), "x=$(a; b) exec c");
+        assert_eq!(last_command(""), "");
+        assert_eq!(last_command("a 'unterminated"), "a 'unterminated");
+    }
+
+    #[test]
+    fn execed_commands_start_with_exec_after_assignments() {
+        assert!(is_execed("exec app"));
+        assert!(is_execed("A=1 B=2 exec app"));
+        assert!(!is_execed("app"));
+        assert!(!is_execed("echo exec app"));
+    }
 
     #[test]
     fn plain_words_stay_bare() {
