@@ -159,15 +159,19 @@ impl Scanner<'_> {
             self.bump(); // the colon
             self.value(pointer)?;
             pointer.truncate(base);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.bump(),
-                _ => {
-                    self.bump();
-                    return Ok(());
-                }
+            if !self.another_item() {
+                return Ok(());
             }
         }
+    }
+
+    /// After a member or element: steps over a `,` and says there is
+    /// another, or steps over the closing bracket and says there is not.
+    fn another_item(&mut self) -> bool {
+        self.skip_whitespace();
+        let comma = self.peek() == Some(b',');
+        self.bump();
+        comma
     }
 
     fn array(&mut self, pointer: &mut String) -> Result<(), DuplicateKey> {
@@ -182,13 +186,8 @@ impl Scanner<'_> {
             push_token(pointer, &index.to_string());
             self.value(pointer)?;
             pointer.truncate(base);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.bump(),
-                _ => {
-                    self.bump();
-                    break;
-                }
+            if !self.another_item() {
+                break;
             }
         }
         Ok(())
