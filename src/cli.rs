@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::core::{AgentVersion, Artifact, Config, ConfigError, Imds, Language};
+use crate::core::{
+    AgentVersion, Artifact, Config, ConfigError, Imds, Language, LaunchType, Transport,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,11 +49,19 @@ pub enum Command {
 /// knows which questions are already answered.
 #[derive(Debug, Clone, Default, Args)]
 pub struct Preset {
+    /// Where the tasks run: ec2 (agent DAEMON service), fargate (agent sidecar), managed-instances [default: ec2]
+    #[arg(long, value_name = "TYPE", value_parser = parse::<LaunchType>)]
+    pub launch_type: Option<LaunchType>,
+
+    /// How the app reaches the agent: tcp (port 8126), uds (Unix socket in /var/run/datadog) [default: tcp; uds on managed-instances]
+    #[arg(long, value_name = "TRANSPORT", value_parser = parse::<Transport>)]
+    pub transport: Option<Transport>,
+
     /// Application language: python, nodejs, ruby, go, java, dotnet, php [default: python]
     #[arg(long, value_name = "LANGUAGE", value_parser = parse::<Language>)]
     pub language: Option<Language>,
 
-    /// How the app finds the host's private IP: v1, v2, metadata-file [default: v2]
+    /// How an EC2 app finds the host's private IP: v2, v1, metadata-file, auto (ec2 + tcp only) [default: v2]
     #[arg(long, value_name = "SOURCE", value_parser = parse::<Imds>)]
     pub imds: Option<Imds>,
 
@@ -101,11 +111,46 @@ impl Preset {
         config
             .validate()
             .map_err(|e| UsageError(flag_message(&e)))?;
+        self.check_applies(&config)?;
         Ok(config)
+    }
+
+    /// Refuses a flag the chosen launch type and transport would ignore, so
+    /// that no one believes it took effect.
+    pub fn check_applies(&self, config: &Config) -> Result<(), UsageError> {
+        if config.wraps_entrypoint() {
+            return Ok(());
+        }
+        let why = if config.transport == Transport::Uds {
+            "with --transport uds the app reaches the agent through the socket: nothing looks up an address or wraps the start command".to_owned()
+        } else {
+            format!(
+                "on {} the agent is a sidecar on localhost: nothing looks up an address or wraps the start command",
+                config.launch_type.label()
+            )
+        };
+        for (given, flag) in [
+            (self.imds.is_some(), "--imds"),
+            (self.startup_command.is_some(), "--startup-command"),
+        ] {
+            if given {
+                return Err(UsageError(format!("{flag} does not apply: {why}")));
+            }
+        }
+        Ok(())
     }
 
     /// Copies the given answers into `config`, leaving the others alone.
     pub fn apply(&self, config: &mut Config) {
+        if let Some(launch_type) = self.launch_type {
+            if config.launch_type != launch_type && self.transport.is_none() {
+                config.transport = launch_type.default_transport();
+            }
+            config.launch_type = launch_type;
+        }
+        if let Some(transport) = self.transport {
+            config.transport = transport;
+        }
         if let Some(language) = self.language {
             if config.language != language {
                 config.startup_command = language.default_startup_command().to_owned();
@@ -160,10 +205,14 @@ pub fn generate_command(config: &Config) -> Vec<String> {
             args.push(value.to_owned());
         }
     };
+    add("--launch-type", config.launch_type.cli_name());
+    add("--transport", config.transport.cli_name());
     add("--language", config.language.cli_name());
-    add("--imds", config.imds.cli_name());
     add("--agent-version", &config.agent_version.to_string());
-    add("--startup-command", &config.startup_command);
+    if config.wraps_entrypoint() {
+        add("--imds", config.imds.cli_name());
+        add("--startup-command", &config.startup_command);
+    }
     let optional = [
         (
             "--app-name",
@@ -211,6 +260,8 @@ fn flag_message(error: &ConfigError) -> String {
         "service version" => "--service-version",
         "language" => "--language",
         "imds" => "--imds",
+        "launch type" => "--launch-type",
+        "transport" => "--transport",
         _ => "--agent-version",
     };
     format!("{flag}: {error}")
@@ -228,8 +279,8 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub preset: Preset,
 
-    /// Print only this artifact: agent-task-definition, agent-container, app-container,
-    /// entrypoint, apache, php-fpm, tracer-code
+    /// Print only this artifact: agent-task-definition, agent-container, app-task-definition,
+    /// app-container, entrypoint, apache, php-fpm, tracer-code
     #[arg(long, value_name = "ARTIFACT", value_parser = parse::<Artifact>, conflicts_with = "out_dir")]
     pub output: Option<Artifact>,
 
@@ -328,6 +379,43 @@ mod tests {
             panic!("not a generate command: {cli:?}");
         };
         assert_eq!(generate.preset.to_config().unwrap(), config);
+    }
+
+    #[test]
+    fn flags_the_combination_ignores_are_refused() {
+        let refused = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["ddecs-wizard", "generate"].iter().chain(args)).unwrap();
+            let Some(Command::Generate(generate)) = cli.command else {
+                panic!("not generate");
+            };
+            generate.preset.to_config().unwrap_err().to_string()
+        };
+        let err = refused(&["--transport", "uds", "--imds", "v1"]);
+        assert!(
+            err.starts_with("--imds does not apply: with --transport uds"),
+            "{err}"
+        );
+        let err = refused(&["--launch-type", "fargate", "--startup-command", "app"]);
+        assert!(
+            err.starts_with("--startup-command does not apply: on Fargate"),
+            "{err}"
+        );
+        let err = refused(&["--launch-type", "managed-instances", "--transport", "tcp"]);
+        assert!(
+            err.starts_with("--transport: unsupported transport"),
+            "{err}"
+        );
+        let err = refused(&["--transport", "uds", "--agent-version", "6.12"]);
+        assert!(err.starts_with("--agent-version: unsupported"), "{err}");
+    }
+
+    #[test]
+    fn managed_instances_default_to_the_socket() {
+        let preset = Preset {
+            launch_type: Some(LaunchType::ManagedInstances),
+            ..Preset::default()
+        };
+        assert_eq!(preset.to_config().unwrap().transport, Transport::Uds);
     }
 
     #[test]

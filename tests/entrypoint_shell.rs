@@ -346,6 +346,7 @@ fn check_requests(imds: Imds, requests: &[support::Request]) -> Result<(), Strin
         .collect();
     let address = ("GET", "/latest/meta-data/local-ipv4");
     match imds {
+        Imds::Auto => {}
         Imds::MetadataFile => {
             if !requests.is_empty() {
                 return Err(format!("metadata-file source called IMDS: {shape:?}"));

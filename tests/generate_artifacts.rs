@@ -5,7 +5,7 @@ use ddecs_wizard::core::{render, AgentVersion, Artifact, Config, Imds, Language,
 
 /// Everything `generate` prints for a config, one section per artifact.
 fn all_artifacts(config: &Config) -> String {
-    Artifact::applicable(config.language)
+    Artifact::applicable(config)
         .into_iter()
         .map(|a| format!("==> {a} <==\n{}", render(config, a).unwrap()))
         .collect::<Vec<_>>()

@@ -96,6 +96,7 @@ fn done_means_php_v2_717_prints_a_complete_set() {
         [
             "==> agent-task-definition <==",
             "==> agent-container <==",
+            "==> app-task-definition <==",
             "==> app-container <==",
             "==> entrypoint <==",
             "==> apache <==",
@@ -137,10 +138,11 @@ fn out_dir_writes_every_applicable_file_and_reads_back_equal() {
             "agent-task-definition.json",
             "apache-passenv.conf",
             "app-container.json",
+            "app-task-definition.json",
             "php-fpm-www.conf",
         ]
     );
-    for artifact in Artifact::applicable(Language::Php) {
+    for artifact in Artifact::applicable(&Config::for_language(Language::Php)) {
         if let Some(name) = artifact.file_name(Language::Php) {
             let written = fs::read_to_string(dir.join(name)).unwrap();
             assert_eq!(written, render(&config, artifact).unwrap(), "{name}");
@@ -218,7 +220,7 @@ fn usage_errors_exit_2_with_one_line_naming_the_flag() {
         &["generate", "--language", "cobol"],
         "python, nodejs, ruby, go, java, dotnet, php",
     );
-    assert_usage_error(&["generate", "--imds", "v3"], "v1, v2, metadata-file");
+    assert_usage_error(&["generate", "--imds", "v3"], "v2, v1, metadata-file, auto");
     assert_usage_error(&["generate", "--agent-version", "7.x"], "--agent-version");
     assert_usage_error(&["generate", "--agent-version", "5.32.1"], "older than 6");
     assert_usage_error(

@@ -314,7 +314,7 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
     perform_save(&mut app, &target, force);
     assert!(app.overlay.is_none());
     assert!(!app.has_unsaved_work());
-    assert_eq!(app.saved.len(), 5);
+    assert_eq!(app.saved.len(), 6);
     for path in &app.saved {
         let name = path.file_name().unwrap().to_str().unwrap();
         let artifact = Artifact::ALL
@@ -326,7 +326,7 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
             render(&php_v1_717().to_config().unwrap(), artifact).unwrap()
         );
     }
-    assert!(status(&app).1.starts_with("saved 5 files in"));
+    assert!(status(&app).1.starts_with("saved 6 files in"));
 
     press(&mut app, Char('s'));
     let effect = press(&mut app, Enter);
@@ -338,7 +338,7 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
     let Some(Overlay::Save(dialog)) = &app.overlay else {
         panic!("dialog stays open")
     };
-    assert_eq!(dialog.overwrite.as_ref().map(Vec::len), Some(5));
+    assert_eq!(dialog.overwrite.as_ref().map(Vec::len), Some(6));
     press(&mut app, Char('n'));
     assert_eq!(app.context(), Context::SaveDialog);
     press(&mut app, Enter);

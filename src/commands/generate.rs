@@ -13,7 +13,7 @@ use crate::output::files;
 /// The files `--out-dir` (and the wizards' save) write for `config`: every
 /// applicable artifact that has a file name, with its rendered text.
 pub fn artifact_files(config: &Config) -> Vec<(&'static str, String)> {
-    Artifact::applicable(config.language)
+    Artifact::applicable(config)
         .into_iter()
         .filter_map(|artifact| {
             let name = artifact.file_name(config.language)?;
@@ -42,10 +42,7 @@ pub fn run(args: &GenerateArgs, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "wrote {}", path.display())?;
         }
     } else {
-        for (i, artifact) in Artifact::applicable(config.language)
-            .into_iter()
-            .enumerate()
-        {
+        for (i, artifact) in Artifact::applicable(&config).into_iter().enumerate() {
             if i > 0 {
                 writeln!(out)?;
             }

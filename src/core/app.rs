@@ -1,12 +1,15 @@
-//! The application container: the entryPoint that sets DD_AGENT_HOST, and
-//! unified service tagging as env vars and Docker labels.
+//! The application container: how it reaches the agent (the entryPoint that
+//! sets DD_AGENT_HOST, or the socket mount and URLs, or nothing at all next
+//! to a Fargate sidecar), and unified service tagging as env vars and
+//! Docker labels.
 
 use serde_json::{json, Map, Value};
 
-use super::agent::env_var;
-use super::config::Config;
+use super::agent::{env_var, SIDECAR_NAME};
+use super::config::{Config, LaunchType, Transport};
 use super::container::TAG_FIELDS;
 use super::entrypoint::build_entry_point;
+use super::socket;
 
 /// The tags the config sets, as (env var, label, value), in TAG_FIELDS order.
 fn set_tags(config: &Config) -> Vec<(&'static str, &'static str, &str)> {
@@ -24,17 +27,32 @@ pub fn build_app_container(config: &Config) -> Value {
         "name": config.app_name,
         "image": config.app_image,
         "essential": true,
-        "entryPoint": build_entry_point(config.imds, &config.startup_command),
     });
+    if config.wraps_entrypoint() {
+        container["entryPoint"] = json!(build_entry_point(config.imds, &config.startup_command));
+    }
     let set = set_tags(config);
+    let mut environment: Vec<Value> = set.iter().map(|(env, _, v)| env_var(env, v)).collect();
+    if config.transport == Transport::Uds {
+        environment.extend(socket::APP_ENV.iter().map(|(k, v)| env_var(k, v)));
+    }
+    if !environment.is_empty() {
+        container["environment"] = Value::Array(environment);
+    }
     if !set.is_empty() {
-        container["environment"] =
-            Value::Array(set.iter().map(|(env, _, v)| env_var(env, v)).collect());
         let labels: Map<String, Value> = set
             .iter()
             .map(|(_, label, v)| ((*label).to_owned(), Value::String((*v).to_owned())))
             .collect();
         container["dockerLabels"] = Value::Object(labels);
+    }
+    if config.transport == Transport::Uds {
+        container["mountPoints"] = json!([socket::mount(true)]);
+    }
+    if config.launch_type == LaunchType::Fargate {
+        // No trace is sent before the sidecar listens: the first ones would
+        // be refused while the agent starts.
+        container["dependsOn"] = json!([{ "containerName": SIDECAR_NAME, "condition": "HEALTHY" }]);
     }
     container
 }
@@ -70,5 +88,30 @@ mod tests {
             c["dockerLabels"],
             json!({"com.datadoghq.tags.env": "prod", "com.datadoghq.tags.service": "web"})
         );
+    }
+
+    #[test]
+    fn the_socket_replaces_the_entry_point() {
+        let config = Config {
+            transport: Transport::Uds,
+            ..Config::default()
+        };
+        let c = build_app_container(&config);
+        assert!(c.get("entryPoint").is_none());
+        assert_eq!(c["environment"][0]["value"], socket::APM_URL);
+        assert_eq!(c["environment"][1]["value"], socket::DSD_URL);
+        assert_eq!(c["mountPoints"][0]["sourceVolume"], socket::VOLUME);
+    }
+
+    #[test]
+    fn a_fargate_app_waits_for_a_healthy_sidecar() {
+        let config = Config {
+            launch_type: LaunchType::Fargate,
+            ..Config::default()
+        };
+        let c = build_app_container(&config);
+        assert!(c.get("entryPoint").is_none());
+        assert_eq!(c["dependsOn"][0]["condition"], "HEALTHY");
+        assert_eq!(c["dependsOn"][0]["containerName"], SIDECAR_NAME);
     }
 }

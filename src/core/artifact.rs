@@ -2,58 +2,37 @@
 //! renders any of them for a [`Config`]: the CLI, the TUI preview and the
 //! plain prompts all print exactly what [`render`] returns.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde_json::Value;
 
 use super::agent::{build_agent_container, build_agent_task_definition};
 use super::app::build_app_container;
-use super::config::{Config, Language};
+use super::app_task::build_app_task_definition;
+use super::config::{choices, Config, Imds, Language, Transport};
 use super::entrypoint::build_entry_point;
-use super::error::{ConfigError, NotApplicable};
+use super::error::NotApplicable;
 use super::php::{build_apache_passenv, build_php_fpm_env};
 use super::tracer_code::build_tracer_code;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Artifact {
-    AgentTaskDefinition,
-    AgentContainer,
-    AppContainer,
-    Entrypoint,
-    Apache,
-    PhpFpm,
-    TracerCode,
+choices! {
+    pub enum Artifact ("artifact") {
+        AgentTaskDefinition => "agent-task-definition",
+        AgentContainer => "agent-container",
+        AppTaskDefinition => "app-task-definition",
+        AppContainer => "app-container",
+        Entrypoint => "entrypoint",
+        Apache => "apache",
+        PhpFpm => "php-fpm",
+        TracerCode => "tracer-code",
+    }
 }
 
 impl Artifact {
-    pub const ALL: [Artifact; 7] = [
-        Artifact::AgentTaskDefinition,
-        Artifact::AgentContainer,
-        Artifact::AppContainer,
-        Artifact::Entrypoint,
-        Artifact::Apache,
-        Artifact::PhpFpm,
-        Artifact::TracerCode,
-    ];
-
-    pub fn cli_name(self) -> &'static str {
-        match self {
-            Artifact::AgentTaskDefinition => "agent-task-definition",
-            Artifact::AgentContainer => "agent-container",
-            Artifact::AppContainer => "app-container",
-            Artifact::Entrypoint => "entrypoint",
-            Artifact::Apache => "apache",
-            Artifact::PhpFpm => "php-fpm",
-            Artifact::TracerCode => "tracer-code",
-        }
-    }
-
     /// A short title for headings and preview tabs.
     pub fn title(self) -> &'static str {
         match self {
             Artifact::AgentTaskDefinition => "Agent task definition",
             Artifact::AgentContainer => "Agent container",
+            Artifact::AppTaskDefinition => "App task definition",
             Artifact::AppContainer => "App container",
             Artifact::Entrypoint => "App entryPoint",
             Artifact::Apache => "Apache",
@@ -68,25 +47,45 @@ impl Artifact {
             self,
             Artifact::AgentTaskDefinition
                 | Artifact::AgentContainer
+                | Artifact::AppTaskDefinition
                 | Artifact::AppContainer
                 | Artifact::Entrypoint
         )
     }
 
-    /// Ok when the artifact is used with `language`, or why it is not.
-    pub fn applies_to(self, language: Language) -> Result<(), NotApplicable> {
-        let why = match self {
-            Artifact::Apache | Artifact::PhpFpm if language != Language::Php => {
-                "the Apache and PHP-FPM snippets apply to PHP only"
-            }
-            Artifact::TracerCode if !language.supports_tracer_code() => {
-                "Java, .NET and PHP read DD_AGENT_HOST at launch, so it must be set in the entryPoint (tracer code exists for python, nodejs, ruby and go)"
-            }
+    /// Ok when the artifact is part of what `config` needs, or why it is not.
+    pub fn applies_to(self, config: &Config) -> Result<(), NotApplicable> {
+        let language = config.language;
+        let (to, why) = match self {
+            Artifact::AgentTaskDefinition if !config.has_daemon() => (
+                format!("--launch-type {}", config.launch_type),
+                "on Fargate the agent is a sidecar in the app's task definition (app-task-definition), not a daemon of its own",
+            ),
+            Artifact::Entrypoint | Artifact::TracerCode if config.transport == Transport::Uds => (
+                format!("--transport {}", config.transport),
+                "with the Unix socket the app needs no agent address: no entryPoint change and no lookup code",
+            ),
+            Artifact::Entrypoint | Artifact::TracerCode if !config.wraps_entrypoint() => (
+                format!("--launch-type {}", config.launch_type),
+                "on Fargate the agent is a sidecar on localhost, where tracers send traces by default: no address lookup",
+            ),
+            Artifact::Apache | Artifact::PhpFpm if language != Language::Php => (
+                language.cli_name().to_owned(),
+                "the Apache and PHP-FPM snippets apply to PHP only",
+            ),
+            Artifact::TracerCode if config.imds == Imds::Auto => (
+                "--imds auto".to_owned(),
+                "the lookup with fallbacks exists as the entryPoint only; choose one source for tracer code",
+            ),
+            Artifact::TracerCode if !language.supports_tracer_code() => (
+                language.cli_name().to_owned(),
+                "Java, .NET and PHP read DD_AGENT_HOST at launch, so it must be set in the entryPoint (tracer code exists for python, nodejs, ruby and go)",
+            ),
             _ => return Ok(()),
         };
         Err(NotApplicable {
             artifact: self.cli_name(),
-            language: language.cli_name(),
+            to,
             why,
         })
     }
@@ -97,6 +96,7 @@ impl Artifact {
         Some(match self {
             Artifact::AgentTaskDefinition => "agent-task-definition.json",
             Artifact::AgentContainer => "agent-container.json",
+            Artifact::AppTaskDefinition => "app-task-definition.json",
             Artifact::AppContainer => "app-container.json",
             Artifact::Entrypoint => return None,
             Artifact::Apache => "apache-passenv.conf",
@@ -111,33 +111,12 @@ impl Artifact {
         })
     }
 
-    /// Every artifact that applies to `language`, in display order.
-    pub fn applicable(language: Language) -> Vec<Artifact> {
+    /// Every artifact that applies to `config`, in display order.
+    pub fn applicable(config: &Config) -> Vec<Artifact> {
         Artifact::ALL
             .into_iter()
-            .filter(|a| a.applies_to(language).is_ok())
+            .filter(|a| a.applies_to(config).is_ok())
             .collect()
-    }
-}
-
-impl fmt::Display for Artifact {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.cli_name())
-    }
-}
-
-impl FromStr for Artifact {
-    type Err = ConfigError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Artifact::ALL
-            .into_iter()
-            .find(|a| a.cli_name() == s)
-            .ok_or_else(|| ConfigError::Invalid {
-                what: "artifact",
-                value: s.to_owned(),
-                expected: Artifact::ALL.map(Artifact::cli_name).join(", "),
-            })
     }
 }
 
@@ -146,6 +125,7 @@ pub fn build_json(config: &Config, artifact: Artifact) -> Option<Value> {
     Some(match artifact {
         Artifact::AgentTaskDefinition => build_agent_task_definition(config),
         Artifact::AgentContainer => build_agent_container(config),
+        Artifact::AppTaskDefinition => build_app_task_definition(config),
         Artifact::AppContainer => build_app_container(config),
         Artifact::Entrypoint => {
             Value::from(build_entry_point(config.imds, &config.startup_command))
@@ -157,12 +137,12 @@ pub fn build_json(config: &Config, artifact: Artifact) -> Option<Value> {
 /// The artifact's text exactly as `generate --output` prints it: pretty JSON
 /// or the snippet, always ending with a newline.
 pub fn render(config: &Config, artifact: Artifact) -> Result<String, NotApplicable> {
-    artifact.applies_to(config.language)?;
+    artifact.applies_to(config)?;
     let mut text = match artifact {
         Artifact::Apache => build_apache_passenv(),
         Artifact::PhpFpm => build_php_fpm_env(),
         Artifact::TracerCode => build_tracer_code(config.language, config.imds)
-            .expect("applies_to checked the language"),
+            .expect("applies_to checked the language and the source"),
         json => {
             let value = build_json(config, json).expect("a JSON artifact");
             serde_json::to_string_pretty(&value).expect("JSON values always serialize")
@@ -177,11 +157,12 @@ pub fn render(config: &Config, artifact: Artifact) -> Result<String, NotApplicab
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::config::LaunchType;
 
     #[test]
     fn applicable_artifacts_per_language() {
         let names = |l| {
-            Artifact::applicable(l)
+            Artifact::applicable(&Config::for_language(l))
                 .into_iter()
                 .map(Artifact::cli_name)
                 .collect::<Vec<_>>()
@@ -191,6 +172,7 @@ mod tests {
             [
                 "agent-task-definition",
                 "agent-container",
+                "app-task-definition",
                 "app-container",
                 "entrypoint",
                 "apache",
@@ -202,12 +184,49 @@ mod tests {
             [
                 "agent-task-definition",
                 "agent-container",
+                "app-task-definition",
                 "app-container",
                 "entrypoint",
                 "tracer-code"
             ]
         );
-        assert_eq!(names(Language::Java).len(), 4);
+        assert_eq!(names(Language::Java).len(), 5);
+    }
+
+    #[test]
+    fn launch_type_and_transport_rule_out_artifacts() {
+        let names = |launch_type, transport| {
+            let config = Config {
+                launch_type,
+                transport,
+                ..Config::for_language(Language::Go)
+            };
+            Artifact::applicable(&config)
+                .into_iter()
+                .map(Artifact::cli_name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(LaunchType::Fargate, Transport::Tcp),
+            ["agent-container", "app-task-definition", "app-container"]
+        );
+        assert_eq!(
+            names(LaunchType::Ec2, Transport::Uds),
+            [
+                "agent-task-definition",
+                "agent-container",
+                "app-task-definition",
+                "app-container"
+            ]
+        );
+        let config = Config {
+            transport: Transport::Uds,
+            ..Config::default()
+        };
+        assert_eq!(
+            render(&config, Artifact::Entrypoint).unwrap_err().to_string(),
+            "entrypoint does not apply to --transport uds: with the Unix socket the app needs no agent address: no entryPoint change and no lookup code"
+        );
     }
 
     #[test]
@@ -223,7 +242,7 @@ mod tests {
     fn every_rendering_ends_with_a_newline() {
         for language in Language::ALL {
             let config = Config::for_language(language);
-            for artifact in Artifact::applicable(language) {
+            for artifact in Artifact::applicable(&config) {
                 assert!(render(&config, artifact).unwrap().ends_with('\n'));
             }
         }

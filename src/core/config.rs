@@ -7,42 +7,70 @@ use std::str::FromStr;
 use super::error::ConfigError;
 use super::languages;
 
-/// The application's language, which decides the default startup command,
-/// whether the host may be set in code and which PHP snippets apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Language {
-    Python,
-    Nodejs,
-    Ruby,
-    Go,
-    Java,
-    Dotnet,
-    Php,
+/// A closed set of choices: the enum, `ALL` in display order, `cli_name`
+/// (its spelling on the command line), `Display` and `FromStr` from one table,
+/// so a new choice is one line.
+macro_rules! choices {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident ($what:literal) {
+        $($(#[$vmeta:meta])* $variant:ident => $cli:literal,)+
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every choice, in the order front ends offer them.
+            pub const ALL: [$name; [$($cli),+].len()] = [$($name::$variant),+];
+
+            /// The spelling on the command line and in files.
+            pub fn cli_name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $cli,)+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.cli_name())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::core::error::ConfigError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::ALL
+                    .into_iter()
+                    .find(|choice| choice.cli_name() == s)
+                    .ok_or_else(|| $crate::core::error::ConfigError::Invalid {
+                        what: $what,
+                        value: s.to_owned(),
+                        expected: $name::ALL.map($name::cli_name).join(", "),
+                    })
+            }
+        }
+    };
+}
+pub(crate) use choices;
+
+choices! {
+    /// The application's language, which decides the default startup command,
+    /// whether the host may be set in code and which PHP snippets apply.
+    pub enum Language ("language") {
+        Python => "python",
+        Nodejs => "nodejs",
+        Ruby => "ruby",
+        Go => "go",
+        Java => "java",
+        Dotnet => "dotnet",
+        Php => "php",
+    }
 }
 
 impl Language {
-    pub const ALL: [Language; 7] = [
-        Language::Python,
-        Language::Nodejs,
-        Language::Ruby,
-        Language::Go,
-        Language::Java,
-        Language::Dotnet,
-        Language::Php,
-    ];
-
-    pub fn cli_name(self) -> &'static str {
-        match self {
-            Language::Python => "python",
-            Language::Nodejs => "nodejs",
-            Language::Ruby => "ruby",
-            Language::Go => "go",
-            Language::Java => "java",
-            Language::Dotnet => "dotnet",
-            Language::Php => "php",
-        }
-    }
-
     /// The name people know the language by, for prompts and headings.
     pub fn label(self) -> &'static str {
         &languages::defaults(self).label
@@ -63,74 +91,67 @@ impl Language {
     }
 }
 
-impl fmt::Display for Language {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.cli_name())
+choices! {
+    /// Where the tasks run, which decides where the agent runs: a DAEMON
+    /// service on each EC2 instance, a sidecar in every Fargate task, or the
+    /// ECS Managed Instances daemon (containerd, no Docker socket).
+    pub enum LaunchType ("launch type") {
+        Ec2 => "ec2",
+        Fargate => "fargate",
+        ManagedInstances => "managed-instances",
     }
 }
 
-impl FromStr for Language {
-    type Err = ConfigError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Language::ALL
-            .into_iter()
-            .find(|l| l.cli_name() == s)
-            .ok_or_else(|| ConfigError::Invalid {
-                what: "language",
-                value: s.to_owned(),
-                expected: Language::ALL.map(Language::cli_name).join(", "),
-            })
-    }
-}
-
-/// Where the application finds the private IPv4 address of its EC2 host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Imds {
-    V1,
-    V2,
-    MetadataFile,
-}
-
-impl Imds {
-    pub const ALL: [Imds; 3] = [Imds::V2, Imds::V1, Imds::MetadataFile];
-
-    pub fn cli_name(self) -> &'static str {
+impl LaunchType {
+    /// How the launch type is named in prose.
+    pub fn label(self) -> &'static str {
         match self {
-            Imds::V1 => "v1",
-            Imds::V2 => "v2",
-            Imds::MetadataFile => "metadata-file",
+            LaunchType::Ec2 => "EC2",
+            LaunchType::Fargate => "Fargate",
+            LaunchType::ManagedInstances => "ECS Managed Instances",
         }
     }
 
+    /// The transport used when none is chosen: Managed Instances apps can
+    /// only use the socket; elsewhere TCP, the recipe that needs no volume.
+    pub fn default_transport(self) -> Transport {
+        match self {
+            LaunchType::ManagedInstances => Transport::Uds,
+            LaunchType::Ec2 | LaunchType::Fargate => Transport::Tcp,
+        }
+    }
+}
+
+choices! {
+    /// How the app's tracer reaches the agent.
+    pub enum Transport ("transport") {
+        /// Port 8126: the app needs the agent's address.
+        Tcp => "tcp",
+        /// A Unix socket in the shared /var/run/datadog directory.
+        Uds => "uds",
+    }
+}
+
+choices! {
+    /// Where the application finds the private IPv4 address of its EC2 host.
+    pub enum Imds ("imds") {
+        V2 => "v2",
+        V1 => "v1",
+        MetadataFile => "metadata-file",
+        /// The metadata file when ECS provides one, else IMDSv2, else IMDSv1.
+        Auto => "auto",
+    }
+}
+
+impl Imds {
     /// How the source is named in prose and in the script's messages.
     pub fn label(self) -> &'static str {
         match self {
             Imds::V1 => "IMDSv1",
             Imds::V2 => "IMDSv2",
             Imds::MetadataFile => "the ECS container metadata file",
+            Imds::Auto => "the ECS container metadata file, IMDSv2 or IMDSv1",
         }
-    }
-}
-
-impl fmt::Display for Imds {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.cli_name())
-    }
-}
-
-impl FromStr for Imds {
-    type Err = ConfigError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Imds::ALL
-            .into_iter()
-            .find(|i| i.cli_name() == s)
-            .ok_or_else(|| ConfigError::Invalid {
-                what: "imds",
-                value: s.to_owned(),
-                expected: "v1, v2, metadata-file".to_owned(),
-            })
     }
 }
 
@@ -154,6 +175,18 @@ impl AgentVersion {
             AgentVersion::Latest => false,
             AgentVersion::Version { major, minor, .. } => {
                 *major < 7 || (*major == 7 && minor.is_some_and(|m| m <= 17))
+            }
+        }
+    }
+
+    /// Whether this version is `major.minor` or newer; `latest` and a bare
+    /// major are taken as that major's newest release.
+    pub fn at_least(&self, want_major: u32, want_minor: u32) -> bool {
+        match self {
+            AgentVersion::Latest => true,
+            AgentVersion::Version { major, minor, .. } => {
+                *major > want_major
+                    || (*major == want_major && minor.is_none_or(|m| m >= want_minor))
             }
         }
     }
@@ -251,10 +284,18 @@ pub const SITES: &[&str] = &[
 /// The image shown when the user names none: obviously not a real image.
 pub const APP_IMAGE_PLACEHOLDER: &str = "<YOUR_APP_IMAGE>";
 
+/// The first agent whose trace agent can listen on the APM Unix socket
+/// (`DD_APM_RECEIVER_SOCKET`, agent 6.13.0 release notes).
+pub const FIRST_UDS_AGENT: (u32, u32) = (6, 13);
+
 /// Every answer needed to build every artifact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
+    pub launch_type: LaunchType,
+    pub transport: Transport,
     pub language: Language,
+    /// Only used where the app looks up its host's address (see
+    /// [`Config::wraps_entrypoint`]).
     pub imds: Imds,
     pub agent_version: AgentVersion,
     pub startup_command: String,
@@ -275,6 +316,8 @@ impl Config {
     /// The defaults of the CLI contract for one language.
     pub fn for_language(language: Language) -> Self {
         Config {
+            launch_type: LaunchType::Ec2,
+            transport: Transport::Tcp,
             language,
             imds: Imds::V2,
             agent_version: AgentVersion::Latest,
@@ -287,8 +330,36 @@ impl Config {
         }
     }
 
-    /// Checks the free-text answers; the enums are valid by construction.
+    /// Whether the app container gets the `sh -c` entryPoint that finds the
+    /// host's address: only for an EC2 daemon reached over TCP. On Fargate
+    /// the agent is on localhost, and a socket needs no address.
+    pub fn wraps_entrypoint(&self) -> bool {
+        self.launch_type == LaunchType::Ec2 && self.transport == Transport::Tcp
+    }
+
+    /// Whether the agent runs as a daemon on each instance (and so has a task
+    /// definition of its own).
+    pub fn has_daemon(&self) -> bool {
+        self.launch_type != LaunchType::Fargate
+    }
+
+    /// Checks the combination of choices and the free-text answers.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.launch_type == LaunchType::ManagedInstances && self.transport == Transport::Tcp {
+            return Err(ConfigError::Unsupported {
+                what: "transport",
+                value: "tcp".to_owned(),
+                why: "on ECS Managed Instances apps run in awsvpc mode and cannot reach the agent daemon's host port; use uds".to_owned(),
+            });
+        }
+        let (major, minor) = FIRST_UDS_AGENT;
+        if self.transport == Transport::Uds && !self.agent_version.at_least(major, minor) {
+            return Err(ConfigError::Unsupported {
+                what: "agent version",
+                value: self.agent_version.to_string(),
+                why: format!("agents before {major}.{minor} do not listen on the APM Unix socket; use {major}.{minor} or later, or --transport tcp"),
+            });
+        }
         validate_startup_command(&self.startup_command)?;
         validate_app_name(&self.app_name)?;
         if self.app_image.trim().is_empty() || self.app_image.chars().any(char::is_whitespace) {
@@ -436,11 +507,78 @@ mod tests {
         for i in Imds::ALL {
             assert_eq!(i.cli_name().parse::<Imds>().unwrap(), i);
         }
+        for t in LaunchType::ALL {
+            assert_eq!(t.cli_name().parse::<LaunchType>().unwrap(), t);
+        }
+        for t in Transport::ALL {
+            assert_eq!(t.cli_name().parse::<Transport>().unwrap(), t);
+        }
+        assert_eq!(Imds::ALL[0], Imds::V2);
         let err = "cobol".parse::<Language>().unwrap_err().to_string();
         assert!(
             err.contains("python, nodejs, ruby, go, java, dotnet, php"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn senseless_combinations_say_why() {
+        let config = |launch_type, transport, version: &str| Config {
+            launch_type,
+            transport,
+            agent_version: version.parse().unwrap(),
+            ..Config::default()
+        };
+        let err = config(LaunchType::ManagedInstances, Transport::Tcp, "latest")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("use uds"), "{err}");
+        let err = config(LaunchType::Ec2, Transport::Uds, "6.12")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("do not listen on the APM Unix socket"),
+            "{err}"
+        );
+        config(LaunchType::Ec2, Transport::Uds, "7")
+            .validate()
+            .unwrap();
+        config(LaunchType::Fargate, Transport::Uds, "latest")
+            .validate()
+            .unwrap();
+        config(LaunchType::Fargate, Transport::Tcp, "6.16.0")
+            .validate()
+            .unwrap();
+    }
+
+    #[test]
+    fn at_least_compares_major_then_minor() {
+        assert!(version("latest").at_least(7, 24));
+        assert!(version("7").at_least(7, 24));
+        assert!(version("7.24.1").at_least(7, 24));
+        assert!(version("8.0").at_least(7, 24));
+        assert!(!version("7.23.9").at_least(7, 24));
+        assert!(version("6.13.0").at_least(6, 13));
+        assert!(!version("6").at_least(7, 24));
+    }
+
+    #[test]
+    fn only_an_ec2_tcp_app_is_wrapped() {
+        for launch_type in LaunchType::ALL {
+            for transport in Transport::ALL {
+                let c = Config {
+                    launch_type,
+                    transport,
+                    ..Config::default()
+                };
+                assert_eq!(
+                    c.wraps_entrypoint(),
+                    launch_type == LaunchType::Ec2 && transport == Transport::Tcp
+                );
+            }
+        }
     }
 
     #[test]

@@ -64,6 +64,22 @@ fi
 
 fn lookup(imds: Imds) -> String {
     match imds {
+        Imds::Auto => format!(
+            r#"if [ -n "${{ECS_CONTAINER_METADATA_FILE:-}}" ]; then
+{file}else
+{imds}fi
+"#,
+            file = lookup(Imds::MetadataFile),
+            imds = imds_attempts(
+                &format!("neither IMDSv2 nor IMDSv1 gave an IPv4 address within {GIVE_UP_AFTER_SECONDS} s"),
+                &format!(
+                    r#"{{ {v2} || {{ dd_ip=$({CURL} "{IMDS_BASE_URL}meta-data/local-ipv4") && dd_is_ipv4 "$dd_ip"; }}; }}"#,
+                    v2 = format_args!(
+                        r#"{{ dd_token=$({CURL} -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600' "{IMDS_BASE_URL}api/token") && dd_ip=$({CURL} -H "X-aws-ec2-metadata-token: $dd_token" "{IMDS_BASE_URL}meta-data/local-ipv4") && dd_is_ipv4 "$dd_ip"; }}"#
+                    )
+                ),
+            ),
+        ),
         Imds::V1 => imds_attempts(
             &format!("IMDSv1 gave no IPv4 address within {GIVE_UP_AFTER_SECONDS} s (IMDSv2-only instance? use the v2 recipe)"),
             &format!(r#"dd_ip=$({CURL} "{IMDS_BASE_URL}meta-data/local-ipv4") && dd_is_ipv4 "$dd_ip""#),

@@ -21,11 +21,13 @@ pub enum ConfigError {
     Empty { what: &'static str },
 }
 
-/// An artifact was asked for that the chosen language does not use.
+/// An artifact was asked for that the chosen answers do not use.
 #[derive(Debug, Error, PartialEq, Eq)]
-#[error("{artifact} does not apply to {language}: {why}")]
+#[error("{artifact} does not apply to {to}: {why}")]
 pub struct NotApplicable {
     pub artifact: &'static str,
-    pub language: &'static str,
+    /// The answer that rules it out, as the user gave it (`java`,
+    /// `--transport uds`).
+    pub to: String,
     pub why: &'static str,
 }

@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod app;
+pub mod app_task;
 pub mod artifact;
 pub mod check;
 pub mod config;
@@ -17,10 +18,11 @@ pub mod placeholder;
 pub mod report;
 pub mod seed_wrapper;
 pub mod shell;
+pub mod socket;
 pub mod task_context;
 pub mod taskdef;
 pub mod tracer_code;
 
 pub use artifact::{render, Artifact};
-pub use config::{AgentVersion, Config, Imds, Language, Tags};
+pub use config::{AgentVersion, Config, Imds, Language, LaunchType, Tags, Transport};
 pub use error::{ConfigError, NotApplicable};

@@ -66,13 +66,15 @@ fn snippets(language: Language) -> Option<&'static Snippets> {
 
 /// The code for `language` that finds the host's private IPv4 from `imds`
 /// and hands it to the tracer; `None` for the languages whose tracers read
-/// DD_AGENT_HOST only at launch (Java, .NET, PHP).
+/// DD_AGENT_HOST only at launch (Java, .NET, PHP), and for `auto`, which
+/// only the entryPoint implements.
 pub fn build_tracer_code(language: Language, imds: Imds) -> Option<String> {
     let snippets = snippets(language)?;
     let lookup: &[&str] = match imds {
         Imds::V1 => &[snippets.imds, snippets.imds_v1],
         Imds::V2 => &[snippets.imds, snippets.imds_v2],
         Imds::MetadataFile => &[snippets.metadata_file],
+        Imds::Auto => return None,
     };
     let marker_line = format!("{} {MARKER}\n", snippets.comment);
     let (head, tail) = snippets
@@ -101,7 +103,7 @@ mod tests {
             for imds in Imds::ALL {
                 assert_eq!(
                     build_tracer_code(language, imds).is_some(),
-                    language.supports_tracer_code(),
+                    language.supports_tracer_code() && imds != Imds::Auto,
                     "{language} {imds}"
                 );
             }
@@ -157,6 +159,7 @@ mod tests {
                 Imds::V1 => (false, false, false),
                 Imds::V2 => (true, true, false),
                 Imds::MetadataFile => (false, false, true),
+                Imds::Auto => unreachable!("no tracer code for auto"),
             };
             assert_eq!(got, want, "{language} {imds}");
             assert!(

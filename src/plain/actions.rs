@@ -82,7 +82,7 @@ fn print(answers: &Preset, output: Option<Artifact>) -> Result<()> {
 }
 
 fn pick(ui: &Prompter, config: &Config, prompt: &str, default: Artifact) -> Result<Artifact> {
-    let artifacts = Artifact::applicable(config.language);
+    let artifacts = Artifact::applicable(config);
     let labels: Vec<String> = artifacts.iter().copied().map(artifact_label).collect();
     let default = artifacts.iter().position(|a| *a == default).unwrap_or(0);
     Ok(artifacts[ui.select(prompt, &labels, default)?])
@@ -168,7 +168,7 @@ mod tests {
             assert!(label.chars().count() <= width, "{label}");
         }
         for language in Language::ALL {
-            for artifact in Artifact::applicable(language) {
+            for artifact in Artifact::applicable(&crate::core::Config::for_language(language)) {
                 let label = artifact_label(artifact);
                 assert!(label.chars().count() <= width, "{label}");
             }

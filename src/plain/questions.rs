@@ -165,6 +165,7 @@ fn imds_choice(imds: Imds) -> &'static str {
         Imds::MetadataFile => {
             "ECS container metadata file: needs ECS_ENABLE_CONTAINER_METADATA=true"
         }
+        Imds::Auto => "auto: the metadata file if ECS provides it, else IMDSv2, else IMDSv1",
     }
 }
 

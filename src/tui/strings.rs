@@ -55,6 +55,7 @@ pub fn imds_choice(imds: Imds) -> (&'static str, &'static str) {
         Imds::V2 => ("IMDSv2 (recommended)", "token first; hop limit 2"),
         Imds::V1 => ("IMDSv1", "no token"),
         Imds::MetadataFile => ("ECS container metadata file", "no network call"),
+        Imds::Auto => ("auto", "metadata file, then IMDSv2, then IMDSv1"),
     }
 }
 
@@ -63,6 +64,7 @@ pub fn imds_why(imds: Imds) -> &'static str {
         Imds::V2 => "Asks IMDS for a session token, then the address. Containers reach IMDSv2 only if the instance's metadata hop limit is 2 or more.",
         Imds::V1 => "A single request without a token. It fails on instances that require IMDSv2, the default on new instance types.",
         Imds::MetadataFile => "Reads HostPrivateIPv4Address from $ECS_CONTAINER_METADATA_FILE. The ECS agent must run with ECS_ENABLE_CONTAINER_METADATA=true.",
+        Imds::Auto => "Reads the ECS container metadata file when ECS provides one (no network, no curl), else asks IMDSv2, else IMDSv1.",
     }
 }
 

@@ -189,8 +189,9 @@ fn python_defaults_print_and_save_what_generate_gives() {
     }
     assert!(
         history.contains(
-            "the same without questions: ddecs-wizard generate --language python --imds v2 \
-             --agent-version latest --startup-command 'ddtrace-run python my_app.py'"
+            "the same without questions: ddecs-wizard generate --launch-type ec2 --transport tcp \
+             --language python --agent-version latest --imds v2 \
+             --startup-command 'ddtrace-run python my_app.py'"
         ),
         "{history}"
     );

@@ -54,7 +54,7 @@ pub fn render_save(frame: &mut Frame, app: &App, dialog: &SaveDialog) {
     ]));
     lines.push(Line::default());
     let language = app.config.language;
-    let names: Vec<&str> = Artifact::applicable(language)
+    let names: Vec<&str> = Artifact::applicable(&app.config)
         .into_iter()
         .filter_map(|a| a.file_name(language))
         .collect();

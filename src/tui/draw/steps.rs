@@ -305,7 +305,7 @@ fn review(app: &App, b: &mut Builder) {
     } else {
         c.agent_version.to_string()
     };
-    let files = Artifact::applicable(c.language)
+    let files = Artifact::applicable(c)
         .into_iter()
         .filter(|a| a.file_name(c.language).is_some())
         .count();
