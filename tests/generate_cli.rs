@@ -134,6 +134,7 @@ fn out_dir_writes_every_applicable_file_and_reads_back_equal() {
     assert_eq!(
         read_dir_sorted(&dir),
         [
+            "NEXT-STEPS.md",
             "agent-container.json",
             "agent-task-definition.json",
             "apache-passenv.conf",

@@ -142,7 +142,7 @@ fn accepting_the_defaults_saves_what_generate_writes() {
         "mouse capture must stay off"
     );
     pane.press(&["Enter", "Enter", "Enter", "Enter", "Enter"]);
-    save_and_quit(&pane, None, "saved 5 files in ./ddecs-wizard-out");
+    save_and_quit(&pane, None, "saved 6 files in ./ddecs-wizard-out");
     assert_restored(&pane);
     let screen = pane.screen();
     assert!(
@@ -161,7 +161,7 @@ fn a_php_v1_717_preset_saves_what_generate_writes() {
         return;
     };
     press_when(&pane, "4/6 Startup command", &["Enter", "Enter"]);
-    save_and_quit(&pane, None, "saved 6 files");
+    save_and_quit(&pane, None, "saved 7 files");
     assert_eq!(
         read_dir(&pane.work_dir().join("ddecs-wizard-out")),
         generated(&PHP_V1_717)
@@ -187,7 +187,7 @@ fn answers_chosen_typed_and_pasted_save_what_generate_writes() {
     pane.wait_for("5/6 Tags");
     pane.type_text("web");
     pane.press(&["Enter"]);
-    save_and_quit(&pane, Some("out dir"), "saved 6 files in out dir");
+    save_and_quit(&pane, Some("out dir"), "saved 7 files in out dir");
     let answered = [
         "--startup-command",
         "php-fpm -F -d 'x=\"$HOME\"' über\\ 日本",

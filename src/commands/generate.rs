@@ -7,20 +7,26 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::{GenerateArgs, UsageError};
-use crate::core::{render, Artifact, Config};
+use crate::core::{next_steps, render, Artifact, Config};
 use crate::output::files;
 
+/// The name of the file that says how to register and deploy the others.
+pub const NEXT_STEPS_FILE: &str = "NEXT-STEPS.md";
+
 /// The files `--out-dir` (and the wizards' save) write for `config`: every
-/// applicable artifact that has a file name, with its rendered text.
+/// applicable artifact that has a file name, with its rendered text, and
+/// NEXT-STEPS.md.
 pub fn artifact_files(config: &Config) -> Vec<(&'static str, String)> {
-    Artifact::applicable(config)
+    let mut files: Vec<(&'static str, String)> = Artifact::applicable(config)
         .into_iter()
         .filter_map(|artifact| {
             let name = artifact.file_name(config.language)?;
             let text = render(config, artifact).expect("applicable artifacts render");
             Some((name, text))
         })
-        .collect()
+        .collect();
+    files.push((NEXT_STEPS_FILE, next_steps::render(config)));
+    files
 }
 
 /// Writes every artifact file into `dir`; the paths written, in order.

@@ -1,18 +1,34 @@
-//! The Datadog agent daemon: its task definition and its container, built
-//! from `assets/agent-task-definition.json` (Datadog's ECS reference shape).
+//! The Datadog agent: the EC2 daemon's task definition, the ECS Managed
+//! Instances daemon's, and the Fargate sidecar container, each built from
+//! Datadog's reference shape in `assets/` with the answers applied.
 
 use serde_json::{json, Map, Value};
 
 use super::config::{AgentVersion, Config, LaunchType, Transport};
 use super::socket;
 
-const BASE_JSON: &str = include_str!("../../assets/agent-task-definition.json");
+/// The EC2 daemon: Docker socket, /proc and cgroup mounts, 8126/tcp and
+/// 8125/udp on the host.
+const EC2_JSON: &str = include_str!("../../assets/agent-task-definition.json");
+/// The Managed Instances daemon: containerd instead of Docker, no ports.
+const MANAGED_INSTANCES_JSON: &str = include_str!("../../assets/agent-managed-instances.json");
+/// The Fargate sidecar container: ECS_FARGATE, APM on, a health check.
+const FARGATE_SIDECAR_JSON: &str = include_str!("../../assets/agent-fargate-sidecar.json");
 
 /// The agent image repository, without a tag.
 pub const AGENT_IMAGE: &str = "public.ecr.aws/datadog/agent";
 
 /// The port the trace agent listens on.
 pub const APM_PORT: u64 = 8126;
+
+/// The port DogStatsD listens on for custom metrics (UDP).
+pub const DOGSTATSD_PORT: u64 = 8125;
+
+/// The agent container's name, daemon or sidecar; apps `dependsOn` it.
+pub const SIDECAR_NAME: &str = "datadog-agent";
+
+/// The first agent that runs as an ECS Managed Instances daemon.
+pub const FIRST_MANAGED_INSTANCES_AGENT: (u32, u32) = (7, 77);
 
 /// The env vars agents 7.17 and lower need before they accept traces from
 /// other containers.
@@ -24,16 +40,26 @@ pub const LEGACY_APM_ENV: [(&str, &str); 2] = [
 /// A value no one can mistake for a real key, and which `check` flags.
 pub const API_KEY_PLACEHOLDER: &str = "<YOUR_DATADOG_API_KEY>";
 
-/// The agent container's name, daemon or sidecar; apps `dependsOn` it.
-pub const SIDECAR_NAME: &str = "datadog-agent";
+fn parse(asset: &str) -> Value {
+    serde_json::from_str(asset).expect("the agent assets are valid JSON (tested)")
+}
 
-/// The port DogStatsD listens on for custom metrics (UDP).
-pub const DOGSTATSD_PORT: u64 = 8125;
+/// The daemon's reference task definition for the launch type; `None` on
+/// Fargate, which has no daemon.
+fn daemon_base(launch_type: LaunchType) -> Option<Value> {
+    match launch_type {
+        LaunchType::Ec2 => Some(parse(EC2_JSON)),
+        LaunchType::ManagedInstances => Some(parse(MANAGED_INSTANCES_JSON)),
+        LaunchType::Fargate => None,
+    }
+}
 
-/// The complete `register-task-definition` input for the agent daemon.
-pub fn build_agent_task_definition(config: &Config) -> Value {
-    let mut task: Map<String, Value> =
-        serde_json::from_str(BASE_JSON).expect("assets/agent-task-definition.json is an object");
+/// The agent daemon's complete task definition: `register-task-definition`
+/// input on EC2, `register-daemon-task-definition` input on Managed
+/// Instances. On Fargate, where there is no daemon, the sidecar's task is
+/// the app's own ([`super::app_task`]).
+pub fn build_agent_task_definition(config: &Config) -> Option<Value> {
+    let mut task = daemon_base(config.launch_type)?;
     task["containerDefinitions"] = json!([build_agent_container(config)]);
     if config.transport == Transport::Uds {
         if let Some(volumes) = task.get_mut("volumes").and_then(Value::as_array_mut) {
@@ -41,9 +67,9 @@ pub fn build_agent_task_definition(config: &Config) -> Value {
         }
     }
     if let Some(role) = execution_role(config) {
-        task.insert("executionRoleArn".to_owned(), Value::String(role));
+        task["executionRoleArn"] = Value::String(role);
     }
-    Value::Object(task)
+    Some(task)
 }
 
 /// The execution role a task needs when the API key comes from a secret:
@@ -57,27 +83,32 @@ pub fn execution_role(config: &Config) -> Option<String> {
     ))
 }
 
-/// The `datadog-agent` container definition: the daemon's on EC2, the
-/// sidecar's on Fargate.
+/// The `datadog-agent` container definition: the daemon's on EC2 and
+/// Managed Instances, the sidecar's on Fargate.
 pub fn build_agent_container(config: &Config) -> Value {
-    let task: Value = serde_json::from_str(BASE_JSON).expect("asset is valid JSON");
-    let mut container = task["containerDefinitions"][0].clone();
+    let mut container = match daemon_base(config.launch_type) {
+        Some(task) => task["containerDefinitions"][0].clone(),
+        None => parse(FARGATE_SIDECAR_JSON),
+    };
     container["image"] = Value::String(agent_image(&config.agent_version));
-    let fargate = config.launch_type == LaunchType::Fargate;
     let mut environment = Vec::new();
     if config.api_key_secret_arn.is_none() {
         environment.push(env_var("DD_API_KEY", API_KEY_PLACEHOLDER));
     }
     environment.push(env_var("DD_SITE", &config.site));
-    if fargate {
-        environment.push(env_var("ECS_FARGATE", "true"));
-        environment.push(env_var("DD_APM_ENABLED", "true"));
-    } else {
-        if config.agent_version.is_legacy() {
-            environment.extend(LEGACY_APM_ENV.iter().map(|(k, v)| env_var(k, v)));
-        }
-        // Custom metrics from apps on the host arrive from other addresses.
-        environment.push(env_var("DD_DOGSTATSD_NON_LOCAL_TRAFFIC", "true"));
+    let reference = container["environment"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    environment.extend(
+        reference
+            .into_iter()
+            .filter(|e| !matches!(e["name"].as_str(), Some("DD_API_KEY" | "DD_SITE"))),
+    );
+    // The sidecar's reference already switches APM on; on the host, old
+    // agents also need traffic from other containers allowed.
+    if config.agent_version.is_legacy() && config.launch_type != LaunchType::Fargate {
+        environment.extend(LEGACY_APM_ENV.iter().map(|(k, v)| env_var(k, v)));
     }
     if config.transport == Transport::Uds {
         environment.extend(socket::AGENT_ENV.iter().map(|(k, v)| env_var(k, v)));
@@ -86,31 +117,9 @@ pub fn build_agent_container(config: &Config) -> Value {
     if let Some(arn) = &config.api_key_secret_arn {
         container["secrets"] = json!([{ "name": "DD_API_KEY", "valueFrom": arn }]);
     }
-    if fargate {
-        // In awsvpc mode a port is the task's own: no host port to publish.
-        container["portMappings"] = json!([
-            { "containerPort": APM_PORT, "protocol": "tcp" },
-            { "containerPort": DOGSTATSD_PORT, "protocol": "udp" },
-        ]);
-        let map = container.as_object_mut().expect("a container is an object");
-        map.remove("mountPoints");
-        // The app waits for HEALTHY, but a later agent crash must not stop it.
-        map.insert("essential".to_owned(), Value::Bool(false));
-        map.insert(
-            "healthCheck".to_owned(),
-            json!({
-                "command": ["CMD-SHELL", "agent health"],
-                "interval": 10,
-                "timeout": 5,
-                "retries": 3,
-                "startPeriod": 15,
-            }),
-        );
-    } else {
-        container["portMappings"] = json!([apm_port_mapping(), dogstatsd_port_mapping()]);
-    }
     if config.transport == Transport::Uds {
-        let map = container.as_object_mut().expect("a container is an object");
+        let map: &mut Map<String, Value> =
+            container.as_object_mut().expect("a container is an object");
         let mounts = map
             .entry("mountPoints")
             .or_insert_with(|| Value::Array(Vec::new()));
@@ -175,9 +184,9 @@ mod tests {
             [
                 "DD_API_KEY",
                 "DD_SITE",
+                "DD_DOGSTATSD_NON_LOCAL_TRAFFIC",
                 "DD_APM_ENABLED",
-                "DD_APM_NON_LOCAL_TRAFFIC",
-                "DD_DOGSTATSD_NON_LOCAL_TRAFFIC"
+                "DD_APM_NON_LOCAL_TRAFFIC"
             ]
         );
         assert_eq!(c["image"], "public.ecr.aws/datadog/agent:7.17");
@@ -205,7 +214,7 @@ mod tests {
             ),
             ..Config::default()
         };
-        let task = build_agent_task_definition(&config);
+        let task = build_agent_task_definition(&config).unwrap();
         let c = &task["containerDefinitions"][0];
         assert_eq!(env_names(c), ["DD_SITE", "DD_DOGSTATSD_NON_LOCAL_TRAFFIC"]);
         assert_eq!(
@@ -217,5 +226,73 @@ mod tests {
             role.starts_with("arn:aws:iam::123456789012:role/"),
             "{role}"
         );
+    }
+
+    fn with(launch_type: LaunchType, transport: Transport) -> Config {
+        Config {
+            launch_type,
+            transport,
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn the_fargate_sidecar_runs_apm_and_reports_health() {
+        let c = build_agent_container(&with(LaunchType::Fargate, Transport::Tcp));
+        assert_eq!(
+            env_names(&c),
+            ["DD_API_KEY", "DD_SITE", "ECS_FARGATE", "DD_APM_ENABLED"]
+        );
+        assert_eq!(c["essential"], false);
+        assert_eq!(
+            c["healthCheck"]["command"],
+            json!(["CMD-SHELL", "agent health"])
+        );
+        assert!(c["portMappings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m.get("hostPort").is_none()));
+        assert!(build_agent_task_definition(&with(LaunchType::Fargate, Transport::Tcp)).is_none());
+    }
+
+    #[test]
+    fn the_socket_adds_a_writable_mount_and_the_socket_env() {
+        for launch_type in LaunchType::ALL {
+            let c = build_agent_container(&with(launch_type, Transport::Uds));
+            let names = env_names(&c);
+            assert!(names.contains(&"DD_APM_RECEIVER_SOCKET"), "{launch_type}");
+            assert!(names.contains(&"DD_DOGSTATSD_SOCKET"), "{launch_type}");
+            let mounts = c["mountPoints"].as_array().unwrap();
+            assert_eq!(
+                mounts.last().unwrap(),
+                &socket::mount(false),
+                "{launch_type}"
+            );
+        }
+        let task = build_agent_task_definition(&with(LaunchType::Ec2, Transport::Uds)).unwrap();
+        assert_eq!(
+            task["volumes"].as_array().unwrap().last().unwrap(),
+            &socket::volume(true)
+        );
+        // tcp apps on the same hosts keep working
+        assert_eq!(
+            task["containerDefinitions"][0]["portMappings"][0],
+            apm_port_mapping()
+        );
+    }
+
+    #[test]
+    fn the_managed_instances_daemon_uses_containerd_and_no_ports() {
+        let task = build_agent_task_definition(&with(LaunchType::ManagedInstances, Transport::Uds))
+            .unwrap();
+        assert!(task.get("requiresCompatibilities").is_none());
+        let c = &task["containerDefinitions"][0];
+        assert!(c.get("portMappings").is_none());
+        let names = env_names(c);
+        assert!(names.contains(&"ECS_MANAGED_INSTANCES"));
+        assert!(names.contains(&"DD_CRI_SOCKET_PATH"));
+        let text = task.to_string();
+        assert!(!text.contains("docker.sock"), "{text}");
     }
 }

@@ -123,7 +123,7 @@ impl Artifact {
 /// The artifact as JSON, for the JSON artifacts.
 pub fn build_json(config: &Config, artifact: Artifact) -> Option<Value> {
     Some(match artifact {
-        Artifact::AgentTaskDefinition => build_agent_task_definition(config),
+        Artifact::AgentTaskDefinition => build_agent_task_definition(config)?,
         Artifact::AgentContainer => build_agent_container(config),
         Artifact::AppTaskDefinition => build_app_task_definition(config),
         Artifact::AppContainer => build_app_container(config),
@@ -139,8 +139,8 @@ pub fn build_json(config: &Config, artifact: Artifact) -> Option<Value> {
 pub fn render(config: &Config, artifact: Artifact) -> Result<String, NotApplicable> {
     artifact.applies_to(config)?;
     let mut text = match artifact {
-        Artifact::Apache => build_apache_passenv(),
-        Artifact::PhpFpm => build_php_fpm_env(),
+        Artifact::Apache => build_apache_passenv(config),
+        Artifact::PhpFpm => build_php_fpm_env(config),
         Artifact::TracerCode => build_tracer_code(config.language, config.imds)
             .expect("applies_to checked the language and the source"),
         json => {

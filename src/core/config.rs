@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::agent::FIRST_MANAGED_INSTANCES_AGENT;
 use super::error::ConfigError;
 use super::languages;
 
@@ -349,7 +350,19 @@ impl Config {
             return Err(ConfigError::Unsupported {
                 what: "transport",
                 value: "tcp".to_owned(),
-                why: "on ECS Managed Instances apps run in awsvpc mode and cannot reach the agent daemon's host port; use uds".to_owned(),
+                why: "the ECS Managed Instances agent daemon publishes no port: apps reach it through its Unix socket; use uds".to_owned(),
+            });
+        }
+        let (major, minor) = FIRST_MANAGED_INSTANCES_AGENT;
+        if self.launch_type == LaunchType::ManagedInstances
+            && !self.agent_version.at_least(major, minor)
+        {
+            return Err(ConfigError::Unsupported {
+                what: "agent version",
+                value: self.agent_version.to_string(),
+                why: format!(
+                    "the ECS Managed Instances daemon needs agent {major}.{minor} or later"
+                ),
             });
         }
         let (major, minor) = FIRST_UDS_AGENT;

@@ -12,6 +12,7 @@ pub mod entrypoint;
 pub mod error;
 pub mod json_position;
 pub mod languages;
+pub mod next_steps;
 pub mod patch;
 pub mod php;
 pub mod placeholder;

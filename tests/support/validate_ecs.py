@@ -5,6 +5,8 @@ before it sends anything (parameter names, types, required members), plus the
 enum values of the model, which the CLI leaves to the server.
 
 Input on stdin: a JSON object {name: register-task-definition parameters}.
+The operation is the first argument (default RegisterTaskDefinition), e.g.
+RegisterDaemonTaskDefinition for an ECS Managed Instances daemon.
 Output on stdout: a JSON object {name: [problem, ...]} (empty lists when valid).
 """
 import json
@@ -35,7 +37,8 @@ def enum_problems(value, shape, path):
 
 def main():
     model = botocore.session.get_session().get_service_model("ecs")
-    shape = model.operation_model("RegisterTaskDefinition").input_shape
+    operation = sys.argv[1] if len(sys.argv) > 1 else "RegisterTaskDefinition"
+    shape = model.operation_model(operation).input_shape
     documents = json.load(sys.stdin)
     result = {}
     for name, params in documents.items():

@@ -1,0 +1,246 @@
+//! Every combination of launch type × transport × IMDS source × language ×
+//! agent version that makes sense generates task definitions that pass
+//! botocore's ECS model (the check `aws ecs register-task-definition
+//! --cli-input-json` runs before sending), and every combination that does
+//! not make sense is a one-line usage error that says why.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use ddecs_wizard::cli::Preset;
+use ddecs_wizard::core::{render, Artifact, Config, Imds, Language, LaunchType, Tags, Transport};
+use serde_json::{json, Map, Value};
+
+/// botocore's problems for each document under `operation`; `None` when
+/// botocore is not installed outside CI.
+fn validate(operation: &str, documents: &Map<String, Value>) -> Option<Map<String, Value>> {
+    let import = Command::new("python3")
+        .args(["-c", "import botocore"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !import {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "botocore is required for this test in CI: python3 -m pip install botocore"
+        );
+        eprintln!("note: skipping, botocore is not installed (python3 -m pip install botocore)");
+        return None;
+    }
+    let mut child = Command::new("python3")
+        .args(["tests/support/validate_ecs.py", operation])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = serde_json::to_vec(documents).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "the validator failed");
+    Some(serde_json::from_slice(&output.stdout).unwrap())
+}
+
+fn assert_valid(operation: &str, documents: &Map<String, Value>) {
+    let Some(results) = validate(operation, documents) else {
+        return;
+    };
+    assert_eq!(results.len(), documents.len());
+    let problems: Vec<String> = results
+        .iter()
+        .filter(|(_, found)| !found.as_array().unwrap().is_empty())
+        .map(|(name, found)| format!("{name}: {found}"))
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every valid config: the IMDS source varies only where it is used.
+fn valid_configs() -> Vec<(String, Config)> {
+    let mut configs = Vec::new();
+    for launch_type in LaunchType::ALL {
+        for transport in Transport::ALL {
+            let sources: &[Imds] = if launch_type == LaunchType::Ec2 && transport == Transport::Tcp
+            {
+                &Imds::ALL
+            } else {
+                &[Imds::V2]
+            };
+            for &imds in sources {
+                for language in Language::ALL {
+                    for version in ["latest", "7", "7.77.0", "7.17.1", "6.16.0"] {
+                        for secret in [
+                            None,
+                            Some("arn:aws:secretsmanager:us-east-1:123456789012:secret:dd"),
+                        ] {
+                            let config = Config {
+                                launch_type,
+                                transport,
+                                imds,
+                                agent_version: version.parse().unwrap(),
+                                api_key_secret_arn: secret.map(str::to_owned),
+                                tags: Tags {
+                                    service: Some("web".into()),
+                                    env: Some("prod".into()),
+                                    version: Some("1.2.3".into()),
+                                },
+                                ..Config::for_language(language)
+                            };
+                            if config.validate().is_ok() {
+                                let name = format!(
+                                    "{launch_type} {transport} {imds} {language} {version} secret={}",
+                                    secret.is_some()
+                                );
+                                configs.push((name, config));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    configs
+}
+
+fn json_artifact(config: &Config, artifact: Artifact) -> Value {
+    serde_json::from_str(&render(config, artifact).unwrap()).unwrap()
+}
+
+#[test]
+fn every_valid_combination_registers() {
+    let configs = valid_configs();
+    // 3 launch types, 4 IMDS sources on ec2 + tcp, 7 languages, 5 versions,
+    // 2 key sources, less what validation refuses.
+    assert!(configs.len() > 500, "only {} combinations", configs.len());
+    let mut tasks = Map::new();
+    let mut daemons = Map::new();
+    for (name, config) in &configs {
+        tasks.insert(
+            format!("app task {name}"),
+            json_artifact(config, Artifact::AppTaskDefinition),
+        );
+        let containers = json!({
+            "family": "containers",
+            "containerDefinitions": [
+                json_artifact(config, Artifact::AppContainer),
+                json_artifact(config, Artifact::AgentContainer),
+            ]
+        });
+        tasks.insert(format!("containers {name}"), containers);
+        match config.launch_type {
+            LaunchType::Ec2 => {
+                tasks.insert(
+                    format!("agent {name}"),
+                    json_artifact(config, Artifact::AgentTaskDefinition),
+                );
+            }
+            LaunchType::ManagedInstances => {
+                daemons.insert(
+                    format!("agent {name}"),
+                    json_artifact(config, Artifact::AgentTaskDefinition),
+                );
+            }
+            LaunchType::Fargate => {
+                assert!(render(config, Artifact::AgentTaskDefinition).is_err());
+            }
+        }
+    }
+    assert!(!daemons.is_empty());
+    assert_valid("RegisterTaskDefinition", &tasks);
+    assert_valid("RegisterDaemonTaskDefinition", &daemons);
+}
+
+#[test]
+fn managed_instances_and_fargate_shapes() {
+    let managed = Config {
+        launch_type: LaunchType::ManagedInstances,
+        transport: Transport::Uds,
+        ..Config::default()
+    };
+    let task = json_artifact(&managed, Artifact::AppTaskDefinition);
+    assert_eq!(
+        task["requiresCompatibilities"],
+        json!(["MANAGED_INSTANCES"])
+    );
+    assert_eq!(task["networkMode"], "awsvpc");
+    let fargate = Config {
+        launch_type: LaunchType::Fargate,
+        api_key_secret_arn: Some("arn:aws:ssm:us-east-1:123456789012:parameter/dd".into()),
+        ..Config::default()
+    };
+    let task = json_artifact(&fargate, Artifact::AppTaskDefinition);
+    assert_eq!(task["requiresCompatibilities"], json!(["FARGATE"]));
+    assert!(task["executionRoleArn"]
+        .as_str()
+        .unwrap()
+        .starts_with("arn:aws:iam::123456789012:role/"));
+    assert_eq!(
+        task["containerDefinitions"][0]["dependsOn"],
+        json!([{ "containerName": "datadog-agent", "condition": "HEALTHY" }])
+    );
+}
+
+/// Runs the binary; (exit code, stderr).
+fn wizard(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn every_invalid_combination_is_a_usage_error_that_says_why() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--launch-type", "managed-instances", "--transport", "tcp"],
+            "--transport: unsupported transport \"tcp\": the ECS Managed Instances agent daemon publishes no port",
+        ),
+        (
+            &["--launch-type", "managed-instances", "--agent-version", "7.76"],
+            "needs agent 7.77 or later",
+        ),
+        (
+            &["--transport", "uds", "--agent-version", "6.12.1"],
+            "agents before 6.13 do not listen on the APM Unix socket",
+        ),
+        (&["--transport", "uds", "--imds", "v2"], "--imds does not apply: with --transport uds"),
+        (&["--launch-type", "fargate", "--imds", "auto"], "--imds does not apply: on Fargate"),
+        (
+            &["--launch-type", "managed-instances", "--startup-command", "app"],
+            "--startup-command does not apply",
+        ),
+        (
+            &["--transport", "uds", "--output", "entrypoint"],
+            "entrypoint does not apply to --transport uds",
+        ),
+        (
+            &["--launch-type", "fargate", "--output", "agent-task-definition"],
+            "agent-task-definition does not apply to --launch-type fargate",
+        ),
+        (
+            &["--launch-type", "fargate", "--output", "tracer-code"],
+            "tracer-code does not apply to --launch-type fargate",
+        ),
+        (&["--launch-type", "ecs"], "expected ec2, fargate, managed-instances"),
+        (&["--transport", "http"], "expected tcp, uds"),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["generate"];
+        all.extend_from_slice(args);
+        let (code, stderr) = wizard(&all);
+        assert_eq!(code, Some(2), "{all:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{all:?}: {stderr}");
+        assert!(stderr.contains(expected), "{all:?}: {stderr}");
+    }
+}
+
+#[test]
+fn presets_switch_the_transport_with_the_launch_type() {
+    let preset = Preset {
+        launch_type: Some(LaunchType::ManagedInstances),
+        ..Preset::default()
+    };
+    let config = preset.to_config().unwrap();
+    assert_eq!(config.transport, Transport::Uds);
+    assert!(!config.wraps_entrypoint());
+}
