@@ -301,6 +301,12 @@ fn untouched_differences(input: &Document, output: &Value, targets: &[usize]) ->
         let name = container::name(old);
         let is_agent = container::role(old) == Role::Agent;
         if !targets.contains(&index) && !is_agent {
+            // An app next to a sidecar may only learn to wait for it.
+            let mut old = old.clone();
+            let mut new = new.clone();
+            for c in [&mut old, &mut new] {
+                c.as_object_mut().unwrap().shift_remove("dependsOn");
+            }
             if old != new {
                 problems.push(format!("{name}: not a target, but changed"));
             }

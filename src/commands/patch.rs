@@ -76,16 +76,6 @@ fn options(args: &PatchArgs) -> Result<PatchOptions, UsageError> {
             "--app-image",
             "the image stays as it is in the file",
         ),
-        (
-            preset.site.is_some(),
-            "--site",
-            "set DD_SITE on the agent container itself",
-        ),
-        (
-            preset.api_key_secret_arn.is_some(),
-            "--api-key-secret-arn",
-            "reference the secret from the agent container's secrets",
-        ),
     ];
     if let Some((_, flag, instead)) = unused.iter().find(|(given, _, _)| *given) {
         return Err(UsageError(format!(
@@ -94,6 +84,10 @@ fn options(args: &PatchArgs) -> Result<PatchOptions, UsageError> {
     }
     Ok(PatchOptions {
         imds: preset.imds.unwrap_or(Imds::V2),
+        transport: preset.transport,
+        launch_type: preset.launch_type,
+        api_key_secret_arn: preset.api_key_secret_arn.clone(),
+        site: preset.site.clone(),
         agent_version: preset.agent_version.clone(),
         startup_command: preset.startup_command.clone(),
         containers: args.container.clone(),

@@ -154,11 +154,17 @@ pub fn recover_startup_command(script: &str) -> Option<String> {
     if let Some(command) = tail.strip_prefix(NOT_EXECED) {
         return Some(command.to_owned());
     }
-    // `exec_form` put `exec ` after any leading assignments; the right one to
-    // take out is the one whose removal `exec_form` would put back.
-    tail.match_indices("exec ").find_map(|(at, word)| {
-        let candidate = format!("{}{}", &tail[..at], &tail[at + word.len()..]);
-        (shell::exec_form(&candidate).as_deref() == Some(tail)).then_some(candidate)
+    without_exec(tail)
+}
+
+/// The command `shell::exec_form` turned into `execed`, or `None` when
+/// `execed` is not such a command. `exec_form` put `exec ` after any leading
+/// assignments; the right one to take out is the one whose removal
+/// `exec_form` would put back.
+pub fn without_exec(execed: &str) -> Option<String> {
+    execed.match_indices("exec ").find_map(|(at, word)| {
+        let candidate = format!("{}{}", &execed[..at], &execed[at + word.len()..]);
+        (shell::exec_form(&candidate).as_deref() == Some(execed)).then_some(candidate)
     })
 }
 

@@ -20,6 +20,7 @@ pub mod report;
 pub mod seed_wrapper;
 pub mod shell;
 pub mod socket;
+pub mod socket_patch;
 pub mod task_context;
 pub mod taskdef;
 pub mod tracer_code;

@@ -15,12 +15,16 @@
 use serde_json::Value;
 use thiserror::Error;
 
-use super::agent::{apm_port_mapping, LEGACY_APM_ENV};
-use super::config::{AgentVersion, Imds, Tags};
+use super::agent::{
+    apm_port_mapping, build_agent_container, APM_PORT, LEGACY_APM_ENV, SIDECAR_NAME,
+};
+use super::config::{AgentVersion, Config, Imds, LaunchType, Tags, Transport};
 use super::container::{self, ApmPort, Change, Role};
-use super::entrypoint::{build_entry_point, recover_startup_command};
+use super::entrypoint::{build_entry_point, recover_startup_command, without_exec};
 use super::seed_wrapper;
 use super::shell;
+use super::socket;
+use super::socket_patch;
 use super::task_context::{Network, TaskContext};
 use super::taskdef::Document;
 
@@ -28,6 +32,15 @@ use super::taskdef::Document;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchOptions {
     pub imds: Imds,
+    /// `None`: what the file already does (the socket when its apps use
+    /// ours, or on Managed Instances), else TCP.
+    pub transport: Option<Transport>,
+    /// The launch type for a file that does not declare one.
+    pub launch_type: Option<LaunchType>,
+    /// The API key secret for a Fargate sidecar that patch adds.
+    pub api_key_secret_arn: Option<String>,
+    /// The Datadog site for a Fargate sidecar that patch adds.
+    pub site: Option<String>,
     /// The agent version to assume when an agent image's tag does not say.
     pub agent_version: Option<AgentVersion>,
     /// Overrides the start command found in the container.
@@ -41,6 +54,10 @@ impl Default for PatchOptions {
     fn default() -> Self {
         PatchOptions {
             imds: Imds::V2,
+            transport: None,
+            launch_type: None,
+            api_key_secret_arn: None,
+            site: None,
             agent_version: None,
             startup_command: None,
             containers: Vec::new(),
@@ -77,8 +94,21 @@ pub enum PatchError {
         "this Fargate task holds only the Datadog agent: add your app container to it, then patch"
     )]
     FargateAgentOnly,
-    #[error("this Fargate task has no Datadog agent container, and Fargate has no EC2 host agent to send traces to: add the agent as a sidecar (image public.ecr.aws/datadog/agent, env ECS_FARGATE=true), then patch")]
+    #[error("this Fargate task has no Datadog agent container, and Fargate has no EC2 host agent to send traces to: pass --api-key-secret-arn ARN (the secret holding the API key) and patch adds the datadog-agent sidecar")]
     FargateWithoutAgent,
+    #[error("{flag} applies only when patch adds the agent sidecar to a Fargate task that has none; {why}")]
+    SidecarFlagUnused { flag: &'static str, why: String },
+    #[error("a single container definition cannot hold the agent sidecar: patch the whole task definition (or the containerDefinitions array)")]
+    SidecarNeedsTask,
+    #[error("--launch-type {given} does not match the task, which requires {declared}")]
+    LaunchTypeMismatch {
+        given: LaunchType,
+        declared: LaunchType,
+    },
+    #[error("--transport tcp does not apply to ECS Managed Instances: the agent daemon publishes no port; apps reach it through its Unix socket (--transport uds)")]
+    ManagedInstancesTcp,
+    #[error("container {0} is a Windows container: Windows has no {dir} Unix socket to share; use --transport tcp with an agent it can reach", dir = socket::DIR)]
+    WindowsSocket(String),
     #[error("container {0} has no entryPoint or command; the image's CMD is unknown here: pass --startup-command")]
     NoStartCommand(String),
     #[error("container {0} is a Windows container: sh -c wrapping does not apply; set DD_AGENT_HOST in its own startup script")]
@@ -99,47 +129,149 @@ fn sidecar_list(sidecars: &[String]) -> String {
 
 /// Patches `document` as `options` say.
 pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, PatchError> {
-    let context = TaskContext::of(document);
-    let roles = container::roles(document.containers());
-    let targets = select_targets(document, &roles, &context, options)?;
-    if !context.agent_on_localhost() {
-        if let Some(windows) = targets
-            .iter()
-            .map(|&i| &document.containers()[i])
-            .find(|c| container::is_windows(c, context.windows))
-        {
-            return Err(PatchError::Windows(container::name(windows).to_owned()));
+    if let (Some(given), Some(declared)) = (
+        options.launch_type,
+        TaskContext::declared_launch_type(document),
+    ) {
+        if given != declared {
+            return Err(PatchError::LaunchTypeMismatch { given, declared });
         }
     }
+    let context = TaskContext::with_hint(document, options.launch_type);
+    let roles = container::roles(document.containers());
+    let targets = select_targets(document, &roles, &context, options)?;
+    let transport = match options.transport {
+        Some(transport) => transport,
+        None if context.managed_instances
+            || targets
+                .iter()
+                .any(|&i| socket_patch::uses_socket(&document.containers()[i])) =>
+        {
+            Transport::Uds
+        }
+        None => Transport::Tcp,
+    };
+    if transport == Transport::Tcp && context.managed_instances {
+        return Err(PatchError::ManagedInstancesTcp);
+    }
+    if let Some(windows) = targets
+        .iter()
+        .map(|&i| &document.containers()[i])
+        .find(|c| container::is_windows(c, context.windows))
+    {
+        let name = container::name(windows).to_owned();
+        if transport == Transport::Uds {
+            return Err(PatchError::WindowsSocket(name));
+        }
+        if !context.agent_on_localhost() {
+            return Err(PatchError::Windows(name));
+        }
+    }
+    let add_sidecar = !targets.is_empty() && context.fargate && !context.has_agent;
     if !targets.is_empty() {
         if context.network == Network::Isolated {
             return Err(PatchError::NoNetwork);
         }
-        if context.fargate && !context.has_agent {
+        if add_sidecar && options.api_key_secret_arn.is_none() {
             return Err(PatchError::FargateWithoutAgent);
         }
     }
+    if !add_sidecar {
+        unused_sidecar_flags(options, &context)?;
+    }
     let mut patched = document.clone();
     let mut notes = Vec::new();
+    let (context, roles) = if add_sidecar {
+        add_fargate_sidecar(&mut patched, options, transport, &mut notes)?;
+        let roles = container::roles(patched.containers());
+        (TaskContext::with_hint(&patched, options.launch_type), roles)
+    } else {
+        (context, roles)
+    };
+    let agent_name = roles
+        .iter()
+        .position(|r| *r == Role::Agent)
+        .map(|i| container::name(&patched.containers()[i]).to_owned());
+    let explicit_tcp = options.transport == Some(Transport::Tcp);
     for (container, role) in patched.containers_mut().iter_mut().zip(&roles) {
         if *role == Role::Agent {
             patch_agent(container, &context, options, &mut notes);
+            if transport == Transport::Uds {
+                socket_patch::add_to_agent(container, &mut notes);
+            }
         }
     }
     for &index in &targets {
         let container = &mut patched.containers_mut()[index];
-        if context.agent_on_localhost() {
-            patch_localhost_app(container, options, &mut notes);
-        } else {
-            patch_host_app(container, options, &mut notes)?;
-            if context.network == Network::Awsvpc {
-                notes.push(format!(
-                    "{} runs in awsvpc mode: traces leave through the task's ENI, so the instance's security group must accept 8126/tcp from it",
-                    container::name(container)
-                ));
+        match transport {
+            Transport::Uds => {
+                unwrap_entry_point(container, "traces go through the Unix socket", &mut notes);
+                socket_patch::add_to_app(container, &mut notes);
+            }
+            Transport::Tcp => {
+                if socket_patch::remove_from_container(container) {
+                    notes.push(format!(
+                        "took the Unix socket env and mount out of {} (--transport tcp)",
+                        container::name(container)
+                    ));
+                }
+                if context.agent_on_localhost() {
+                    patch_localhost_app(container, options, &mut notes);
+                } else {
+                    patch_host_app(container, options, &mut notes)?;
+                    if context.network == Network::Awsvpc {
+                        notes.push(format!(
+                            "{} runs in awsvpc mode: traces leave through the task's ENI, so the instance's security group must accept 8126/tcp from it",
+                            container::name(container)
+                        ));
+                    }
+                }
             }
         }
-        apply_tags(container, &options.tags, &mut notes);
+        if context.agent_on_localhost() {
+            if let Some(agent) = &agent_name {
+                depend_on_agent(&mut patched, index, agent, &mut notes);
+            }
+        }
+        apply_tags(
+            &mut patched.containers_mut()[index],
+            &options.tags,
+            &mut notes,
+        );
+    }
+    match transport {
+        Transport::Uds => {
+            let on_host = !(context.fargate || context.agent_on_localhost());
+            match patched.task_mut() {
+                Some(task) => socket_patch::add_volume(task, on_host, &mut notes),
+                None => notes.push(format!(
+                    "add the {} volume to the task definition these containers run in: {}",
+                    socket::VOLUME,
+                    socket::volume(on_host)
+                )),
+            }
+        }
+        Transport::Tcp if explicit_tcp => {
+            let apps_use_socket = patched
+                .containers()
+                .iter()
+                .zip(&roles)
+                .any(|(c, role)| *role != Role::Agent && socket_patch::mounts_socket(c));
+            if !apps_use_socket {
+                for (container, role) in patched.containers_mut().iter_mut().zip(&roles) {
+                    if *role == Role::Agent && socket_patch::remove_from_container(container) {
+                        notes.push(format!(
+                            "took the Unix socket out of {} (--transport tcp): apps on these hosts that use the socket need it; patch with --transport uds to keep it",
+                            container::name(container)
+                        ));
+                    }
+                }
+                if patched.task_mut().is_some_and(socket_patch::remove_volume) {
+                    notes.push(format!("removed the {} volume", socket::VOLUME));
+                }
+            }
+        }
+        Transport::Tcp => {}
     }
     if targets.is_empty() {
         notes.push("no app container in this file: only the agent was checked".to_owned());
@@ -155,6 +287,102 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
         notes: all_notes,
         changed,
     })
+}
+
+/// `--api-key-secret-arn` and `--site` only say how to build a sidecar:
+/// refused when there is none to add, so that no one believes they were
+/// applied to an agent already in the file.
+fn unused_sidecar_flags(options: &PatchOptions, context: &TaskContext) -> Result<(), PatchError> {
+    let why = if context.has_agent {
+        "this task has its agent: set its secrets or DD_SITE there".to_owned()
+    } else {
+        "this task's agent runs elsewhere (a daemon on the host): set them in the agent's own task definition".to_owned()
+    };
+    for (given, flag) in [
+        (options.api_key_secret_arn.is_some(), "--api-key-secret-arn"),
+        (options.site.is_some(), "--site"),
+    ] {
+        if given {
+            return Err(PatchError::SidecarFlagUnused { flag, why });
+        }
+    }
+    Ok(())
+}
+
+/// Adds the `datadog-agent` sidecar `generate` writes for Fargate to a
+/// Fargate task that has no agent.
+fn add_fargate_sidecar(
+    document: &mut Document,
+    options: &PatchOptions,
+    transport: Transport,
+    notes: &mut Vec<String>,
+) -> Result<(), PatchError> {
+    let arn = options.api_key_secret_arn.clone().unwrap_or_default();
+    let mut config = Config {
+        launch_type: LaunchType::Fargate,
+        transport,
+        api_key_secret_arn: Some(arn.clone()),
+        ..Config::default()
+    };
+    if let Some(version) = &options.agent_version {
+        config.agent_version = version.clone();
+    }
+    if let Some(site) = &options.site {
+        config.site.clone_from(site);
+    }
+    let sidecar = build_agent_container(&config);
+    if !document.push_container(sidecar) {
+        return Err(PatchError::SidecarNeedsTask);
+    }
+    notes.push(format!(
+        "added the {SIDECAR_NAME} sidecar (ECS_FARGATE, APM on, DD_SITE={}, the API key from {arn}, a health check)",
+        config.site
+    ));
+    let role = document
+        .task()
+        .and_then(|t| t.get("executionRoleArn"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    notes.push(match role {
+        Some(role) => format!(
+            "the task's execution role {role} must be allowed to read {arn} (secretsmanager:GetSecretValue or ssm:GetParameters)"
+        ),
+        None => format!(
+            "the task has no executionRoleArn: add one whose role may read {arn} (secretsmanager:GetSecretValue or ssm:GetParameters), or the sidecar cannot start"
+        ),
+    });
+    Ok(())
+}
+
+/// The app starts only once the agent in its task listens: HEALTHY when
+/// the agent has a health check, else START (HEALTHY would wait forever).
+fn depend_on_agent(document: &mut Document, app: usize, agent: &str, notes: &mut Vec<String>) {
+    let healthy = document
+        .containers()
+        .iter()
+        .find(|c| container::name(c) == agent)
+        .is_some_and(|c| c.get("healthCheck").is_some_and(Value::is_object));
+    let container = &mut document.containers_mut()[app];
+    let name = container::name(container).to_owned();
+    let Some(entries) = container
+        .as_object_mut()
+        .and_then(|map| container::array_field(map, "dependsOn"))
+    else {
+        return;
+    };
+    if entries
+        .iter()
+        .any(|d| d.get("containerName").and_then(Value::as_str) == Some(agent))
+    {
+        return;
+    }
+    let condition = if healthy { "HEALTHY" } else { "START" };
+    entries.push(serde_json::json!({ "containerName": agent, "condition": condition }));
+    notes.push(if healthy {
+        format!("{name} now waits for {agent} to be HEALTHY: no trace is sent before the agent listens")
+    } else {
+        format!("{name} now starts after {agent} (START: it has no healthCheck; add one, e.g. [\"CMD-SHELL\", \"agent health\"], and use HEALTHY so that no trace is sent before the agent listens)")
+    });
 }
 
 /// The indices of the containers to patch.
@@ -242,6 +470,9 @@ fn patch_agent(
             }
         }
     }
+    if context.fargate {
+        patch_fargate_agent(agent, notes);
+    }
     if container::is_legacy_agent(agent, options.agent_version.as_ref()) {
         let mut added = Vec::new();
         let mut corrected = Vec::new();
@@ -268,6 +499,42 @@ fn patch_agent(
     }
 }
 
+/// A Fargate sidecar the user already has is left as it is, except for what
+/// traces need: Fargate mode, APM on, and the trace port.
+fn patch_fargate_agent(agent: &mut Value, notes: &mut Vec<String>) {
+    let name = container::name(agent).to_owned();
+    for (key, value, why) in [
+        (
+            "ECS_FARGATE",
+            "true",
+            "the agent reads task metadata the Fargate way only with it",
+        ),
+        (
+            "DD_APM_ENABLED",
+            "true",
+            "the sidecar accepts traces only with it",
+        ),
+    ] {
+        let on = container::env(agent, key).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        if !on {
+            container::set_env(agent, key, value);
+            notes.push(format!("set {key}=true on {name}: {why}"));
+        }
+    }
+    let has_port = container::port_mappings(agent).iter().any(|m| {
+        container::is_tcp(m) && m.get("containerPort").and_then(Value::as_u64) == Some(APM_PORT)
+    });
+    if !has_port {
+        if let Some(mappings) = agent
+            .as_object_mut()
+            .and_then(|map| container::array_field(map, "portMappings"))
+        {
+            mappings.push(serde_json::json!({ "containerPort": APM_PORT, "protocol": "tcp" }));
+            notes.push(format!("added container port 8126/tcp to {name}"));
+        }
+    }
+}
+
 /// Fargate or awsvpc with the agent in the task: it is on localhost, which
 /// is the tracers' default. Undo what would send traces elsewhere.
 fn patch_localhost_app(app: &mut Value, options: &PatchOptions, notes: &mut Vec<String>) {
@@ -278,19 +545,7 @@ fn patch_localhost_app(app: &mut Value, options: &PatchOptions, notes: &mut Vec<
             "ignored --startup-command for {name}: with the agent on localhost its entryPoint needs no wrapper"
         ));
     }
-    let script = container::argv(app, "entryPoint")
-        .filter(|ep| container::shell_script(ep).is_some_and(|(shell, _)| shell == "sh"))
-        .and_then(|ep| ep.get(2).cloned());
-    if let Some(script) = script {
-        let original = recover_startup_command(&script)
-            .or_else(|| seed_wrapper::strip(&script).map(str::to_owned));
-        if let Some(original) = original.filter(|o| !o.trim().is_empty()) {
-            app["entryPoint"] = Value::from(vec!["sh".to_owned(), "-c".to_owned(), original]);
-            notes.push(format!(
-                "removed the DD_AGENT_HOST lookup from the entryPoint of {name}: the agent sidecar is on localhost in this task"
-            ));
-        }
-    }
+    unwrap_entry_point(app, "the agent sidecar is on localhost in this task", notes);
     let remote = container::env(app, "DD_AGENT_HOST")
         .is_some_and(|host| !matches!(host.trim(), "localhost" | "127.0.0.1"));
     if remote && container::remove_env(app, "DD_AGENT_HOST") {
@@ -301,6 +556,29 @@ fn patch_localhost_app(app: &mut Value, options: &PatchOptions, notes: &mut Vec<
     if notes.len() == before {
         notes.push(format!(
             "left the entryPoint of {name} as is: the agent sidecar is on localhost in this task"
+        ));
+    }
+}
+
+/// Takes our DD_AGENT_HOST lookup (or the documentation's one-liner) off
+/// the entryPoint, leaving the start command it wrapped: `exec`ed when it is
+/// a single command, since dash keeps itself as PID 1 under `sh -c` and the
+/// app would never see ECS's SIGTERM.
+fn unwrap_entry_point(app: &mut Value, why: &str, notes: &mut Vec<String>) {
+    let script = container::argv(app, "entryPoint")
+        .filter(|ep| container::shell_script(ep).is_some_and(|(shell, _)| shell == "sh"))
+        .and_then(|ep| ep.get(2).cloned());
+    let Some(script) = script else {
+        return;
+    };
+    let original = recover_startup_command(&script)
+        .or_else(|| seed_wrapper::strip(&script).map(str::to_owned));
+    if let Some(original) = original.filter(|o| !o.trim().is_empty()) {
+        let command = shell::exec_form(&original).unwrap_or(original);
+        app["entryPoint"] = Value::from(vec!["sh".to_owned(), "-c".to_owned(), command]);
+        notes.push(format!(
+            "removed the DD_AGENT_HOST lookup from the entryPoint of {}: {why}",
+            container::name(app)
         ));
     }
 }
@@ -393,7 +671,8 @@ fn startup_from_argv(argv: &[String], name: &str, notes: &mut Vec<String>) -> Op
             return None;
         }
         return Some(if shell_name == "sh" {
-            script.to_owned()
+            // An `exec` in front is put back by the new script.
+            without_exec(script).unwrap_or_else(|| script.to_owned())
         } else {
             shell::join(&[argv[0].clone(), argv[1].clone(), script.to_owned()])
         });
@@ -685,18 +964,164 @@ mod tests {
         ]});
         let p = ok(task);
         let app = &p.value["containerDefinitions"][0];
-        assert_eq!(app["entryPoint"], json!(["sh", "-c", "node s.js"]));
+        assert_eq!(app["entryPoint"], json!(["sh", "-c", "exec node s.js"]));
         assert_eq!(app["environment"], json!([]));
-        assert!(p.value["containerDefinitions"][1]
-            .get("portMappings")
-            .is_none());
+        assert_eq!(
+            app["dependsOn"],
+            json!([{"containerName": "datadog-agent", "condition": "START"}])
+        );
+        let agent = &p.value["containerDefinitions"][1];
+        assert_eq!(
+            agent["portMappings"],
+            json!([{"containerPort": 8126, "protocol": "tcp"}])
+        );
+        assert_eq!(container::env(agent, "DD_APM_ENABLED"), Some("true"));
         let local = json!({"requiresCompatibilities": ["FARGATE"], "containerDefinitions": [
-            {"name": "app", "environment": [{"name": "DD_AGENT_HOST", "value": "localhost"}]},
-            {"name": "datadog-agent", "image": "datadog/agent"}
+            {"name": "app", "environment": [{"name": "DD_AGENT_HOST", "value": "localhost"}],
+             "dependsOn": [{"containerName": "datadog-agent", "condition": "HEALTHY"}]},
+            {"name": "datadog-agent", "image": "datadog/agent", "portMappings": [{"containerPort": 8126}],
+             "environment": [{"name": "ECS_FARGATE", "value": "true"}, {"name": "DD_APM_ENABLED", "value": "true"}]}
         ]});
         let p = ok(local.clone());
         assert_eq!(p.value, local);
         assert!(p.notes[0].starts_with("left the entryPoint of app as is"));
+    }
+
+    const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd";
+
+    fn with(edit: impl FnOnce(&mut PatchOptions)) -> PatchOptions {
+        let mut options = PatchOptions::default();
+        edit(&mut options);
+        options
+    }
+
+    #[test]
+    fn a_fargate_task_without_an_agent_gets_the_sidecar_with_the_secret() {
+        let task = json!({"family": "web", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+            "containerDefinitions": [{"name": "web", "image": "x", "command": ["node", "s.js"]}]});
+        let p = run(
+            task.clone(),
+            &with(|o| {
+                o.api_key_secret_arn = Some(SECRET.into());
+                o.site = Some("datadoghq.eu".into());
+            }),
+        )
+        .unwrap();
+        let containers = p.value["containerDefinitions"].as_array().unwrap();
+        assert_eq!(containers.len(), 2);
+        let sidecar = &containers[1];
+        assert_eq!(sidecar["name"], SIDECAR_NAME);
+        assert_eq!(sidecar["secrets"][0]["valueFrom"], SECRET);
+        assert_eq!(container::env(sidecar, "DD_SITE"), Some("datadoghq.eu"));
+        assert_eq!(
+            containers[0]["dependsOn"],
+            json!([{"containerName": "datadog-agent", "condition": "HEALTHY"}])
+        );
+        assert_eq!(
+            containers[0]["command"],
+            json!(["node", "s.js"]),
+            "no wrapper"
+        );
+        assert!(
+            p.notes
+                .iter()
+                .any(|n| n.contains("has no executionRoleArn")),
+            "{:?}",
+            p.notes
+        );
+        let again = run(p.value.clone(), &PatchOptions::default()).unwrap();
+        assert_eq!(again.value, p.value);
+        let err = run(
+            p.value.clone(),
+            &with(|o| o.api_key_secret_arn = Some(SECRET.into())),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            PatchError::SidecarFlagUnused {
+                flag: "--api-key-secret-arn",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("this task has its agent"), "{err}");
+    }
+
+    #[test]
+    fn switching_transport_is_clean_both_ways() {
+        let task = json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "environment": [], "command": ["python", "app.py"]},
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7",
+             "mountPoints": [{"sourceVolume": "docker_sock", "containerPath": "/var/run/docker.sock"}],
+             "portMappings": [{"hostPort": 8126, "containerPort": 8126, "protocol": "tcp"}]}
+        ], "volumes": [{"name": "docker_sock", "host": {"sourcePath": "/var/run/docker.sock"}}]});
+        let tcp = ok(task).value;
+        let uds = run(tcp.clone(), &with(|o| o.transport = Some(Transport::Uds))).unwrap();
+        let app = &uds.value["containerDefinitions"][0];
+        assert_eq!(app["entryPoint"], json!(["sh", "-c", "exec python app.py"]));
+        assert_eq!(
+            container::env(app, "DD_TRACE_AGENT_URL"),
+            Some(socket::APM_URL)
+        );
+        assert_eq!(uds.value["volumes"][1], socket::volume(true));
+        let agent = &uds.value["containerDefinitions"][1];
+        assert_eq!(agent["mountPoints"][1], socket::mount(false));
+        // without --transport, a file that uses the socket keeps it
+        let again = run(uds.value.clone(), &PatchOptions::default()).unwrap();
+        assert_eq!(again.value, uds.value);
+        let back = run(
+            uds.value.clone(),
+            &with(|o| o.transport = Some(Transport::Tcp)),
+        )
+        .unwrap();
+        assert_eq!(back.value, tcp);
+    }
+
+    #[test]
+    fn managed_instances_use_the_socket_and_refuse_tcp() {
+        let task = json!({"family": "web", "requiresCompatibilities": ["MANAGED_INSTANCES"], "networkMode": "awsvpc",
+            "containerDefinitions": [{"name": "web", "image": "x", "command": ["app"]}]});
+        let p = ok(task.clone());
+        assert_eq!(p.value["volumes"], json!([socket::volume(true)]));
+        assert!(p.value["containerDefinitions"][0]
+            .get("entryPoint")
+            .is_none());
+        assert_eq!(
+            run(task.clone(), &with(|o| o.transport = Some(Transport::Tcp))).unwrap_err(),
+            PatchError::ManagedInstancesTcp
+        );
+        assert_eq!(
+            run(task, &with(|o| o.launch_type = Some(LaunchType::Fargate))).unwrap_err(),
+            PatchError::LaunchTypeMismatch {
+                given: LaunchType::Fargate,
+                declared: LaunchType::ManagedInstances
+            }
+        );
+    }
+
+    #[test]
+    fn a_bare_array_named_fargate_gets_the_sidecar() {
+        let containers = json!([{"name": "web", "image": "x", "command": ["app"]}]);
+        let p = run(
+            containers,
+            &with(|o| {
+                o.launch_type = Some(LaunchType::Fargate);
+                o.api_key_secret_arn = Some(SECRET.into());
+            }),
+        )
+        .unwrap();
+        assert_eq!(p.value.as_array().unwrap().len(), 2);
+        let single = json!({"name": "web", "image": "x", "command": ["app"]});
+        assert_eq!(
+            run(
+                single,
+                &with(|o| {
+                    o.launch_type = Some(LaunchType::Fargate);
+                    o.api_key_secret_arn = Some(SECRET.into());
+                })
+            )
+            .unwrap_err(),
+            PatchError::SidecarNeedsTask
+        );
     }
 
     #[test]

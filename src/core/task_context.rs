@@ -9,6 +9,8 @@
 
 use serde_json::Value;
 
+use super::app_task::compatibility;
+use super::config::LaunchType;
 use super::container::{self, Role};
 use super::taskdef::Document;
 
@@ -25,6 +27,9 @@ pub enum Network {
 pub struct TaskContext {
     pub network: Network,
     pub fargate: bool,
+    /// ECS Managed Instances: the agent is a containerd daemon reached only
+    /// through its Unix socket.
+    pub managed_instances: bool,
     pub windows: bool,
     pub has_agent: bool,
 }
@@ -34,17 +39,37 @@ impl TaskContext {
     /// taken as EC2 bridge, the default, unless an agent in it is set up
     /// for Fargate (`ECS_FARGATE=true`).
     pub fn of(document: &Document) -> TaskContext {
+        TaskContext::with_hint(document, None)
+    }
+
+    /// The launch type the task declares (`requiresCompatibilities`), if it
+    /// declares one this tool knows.
+    pub fn declared_launch_type(document: &Document) -> Option<LaunchType> {
+        let compatibilities = document
+            .task()?
+            .get("requiresCompatibilities")?
+            .as_array()?;
+        LaunchType::ALL.into_iter().find(|launch_type| {
+            compatibilities
+                .iter()
+                .any(|v| v.as_str() == Some(compatibility(*launch_type)))
+        })
+    }
+
+    /// As [`TaskContext::of`], with the launch type the user named for a
+    /// file that does not say (a bare container array, no
+    /// `requiresCompatibilities`).
+    pub fn with_hint(document: &Document, hint: Option<LaunchType>) -> TaskContext {
         let task = document.task();
         let field = |key: &str| task.and_then(|t| t.get(key));
+        let launch_type = TaskContext::declared_launch_type(document).or(hint);
         let containers = document.containers();
         let agents = || {
             containers
                 .iter()
                 .filter(|c| container::role(c) == Role::Agent)
         };
-        let fargate = field("requiresCompatibilities")
-            .and_then(Value::as_array)
-            .is_some_and(|c| c.iter().any(|v| v.as_str() == Some("FARGATE")))
+        let fargate = launch_type == Some(LaunchType::Fargate)
             || agents().any(|a| {
                 container::env(a, "ECS_FARGATE").is_some_and(|v| v.eq_ignore_ascii_case("true"))
             });
@@ -61,9 +86,17 @@ impl TaskContext {
             .and_then(|p| p.get("operatingSystemFamily"))
             .and_then(Value::as_str)
             .is_some_and(|family| family.to_ascii_uppercase().starts_with("WINDOWS"));
+        let managed_instances = launch_type == Some(LaunchType::ManagedInstances);
+        let network = match network {
+            Network::Bridge if managed_instances && field("networkMode").is_none() => {
+                Network::Awsvpc
+            }
+            other => other,
+        };
         TaskContext {
             network,
             fargate,
+            managed_instances,
             windows,
             has_agent: agents().next().is_some(),
         }
@@ -76,7 +109,9 @@ impl TaskContext {
 
     /// The agent is a daemon on the EC2 host, reached through the host's IP.
     pub fn agent_on_host(&self) -> bool {
-        !self.fargate && matches!(self.network, Network::Bridge | Network::Host)
+        !self.fargate
+            && !self.managed_instances
+            && matches!(self.network, Network::Bridge | Network::Host)
     }
 }
 

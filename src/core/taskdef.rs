@@ -98,6 +98,34 @@ impl Document {
         }
     }
 
+    /// Mutable task-level fields; `None` for the container-only shapes.
+    pub fn task_mut(&mut self) -> Option<&mut Map<String, Value>> {
+        match self.shape {
+            Shape::Task => self.value.as_object_mut(),
+            Shape::Containers | Shape::Container => None,
+        }
+    }
+
+    /// Appends a container definition; false for a single-container file,
+    /// which has nowhere to put it.
+    pub fn push_container(&mut self, container: Value) -> bool {
+        let list = match self.shape {
+            Shape::Task => self
+                .value
+                .as_object_mut()
+                .and_then(|task| super::container::array_field(task, "containerDefinitions")),
+            Shape::Containers => self.value.as_array_mut(),
+            Shape::Container => None,
+        };
+        match list {
+            Some(list) => {
+                list.push(container);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Every container definition, in file order.
     pub fn containers(&self) -> &[Value] {
         match self.shape {
