@@ -244,3 +244,33 @@ fn presets_switch_the_transport_with_the_launch_type() {
     assert_eq!(config.transport, Transport::Uds);
     assert!(!config.wraps_entrypoint());
 }
+
+/// What `generate` writes passes our own `check` with no error, whatever
+/// the combination.
+#[test]
+fn every_valid_combination_passes_check() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut failures = Vec::new();
+    for (i, (name, config)) in valid_configs().iter().enumerate() {
+        let mut artifacts = vec![Artifact::AppTaskDefinition];
+        if config.launch_type == LaunchType::Ec2 {
+            artifacts.push(Artifact::AgentTaskDefinition);
+        }
+        for artifact in artifacts {
+            let path = dir.path().join(format!("{i}-{artifact}.json"));
+            std::fs::write(&path, render(config, artifact).unwrap()).unwrap();
+            let out = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard"))
+                .arg("check")
+                .arg(&path)
+                .output()
+                .unwrap();
+            if out.status.code() != Some(0) {
+                failures.push(format!(
+                    "{name} {artifact}: {}",
+                    String::from_utf8_lossy(&out.stdout)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -157,8 +157,11 @@ fn check_agent(agent: &Value, context: &TaskContext, found: &mut Vec<Finding>) {
         }
     }
     let legacy = container::is_legacy_agent(agent, None);
+    // A sidecar on localhost receives local traffic only: it needs APM on,
+    // not non-local traffic.
     let missing: Vec<&str> = ["DD_APM_ENABLED", "DD_APM_NON_LOCAL_TRAFFIC"]
         .into_iter()
+        .filter(|name| *name == "DD_APM_ENABLED" || !context.agent_on_localhost())
         .filter(|name| container::env(agent, name).is_none())
         .collect();
     if legacy && !missing.is_empty() {
