@@ -490,6 +490,27 @@ fn same(a: &Value, b: &Value) -> bool {
 /// The pairs (index in `old`, index in `new`) of a longest common
 /// subsequence of equal items, in order.
 fn common_subsequence(old: &[Value], new: &[Value]) -> Vec<(usize, usize)> {
+    // Edits are mostly appends and changes in place: equal ends are matched
+    // at once, so the quadratic table only spans what lies between.
+    let prefix = old.iter().zip(new).take_while(|(a, b)| same(a, b)).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| same(a, b))
+        .count();
+    let middle = middle_subsequence(
+        &old[prefix..old.len() - suffix],
+        &new[prefix..new.len() - suffix],
+    );
+    (0..prefix)
+        .map(|i| (i, i))
+        .chain(middle.into_iter().map(|(i, j)| (prefix + i, prefix + j)))
+        .chain((0..suffix).map(|k| (old.len() - suffix + k, new.len() - suffix + k)))
+        .collect()
+}
+
+fn middle_subsequence(old: &[Value], new: &[Value]) -> Vec<(usize, usize)> {
     let (n, m) = (old.len(), new.len());
     // lengths[i][j]: the longest common subsequence of old[i..] and new[j..].
     let mut lengths = vec![vec![0usize; m + 1]; n + 1];
@@ -778,6 +799,24 @@ mod tests {
         assert_eq!(apply(text, json!({"c": 3})), "{\n  \"c\": 3\n}");
         assert_eq!(apply(text, json!({})), "{}");
         assert_eq!(apply("[1, 2, 3]", json!([1, 3])), "[1, 3]");
+    }
+
+    #[test]
+    fn long_arrays_match_their_equal_ends_first() {
+        let before: Vec<Value> = (0..5000).map(Value::from).collect();
+        let mut after = before.clone();
+        after[2500] = json!("changed");
+        after.push(json!(5000));
+        let text = serde_json::to_string_pretty(&before).unwrap();
+        let out = apply(&text, Value::Array(after));
+        assert_eq!(out.lines().count(), text.lines().count() + 1);
+        assert_eq!(
+            common_subsequence(
+                &[json!(1), json!(2), json!(3)],
+                &[json!(2), json!(3), json!(4)]
+            ),
+            [(1, 0), (2, 1)]
+        );
     }
 
     #[test]

@@ -165,7 +165,11 @@ impl Scanner<'_> {
             // Only `string` slices, and it stops at ASCII quotes, so the
             // span lies on character boundaries.
             let raw = self.text.get(key_span.clone()).unwrap_or_default();
-            let key: String = serde_json::from_str(raw).unwrap_or_else(|_| raw.to_owned());
+            // Keys are nearly always plain: only escapes need a decoder.
+            let key: String = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                Some(plain) if !plain.contains('\\') => plain.to_owned(),
+                _ => serde_json::from_str(raw).unwrap_or_else(|_| raw.to_owned()),
+            };
             if let Some(first) = members.iter().find(|m| m.key == key) {
                 return Err(DuplicateKey {
                     key,
