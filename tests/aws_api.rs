@@ -1,8 +1,13 @@
 //! What we write must register: every generated task definition and
-//! container, and every corpus file after `patch`, passes the validation
-//! the AWS CLI runs on `register-task-definition --cli-input-json` (botocore's
-//! ECS model: parameter names, types, required members), plus the model's
-//! enum values.
+//! container, and every fixture and corpus file after `patch`, passes the
+//! validation the AWS CLI runs on `register-task-definition
+//! --cli-input-json` (botocore's ECS model: parameter names, types,
+//! required members), plus the model's enum values.
+
+// Shared with the patch suites; the corpus suite notes when it is absent.
+#[allow(dead_code)]
+#[path = "common/corpus.rs"]
+mod corpus;
 
 use std::fs;
 use std::io::Write;
@@ -50,6 +55,9 @@ const INPUT_PROBLEMS: &[(&str, &str)] = &[
         "entrypoint-sh-c-plus-command-script.json",
         "'$$$NETWORK_MODE$$$'",
     ),
+    // `1E2`, which patch must keep as written (the file is about that), is
+    // a float to botocore, not the integer ECS takes.
+    ("as-written-numbers-colons-blank-lines.json", "softLimit"),
 ];
 
 fn assert_all_valid(documents: Map<String, Value>) {
@@ -125,9 +133,10 @@ fn generated_task_definitions_and_containers_register() {
     assert_all_valid(documents);
 }
 
-/// Patches a corpus file the simplest way it accepts; `None` when it needs
-/// more than a start command (those refusals are tested in patch_corpus).
-fn patched(file: &Path) -> Option<Value> {
+/// The text `patch` writes for a file, patched the simplest way it
+/// accepts; `None` when it needs more than a start command (those refusals
+/// are tested in patch_fixtures and patch_corpus).
+fn patched(file: &Path) -> Option<String> {
     for extra in [&[][..], &["--startup-command", "app --serve"][..]] {
         let output = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard"))
             .arg("patch")
@@ -136,37 +145,46 @@ fn patched(file: &Path) -> Option<Value> {
             .output()
             .unwrap();
         if output.status.success() {
-            return Some(serde_json::from_slice(&output.stdout).unwrap());
+            return Some(String::from_utf8(output.stdout).unwrap());
         }
     }
     None
 }
 
-#[test]
-fn patched_corpus_files_register() {
-    let mut documents = Map::new();
-    let mut dir: Vec<_> = fs::read_dir("../shared/corpus/valid")
-        .expect("../shared/corpus beside the checkout")
+/// Every file of `dir/valid` that patches, as the text patch wrote: the
+/// validator reads it as written (see validate_ecs.py).
+fn patched_files(dir: &Path) -> Map<String, Value> {
+    let mut files: Vec<_> = fs::read_dir(dir.join("valid"))
+        .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    dir.sort();
-    for file in dir {
-        let Some(value) = patched(&file) else {
-            continue;
-        };
-        let mut task = match value {
-            Value::Array(containers) => json!({ "containerDefinitions": containers }),
-            Value::Object(map) if map.contains_key("containerDefinitions") => Value::Object(map),
-            container => json!({ "containerDefinitions": [container] }),
-        };
-        // A bare containers file gets its family where it is used (Terraform,
-        // the console); patch cannot invent one.
-        if task.get("family").is_none() {
-            task["family"] = json!("from-elsewhere");
-        }
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        documents.insert(name, task);
-    }
+    files.sort();
+    files
+        .iter()
+        .filter_map(|file| {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            patched(file).map(|text| (name, Value::String(text)))
+        })
+        .collect()
+}
+
+#[test]
+fn patched_fixtures_register() {
+    let documents = patched_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
+    assert!(
+        documents.len() >= 18,
+        "only {} fixtures patched",
+        documents.len()
+    );
+    assert_all_valid(documents);
+}
+
+#[test]
+fn patched_corpus_files_register() {
+    let Some(corpus) = corpus::dir_quietly() else {
+        return;
+    };
+    let documents = patched_files(&corpus);
     assert!(
         documents.len() >= 20,
         "only {} corpus files patched",

@@ -224,10 +224,14 @@ fn layout_is_kept_crlf_tabs_and_no_final_newline() {
     fs::write(&path, text).unwrap();
     let output = run(&["patch", path.to_str().unwrap()]);
     let out = stdout(&output);
+    // The container written on one line stays on its line.
     assert!(
-        out.starts_with("{\r\n\t\"containerDefinitions\": [\r\n\t\t{\r\n\t\t\t\"name\": \"app\""),
+        out.starts_with(
+            "{\r\n\t\"containerDefinitions\": [\r\n\t\t{\"name\": \"app\", \"entryPoint\": [\"sh\", \"-c\", "
+        ),
         "{out:?}"
     );
+    assert!(out.ends_with("\"]}\r\n\t]\r\n}"), "{out:?}");
     assert!(out.ends_with("\r\n}"), "{out:?}");
     assert!(
         !out.replace("\r\n", "").contains('\n'),

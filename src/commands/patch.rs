@@ -26,7 +26,7 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let document = input::document(&input)?;
     let patched =
         patch(&document, &options).map_err(|e| UsageError(format!("{}: {e}", input.name)))?;
-    let text = taskdef::render(&patched.value, &document.layout);
+    let text = taskdef::write(&document, &patched.value);
     for note in &patched.notes {
         writeln!(err, "ddecs-wizard: {note}")?;
     }

@@ -2,14 +2,14 @@
 //!
 //! serde_json's `Value` keeps no positions, yet a message about a field
 //! ("template placeholder at 12:18") is only useful with one. So after
-//! serde_json has accepted the text, this second, minimal scan walks it
-//! once and records the start of every value under its JSON pointer. The
-//! same walk sees every key of every object, so it also reports duplicate
-//! keys, which serde_json silently resolves to the last value (and which a
-//! rewrite would therefore drop without a word).
+//! serde_json has accepted the text, `json_syntax` finds the span of every
+//! value, and this module turns the start of each into the line and column
+//! an editor shows, under its JSON pointer.
 
 use std::collections::HashMap;
 use std::fmt;
+
+use super::json_syntax::{self, Kind, Node};
 
 /// A 1-based line and column; the column counts characters, as editors do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,14 +48,19 @@ pub struct DuplicateKey {
 /// Scans `text`, which must already have been accepted by serde_json. On
 /// text it would reject the result is incomplete, but the scan never panics.
 pub fn scan(text: &str) -> Result<Positions, DuplicateKey> {
-    let mut scanner = Scanner {
-        text,
-        at: 0,
-        position: Position { line: 1, column: 1 },
-        positions: Positions::default(),
-    };
-    scanner.value(&mut String::new())?;
-    Ok(scanner.positions)
+    let root = json_syntax::parse(text).map_err(|d| DuplicateKey {
+        first: Cursor::new(text).advance(d.first),
+        again: Cursor::new(text).advance(d.again),
+        key: d.key,
+    })?;
+    let mut positions = Positions::default();
+    record(
+        &root,
+        &mut String::new(),
+        &mut Cursor::new(text),
+        &mut positions,
+    );
+    Ok(positions)
 }
 
 /// Appends one reference token to a JSON pointer.
@@ -64,133 +69,63 @@ pub fn push_token(pointer: &mut String, token: &str) {
     pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
 }
 
-struct Scanner<'a> {
-    text: &'a str,
-    at: usize,
-    position: Position,
-    positions: Positions,
+/// Records `node` and everything in it. Values are visited in text order,
+/// so one cursor moving forward finds every position in a single pass.
+fn record(node: &Node, pointer: &mut String, cursor: &mut Cursor, positions: &mut Positions) {
+    positions
+        .starts
+        .insert(pointer.clone(), cursor.advance(node.span.start));
+    let base = pointer.len();
+    match &node.kind {
+        Kind::Scalar => {}
+        Kind::Object(members) => {
+            for member in members {
+                push_token(pointer, &member.key);
+                record(&member.value, pointer, cursor, positions);
+                pointer.truncate(base);
+            }
+        }
+        Kind::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                push_token(pointer, &index.to_string());
+                record(item, pointer, cursor, positions);
+                pointer.truncate(base);
+            }
+        }
+    }
 }
 
-impl Scanner<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.at).copied()
-    }
+/// A byte offset and the position it is at, moving forward only.
+struct Cursor<'a> {
+    text: &'a [u8],
+    at: usize,
+    position: Position,
+}
 
-    fn bump(&mut self) {
-        let Some(byte) = self.peek() else { return };
-        self.at += 1;
-        if byte == b'\n' {
-            self.position.line += 1;
-            self.position.column = 1;
-        } else if byte & 0xC0 != 0x80 {
-            // Only the first byte of a UTF-8 sequence starts a character.
-            self.position.column += 1;
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Cursor {
+            text: text.as_bytes(),
+            at: 0,
+            position: Position { line: 1, column: 1 },
         }
     }
 
-    fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            self.bump();
-        }
-    }
-
-    fn value(&mut self, pointer: &mut String) -> Result<(), DuplicateKey> {
-        self.skip_whitespace();
-        self.positions.starts.insert(pointer.clone(), self.position);
-        match self.peek() {
-            Some(b'{') => self.object(pointer),
-            Some(b'[') => self.array(pointer),
-            Some(b'"') => {
-                self.string();
-                Ok(())
-            }
-            Some(_) => {
-                while !matches!(
-                    self.peek(),
-                    None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n')
-                ) {
-                    self.bump();
-                }
-                Ok(())
-            }
-            None => Ok(()),
-        }
-    }
-
-    /// Skips a string and returns its raw text, quotes included.
-    fn string(&mut self) -> &str {
-        let start = self.at;
-        self.bump();
-        while let Some(byte) = self.peek() {
-            self.bump();
-            match byte {
-                b'\\' => self.bump(),
-                b'"' => break,
-                _ => {}
+    /// Moves to byte `offset` (never back) and says where that is.
+    fn advance(&mut self, offset: usize) -> Position {
+        let end = offset.min(self.text.len());
+        while self.at < end {
+            let byte = self.text[self.at];
+            self.at += 1;
+            if byte == b'\n' {
+                self.position.line += 1;
+                self.position.column = 1;
+            } else if byte & 0xC0 != 0x80 {
+                // Only the first byte of a UTF-8 sequence starts a character.
+                self.position.column += 1;
             }
         }
-        &self.text[start..self.at]
-    }
-
-    fn object(&mut self, pointer: &mut String) -> Result<(), DuplicateKey> {
-        self.bump();
-        let mut seen: HashMap<String, Position> = HashMap::new();
-        loop {
-            self.skip_whitespace();
-            if self.peek() != Some(b'"') {
-                // `}` of an empty object, or text serde_json would reject.
-                self.bump();
-                return Ok(());
-            }
-            let key_position = self.position;
-            let raw = self.string().to_owned();
-            let key: String = serde_json::from_str(&raw).unwrap_or(raw);
-            if let Some(&first) = seen.get(&key) {
-                return Err(DuplicateKey {
-                    key,
-                    first,
-                    again: key_position,
-                });
-            }
-            let base = pointer.len();
-            push_token(pointer, &key);
-            seen.insert(key, key_position);
-            self.skip_whitespace();
-            self.bump(); // the colon
-            self.value(pointer)?;
-            pointer.truncate(base);
-            if !self.another_item() {
-                return Ok(());
-            }
-        }
-    }
-
-    /// After a member or element: steps over a `,` and says there is
-    /// another, or steps over the closing bracket and says there is not.
-    fn another_item(&mut self) -> bool {
-        self.skip_whitespace();
-        let comma = self.peek() == Some(b',');
-        self.bump();
-        comma
-    }
-
-    fn array(&mut self, pointer: &mut String) -> Result<(), DuplicateKey> {
-        self.bump();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.bump();
-            return Ok(());
-        }
-        for index in 0.. {
-            let base = pointer.len();
-            push_token(pointer, &index.to_string());
-            self.value(pointer)?;
-            pointer.truncate(base);
-            if !self.another_item() {
-                break;
-            }
-        }
-        Ok(())
+        self.position
     }
 }
 

@@ -9,8 +9,9 @@
 //! mark, tabs, CRLF, no final newline, or are templates or not JSON at all.
 //! [`read`] accepts every real shape, turns describe output into input that
 //! registers, and rejects the rest with a message that says where and what
-//! to do; [`render`] writes JSON indented and terminated like the input, so
-//! a diff of the result shows the change and not a reformatting.
+//! to do; [`write`] puts a changed value back into the text it came from,
+//! editing only what changed (see `json_edit`), so that a diff of the
+//! result shows the change and not a reformatting.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
+use super::json_edit::{self, Style};
 use super::json_position::{self, Position, Positions};
 use super::placeholder;
 
@@ -87,6 +89,17 @@ pub struct Document {
     pub notes: Vec<String>,
     /// How many null fields reading dropped (see `drop_nulls`).
     pub null_fields: usize,
+    /// The text read, for [`write`] to edit.
+    pub source: Source,
+}
+
+/// The text a document was read from (without its byte order mark), and
+/// the JSON pointer of the document's value in it: `/taskDefinition` for
+/// describe output, else the whole text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    pub text: String,
+    pub pointer: String,
 }
 
 impl Document {
@@ -245,16 +258,43 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
             if nulls == 1 { "" } else { "s" }
         ));
     }
-    let (value, shape, base) = normalize(value, &mut notes)?;
+    let (value, shape, root) = normalize(value, &mut notes)?;
+    let base = match shape {
+        Shape::Task => format!("{root}/containerDefinitions"),
+        Shape::Containers | Shape::Container => String::new(),
+    };
     let document = Document {
         value,
         shape,
         layout: detect_layout(text),
         notes,
         null_fields: nulls,
+        source: Source {
+            text: text.to_owned(),
+            pointer: root,
+        },
     };
     validate_containers(&document, &base, &positions)?;
     Ok(document)
+}
+
+/// The text of `document` changed to hold `value` (the document's value
+/// patched): only what differs is rewritten; unwrapping describe output and
+/// dropping null and read-only fields are changes too, and show as such.
+pub fn write(document: &Document, value: &Value) -> String {
+    let layout = &document.layout;
+    let unit = match layout.indent {
+        Indent::Tab => "\t".to_owned(),
+        Indent::Spaces(n) => " ".repeat(n),
+    };
+    let style = Style {
+        unit: &unit,
+        newline: if layout.crlf { "\r\n" } else { "\n" },
+    };
+    let source = &document.source;
+    // A document built in code, with no source text, is written whole.
+    json_edit::edit(&source.text, &source.pointer, value, style)
+        .unwrap_or_else(|| render(value, layout))
 }
 
 /// Writes `value` as pretty JSON laid out like the input was.
@@ -323,8 +363,8 @@ pub fn display_path(pointer: &str) -> String {
 }
 
 /// Finds the shape, unwraps describe output and drops its read-only fields.
-/// Returns the value, its shape, and the JSON pointer of its containers in
-/// the original text (for positions in later messages).
+/// Returns the value, its shape, and the JSON pointer of the value in the
+/// original text (for positions in later messages, and for writing back).
 fn normalize(value: Value, notes: &mut Vec<String>) -> Result<(Value, Shape, String), InputError> {
     match value {
         Value::Array(items) => {
@@ -353,15 +393,13 @@ fn normalize(value: Value, notes: &mut Vec<String>) -> Result<(Value, Shape, Str
             }
             if map.contains_key("containerDefinitions") {
                 drop_read_only(&mut map, notes);
-
-                base.push_str("/containerDefinitions");
                 match map.get("containerDefinitions") {
                     Some(Value::Array(items)) if items.is_empty() => Err(not_task(
                         "containerDefinitions is empty: there is no container to work on",
                     )),
                     Some(Value::Array(_)) => Ok((Value::Object(map), Shape::Task, base)),
                     _ => Err(InputError::BadField {
-                        path: display_path(&base),
+                        path: display_path(&format!("{base}/containerDefinitions")),
                         problem: "is not an array of container definitions".to_owned(),
                         at: None,
                     }),
@@ -936,6 +974,27 @@ mod tests {
             render(&value, &tabs),
             "[\n\t{\n\t\t\"name\": \"a\",\n\t\t\"x\": []\n\t}\n]\n"
         );
+    }
+
+    #[test]
+    fn write_edits_the_text_that_was_read() {
+        let text = "\u{FEFF}{\n  \"family\" : \"f\",\n  \"cpu\": null,\n  \"containerDefinitions\": [{\"name\": \"a\", \"memory\": 1E2}]\n}\n\n";
+        let doc = read(text.as_bytes()).unwrap();
+        assert_eq!(
+            write(&doc, &doc.value),
+            "{\n  \"family\" : \"f\",\n  \"containerDefinitions\": [{\"name\": \"a\", \"memory\": 1E2}]\n}\n\n"
+        );
+        let mut value = doc.value.clone();
+        value["containerDefinitions"][0]["image"] = json!("x");
+        assert_eq!(
+            write(&doc, &value),
+            "{\n  \"family\" : \"f\",\n  \"containerDefinitions\": [{\"name\": \"a\", \"memory\": 1E2, \"image\": \"x\"}]\n}\n\n"
+        );
+        let built = Document {
+            source: Source::default(),
+            ..doc
+        };
+        assert_eq!(write(&built, &value), render(&value, &built.layout));
     }
 
     #[test]

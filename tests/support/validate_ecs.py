@@ -4,7 +4,12 @@ This is the check the AWS CLI runs on `register-task-definition --cli-input-json
 before it sends anything (parameter names, types, required members), plus the
 enum values of the model, which the CLI leaves to the server.
 
-Input on stdin: a JSON object {name: register-task-definition parameters}.
+Input on stdin: a JSON object {name: register-task-definition parameters},
+where the parameters may also be given as the text of a file `patch` wrote
+(a string), validated as written: a round trip through another JSON library
+would change its numbers (`-0` to `-0.0`). A file holding a bare
+containerDefinitions array or one container gets the task around it that
+Terraform or the console would give it.
 The operation is the first argument (default RegisterTaskDefinition), e.g.
 RegisterDaemonTaskDefinition for an ECS Managed Instances daemon.
 Output on stdout: a JSON object {name: [problem, ...]} (empty lists when valid).
@@ -35,6 +40,17 @@ def enum_problems(value, shape, path):
     return problems
 
 
+def as_task(text):
+    """The register-task-definition parameters of a file's text."""
+    value = json.loads(text)
+    if isinstance(value, list):
+        value = {"containerDefinitions": value}
+    elif "containerDefinitions" not in value:
+        value = {"containerDefinitions": [value]}
+    value.setdefault("family", "from-elsewhere")
+    return value
+
+
 def main():
     model = botocore.session.get_session().get_service_model("ecs")
     operation = sys.argv[1] if len(sys.argv) > 1 else "RegisterTaskDefinition"
@@ -42,6 +58,8 @@ def main():
     documents = json.load(sys.stdin)
     result = {}
     for name, params in documents.items():
+        if isinstance(params, str):
+            params = as_task(params)
         report = ParamValidator().validate(params, shape)
         problems = report.generate_report().splitlines() if report.has_errors() else []
         problems += enum_problems(params, shape, "")
