@@ -9,6 +9,7 @@ use anyhow::Result;
 use crate::cli::{GenerateArgs, UsageError};
 use crate::core::{render, Artifact, Config};
 use crate::output::files;
+use crate::output::safe::printable;
 
 /// The files `--out-dir` (and the wizards' save) write for `config`: every
 /// applicable artifact that has a file name, with its rendered text.
@@ -39,7 +40,7 @@ pub fn run(args: &GenerateArgs, out: &mut dyn Write) -> Result<()> {
         out.write_all(text.as_bytes())?;
     } else if let Some(dir) = &args.out_dir {
         for path in save(&config, dir, args.force)? {
-            writeln!(out, "wrote {}", path.display())?;
+            writeln!(out, "wrote {}", printable(&path.display().to_string()))?;
         }
     } else {
         for (i, artifact) in Artifact::applicable(&config).into_iter().enumerate() {
