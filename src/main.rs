@@ -9,6 +9,7 @@ use clap::Parser;
 use ddecs_wizard::cli::{Cli, Command, UsageError};
 use ddecs_wizard::commands;
 use ddecs_wizard::output::files::WriteError;
+use ddecs_wizard::output::safe::printable;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -44,15 +45,16 @@ fn report(error: &anyhow::Error) -> ExitCode {
             return ExitCode::SUCCESS;
         }
     }
-    let _ = writeln!(io::stderr(), "ddecs-wizard: {error:#}");
+    // File names and values in the message come from the user's input.
+    let message = format!("{error:#}");
+    let _ = writeln!(io::stderr(), "ddecs-wizard: {}", printable(&message));
     let usage = error.downcast_ref::<UsageError>().is_some()
         || error
             .downcast_ref::<ddecs_wizard::core::NotApplicable>()
             .is_some()
-        || matches!(
-            error.downcast_ref::<WriteError>(),
-            Some(WriteError::Exists(_))
-        );
+        || error
+            .downcast_ref::<WriteError>()
+            .is_some_and(WriteError::is_refusal);
     ExitCode::from(if usage { 2 } else { 1 })
 }
 
@@ -78,6 +80,10 @@ fn clap_exit(error: clap::Error) -> ExitCode {
         .collect();
     let message = message.join(" ");
     let message = message.strip_prefix("error: ").unwrap_or(&message);
-    let _ = writeln!(io::stderr(), "ddecs-wizard: {message} (see --help)");
+    let _ = writeln!(
+        io::stderr(),
+        "ddecs-wizard: {} (see --help)",
+        printable(message)
+    );
     ExitCode::from(2)
 }

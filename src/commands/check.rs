@@ -11,6 +11,7 @@ use super::input;
 use crate::cli::{CheckArgs, Format};
 use crate::core::check::check;
 use crate::core::report::Severity;
+use crate::output::safe;
 
 /// `check` found errors: exit code 1, after the report is printed.
 #[derive(Debug, Error)]
@@ -25,10 +26,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
     let document = input::document(&input)?;
     let report = check(&document);
     match args.format {
-        Format::Text => out.write_all(report.to_text(&input.name).as_bytes())?,
+        Format::Text => {
+            let text = safe::printable_report(&report).to_text(&safe::printable(&input.name));
+            out.write_all(text.as_bytes())?;
+        }
         Format::Json => {
             let json = serde_json::to_string_pretty(&report.to_json(&input.name))?;
-            writeln!(out, "{json}")?;
+            writeln!(out, "{}", safe::printable_json(&json))?;
         }
     }
     out.flush()?;

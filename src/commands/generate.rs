@@ -9,6 +9,7 @@ use anyhow::Result;
 use crate::cli::{GenerateArgs, UsageError};
 use crate::core::{next_steps, render, Artifact, Config};
 use crate::output::files;
+use crate::output::safe::printable;
 
 /// The name of the file that says how to register and deploy the others.
 pub const NEXT_STEPS_FILE: &str = "NEXT-STEPS.md";
@@ -45,7 +46,7 @@ pub fn run(args: &GenerateArgs, out: &mut dyn Write) -> Result<()> {
         out.write_all(text.as_bytes())?;
     } else if let Some(dir) = &args.out_dir {
         for path in save(&config, dir, args.force)? {
-            writeln!(out, "wrote {}", path.display())?;
+            writeln!(out, "wrote {}", printable(&path.display().to_string()))?;
         }
     } else {
         for (i, artifact) in Artifact::applicable(&config).into_iter().enumerate() {

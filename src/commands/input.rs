@@ -8,9 +8,15 @@ use std::path::Path;
 
 use crate::cli::UsageError;
 use crate::core::taskdef::{self, Document, InputError};
+use crate::output::os_error;
 
 /// The path that means standard input, as in `aws ... | ddecs-wizard patch -`.
 const STDIN: &str = "-";
+
+/// The most bytes read from a file or standard input. ECS caps a task
+/// definition at 64 KiB, so this is generous; without a cap, `/dev/zero`
+/// or a runaway pipe would take all memory.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A file's bytes and the name to use for it in messages.
 pub struct Input {
@@ -24,19 +30,43 @@ pub fn is_stdin(path: &Path) -> bool {
 
 pub fn read(path: &Path) -> Result<Input, UsageError> {
     if is_stdin(path) {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| UsageError(format!("cannot read standard input: {}", describe(&e))))?;
+        let name = "standard input";
+        let bytes = read_capped(io::stdin().lock(), 0, name)?;
         return Ok(Input {
             name: "stdin".to_owned(),
             bytes,
         });
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| UsageError(format!("cannot read {name}: {}", describe(&e))))?;
+    let cannot = |e: io::Error| UsageError(format!("cannot read {name}: {}", describe(&e)));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // A regular file says its size: one too big is refused unread.
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(too_big(&name));
+    }
+    let bytes = read_capped(file, size, &name)?;
     Ok(Input { name, bytes })
+}
+
+/// Reads to the end, or fails once more than [`MAX_INPUT_BYTES`] came.
+fn read_capped(reader: impl Read, size_hint: u64, name: &str) -> Result<Vec<u8>, UsageError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size_hint).unwrap_or(0));
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("cannot read {name}: {}", describe(&e))))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_big(name));
+    }
+    Ok(bytes)
+}
+
+fn too_big(name: &str) -> UsageError {
+    UsageError(format!(
+        "{name} is larger than {} MiB, the most this tool reads (ECS allows 64 KiB for a task definition)",
+        MAX_INPUT_BYTES / 1024 / 1024
+    ))
 }
 
 /// Reads the task definition in `input`; a problem becomes a usage error
@@ -56,16 +86,7 @@ fn located(name: &str, error: &InputError) -> UsageError {
 fn describe(error: &io::Error) -> String {
     match error.kind() {
         io::ErrorKind::NotFound => "no such file; check the path".to_owned(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         io::ErrorKind::IsADirectory => "it is a directory, not a file".to_owned(),
-        _ => {
-            let text = error.to_string();
-            let text = text.split(" (os error").next().unwrap_or(&text);
-            let mut chars = text.chars();
-            chars
-                .next()
-                .map(|first| first.to_lowercase().chain(chars).collect())
-                .unwrap_or_default()
-        }
+        _ => os_error::describe(error),
     }
 }

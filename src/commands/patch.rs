@@ -12,6 +12,7 @@ use crate::cli::{PatchArgs, Preset, UsageError};
 use crate::core::container::secret_values;
 use crate::core::patch::{patch, PatchOptions};
 use crate::core::{taskdef, Imds, Tags};
+use crate::output::safe::printable;
 use crate::output::{diff, files};
 
 pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
@@ -22,14 +23,18 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         )
         .into());
     }
+    if args.in_place {
+        // Before reading: a FIFO would block the read, and is not replaced.
+        files::check_replaceable(&args.file)?;
+    }
     let input = input::read(&args.file)?;
     let document = input::document(&input)?;
     let patched =
         patch(&document, &options).map_err(|e| UsageError(format!("{}: {e}", input.name)))?;
     let text = taskdef::write(&document, &patched.value);
-    for note in &patched.notes {
-        writeln!(err, "ddecs-wizard: {note}")?;
-    }
+    // What was done is told only once it is done: a failed write exits
+    // with its error and no notes of changes that did not happen.
+    let mut done = None;
     if args.diff {
         // Shows what --in-place would do, so nothing when it would not write.
         if patched.changed {
@@ -40,18 +45,21 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
     } else if let Some(path) = &args.output {
         files::write_atomic(path, text.as_bytes())?;
-        writeln!(err, "ddecs-wizard: wrote {}", path.display())?;
+        done = Some(format!("wrote {}", path.display()));
     } else if args.in_place {
         if patched.changed {
             files::write_atomic(&args.file, text.as_bytes())?;
-            writeln!(err, "ddecs-wizard: updated {}", input.name)?;
+            done = Some(format!("updated {}", input.name));
         } else {
-            writeln!(err, "ddecs-wizard: left {} as it was", input.name)?;
+            done = Some(format!("left {} as it was", input.name));
         }
     } else {
         out.write_all(text.as_bytes())?;
     }
     out.flush()?;
+    for line in patched.notes.iter().cloned().chain(done) {
+        writeln!(err, "ddecs-wizard: {}", printable(&line))?;
+    }
     Ok(())
 }
 

@@ -403,39 +403,67 @@ pub const TAG_FIELDS: [(&str, &str); 3] = [
     ("DD_VERSION", "com.datadoghq.tags.version"),
 ];
 
-/// Words in a variable name that mark its value as secret.
-const SECRET_WORDS: [&str; 5] = ["PASSWORD", "SECRET", "TOKEN", "KEY", "CREDENTIAL"];
+/// Words in a variable or option name that mark its value as secret. Broad
+/// on purpose: masking a harmless value costs a `********` in a diff, while
+/// missing `DB_PASS` or `MYSQL_PWD` puts a password in a CI log.
+const SECRET_WORDS: [&str; 9] = [
+    "PASS",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "KEY",
+    "CREDENTIAL",
+    "AUTH",
+    "PRIVATE",
+    "DSN",
+];
 
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     SECRET_WORDS.iter().any(|word| upper.contains(word))
 }
 
-/// The non-empty values of secret-looking environment variables anywhere
-/// in a task definition, for masking.
+/// The task definition's free-form string maps, whose keys are setting
+/// names chosen by the user (FireLens' `"apikey"` option, a label).
+const FREE_FORM_MAPS: [&str; 4] = ["options", "dockerLabels", "driverOpts", "labels"];
+
+/// The non-empty values of secret-looking settings anywhere in a task
+/// definition, for masking: `{"name": ..., "value": ...}` entries
+/// (environment variables) by their name, and entries of the free-form maps
+/// by their key. Values are decoded JSON, whatever escaping the file used.
+/// Longest first, so that a masker working down the list never uncovers
+/// part of a longer secret by masking a shorter one inside it.
 pub fn secret_values(value: &Value) -> Vec<String> {
     let mut found = Vec::new();
     collect_secrets(value, &mut found);
-    found.sort();
+    found.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
     found.dedup();
     found
+}
+
+fn add_secret(name: &str, value: Option<&Value>, found: &mut Vec<String>) {
+    match value {
+        Some(Value::String(secret)) if is_secret_name(name) && !secret.is_empty() => {
+            found.push(secret.clone());
+        }
+        _ => {}
+    }
 }
 
 fn collect_secrets(value: &Value, found: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
+            if let Some(name) = map.get("name").and_then(Value::as_str) {
+                add_secret(name, map.get("value"), found);
+            }
             for (key, item) in map {
-                if key == "environment" {
-                    for entry in item.as_array().map_or(&[][..], Vec::as_slice) {
-                        let name = entry.get("name").and_then(Value::as_str).unwrap_or("");
-                        let value = entry.get("value").and_then(Value::as_str).unwrap_or("");
-                        if is_secret_name(name) && !value.is_empty() {
-                            found.push(value.to_owned());
-                        }
-                    }
-                } else {
-                    collect_secrets(item, found);
+                match item.as_object() {
+                    Some(entries) if FREE_FORM_MAPS.contains(&key.as_str()) => entries
+                        .iter()
+                        .for_each(|(name, value)| add_secret(name, Some(value), found)),
+                    _ => {}
                 }
+                collect_secrets(item, found);
             }
         }
         Value::Array(items) => items.iter().for_each(|item| collect_secrets(item, found)),
@@ -664,9 +692,30 @@ mod tests {
         let task = json!({"containerDefinitions": [{"environment": [
             {"name": "DD_API_KEY", "value": "abc"},
             {"name": "db_password", "value": "hunter2"},
+            {"name": "MYSQL_PWD", "value": "pw"},
             {"name": "PORT", "value": "80"},
             {"name": "AUTH_TOKEN", "value": ""}
         ]}]});
-        assert_eq!(secret_values(&task), ["abc", "hunter2"]);
+        assert_eq!(secret_values(&task), ["hunter2", "abc", "pw"]);
+    }
+
+    #[test]
+    fn secret_options_and_labels_are_secrets_too() {
+        let task = json!({"containerDefinitions": [{
+            "logConfiguration": {"logDriver": "awsfirelens",
+                "options": {"Name": "datadog", "apikey": "0123456789abcdef"}},
+            "dockerLabels": {"com.example.token": "t0k", "team": "web"}
+        }]});
+        assert_eq!(secret_values(&task), ["0123456789abcdef", "t0k"]);
+    }
+
+    #[test]
+    fn longer_secrets_come_first() {
+        let task = json!({"environment": [
+            {"name": "A_KEY", "value": "0123"},
+            {"name": "B_KEY", "value": "0123456789"},
+            {"name": "C_KEY", "value": "0123"}
+        ]});
+        assert_eq!(secret_values(&task), ["0123456789", "0123"]);
     }
 }

@@ -4,4 +4,5 @@
 pub mod clipboard;
 pub mod diff;
 pub mod files;
+pub mod os_error;
 pub mod safe;

@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use crate::core::report::{Finding, Report};
+
 /// Bidirectional overrides and isolates: invisible, and they reorder what
 /// follows them on screen.
 fn is_bidi_control(c: char) -> bool {
@@ -36,6 +38,46 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text (a document, or lines of one) with every control character
+/// and bidi control written as a JSON `\uXXXX` escape. Valid JSON holds such
+/// characters only inside strings, where the escape means the same, so the
+/// output is still the same JSON; line breaks, tabs and CRLF endings stay.
+pub fn printable_json(text: &str) -> Cow<'_, str> {
+    let keep =
+        |c: char, next: Option<char>| c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'));
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut chars = text.chars().peekable();
+    let mut out = String::with_capacity(text.len() + 8);
+    while let Some(c) = chars.next() {
+        if needs_escape(c) && !keep(c, chars.peek().copied()) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `report` with every piece of input in it (container names, and the
+/// values quoted in messages and fixes) made [`printable`].
+pub fn printable_report(report: &Report) -> Report {
+    let safe = |text: &str| printable(text).into_owned();
+    Report {
+        findings: report
+            .findings
+            .iter()
+            .map(|finding| Finding {
+                container: finding.container.as_deref().map(safe),
+                message: safe(&finding.message),
+                fix: safe(&finding.fix),
+                ..finding.clone()
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +98,19 @@ mod tests {
             "a\\nb\\r\\tc\\u{7f}\\u{9b}"
         );
         assert_eq!(printable("x\u{202E}y"), "x\\u{202e}y");
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_and_its_lines() {
+        let text = "{\r\n  \"a\": \"x\u{9b}y\u{202e}\",\r\n\t\"b\": 1\r}\n";
+        let safe = printable_json(text);
+        assert_eq!(
+            safe,
+            "{\r\n  \"a\": \"x\\u009by\\u202e\",\r\n\t\"b\": 1\\u000d}\n"
+        );
+        let value: serde_json::Value =
+            serde_json::from_str(&printable_json("{\"a\": \"x\u{9b}\u{7f}\"}")).unwrap();
+        assert_eq!(value["a"], "x\u{9b}\u{7f}");
     }
 
     proptest::proptest! {

@@ -13,6 +13,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, Select};
 
 use super::interrupt;
+use crate::output::safe::printable;
 
 /// The widest list item that fits an 80-column terminal after dialoguer's
 /// two-column marker, with room to spare.
@@ -89,15 +90,17 @@ impl Prompter {
     pub fn confirm(&self, prompt: &str, default: bool) -> Result<bool> {
         answered(
             Confirm::with_theme(self.theme.as_ref())
-                .with_prompt(prompt)
+                // The question may name paths the user typed.
+                .with_prompt(printable(prompt))
                 .default(default)
                 .interact_on(&self.term),
         )
     }
 
-    /// A line of information between prompts.
+    /// A line of information between prompts. It echoes answers given as
+    /// flags, paths and errors, so it is made printable here, once for all.
     pub fn say(&self, line: &str) -> Result<()> {
-        answered(self.term.write_line(line).map_err(Into::into))
+        answered(self.term.write_line(&printable(line)).map_err(Into::into))
     }
 }
 

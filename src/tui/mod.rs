@@ -45,7 +45,8 @@ impl Outcome {
     /// The same lines `generate --out-dir` prints.
     pub fn report(&self, out: &mut dyn Write) -> io::Result<()> {
         for path in &self.saved {
-            writeln!(out, "wrote {}", path.display())?;
+            let path = path.display().to_string();
+            writeln!(out, "wrote {}", crate::output::safe::printable(&path))?;
         }
         out.flush()
     }

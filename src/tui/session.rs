@@ -1,10 +1,12 @@
 //! The terminal, borrowed for the wizard and always given back: raw mode,
 //! the alternate screen, a hidden cursor and bracketed paste are undone by
 //! `Drop`, by a panic hook (before the panic message prints), and after
-//! SIGTERM, SIGHUP or SIGINT. Mouse capture is never turned on, so the
-//! terminal's own text selection keeps working.
+//! SIGTERM, SIGHUP, SIGINT or SIGQUIT. When the terminal itself goes away
+//! the wizard ends, even if SIGHUP is blocked. Mouse capture is never
+//! turned on, so the terminal's own text selection keeps working.
 
 use std::io::{self, Write};
+use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Once};
@@ -19,7 +21,8 @@ use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
 use ratatui::Terminal;
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
+use rustix::event::{poll, PollFd, PollFlags};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
 use signal_hook::iterator::{Handle, Signals};
 
 /// Whether the terminal is in wizard mode. Restoring flips it once, so the
@@ -56,6 +59,7 @@ pub type Term = Terminal<CrosstermBackend<TerminalWriter>>;
 pub struct Session {
     pub terminal: Term,
     signals: SignalWatch,
+    hangup: HangupWatch,
 }
 
 impl Session {
@@ -86,7 +90,12 @@ impl Session {
         // that the signal watcher relies on to wake the event loop.
         event::poll(Duration::ZERO)?;
         let signals = SignalWatch::start()?;
-        Ok(Session { terminal, signals })
+        let hangup = HangupWatch::start()?;
+        Ok(Session {
+            terminal,
+            signals,
+            hangup,
+        })
     }
 
     /// The signal that asked the wizard to stop, if one did.
@@ -103,6 +112,7 @@ impl Drop for Session {
         let _ = self.terminal.backend_mut().flush();
         restore();
         self.signals.stop();
+        self.hangup.stop();
     }
 }
 
@@ -143,7 +153,7 @@ fn install_panic_hook() {
     });
 }
 
-/// Watches for SIGTERM, SIGHUP and SIGINT on a thread that sleeps in a
+/// Watches for SIGTERM, SIGHUP, SIGINT and SIGQUIT on a thread that sleeps in a
 /// blocking read (no CPU while idle). crossterm's blocking read cannot be
 /// interrupted directly, but it wakes for SIGWINCH (to report a resize), so
 /// the watcher records the signal and raises SIGWINCH; the event loop then
@@ -165,7 +175,7 @@ const GRACE: Duration = Duration::from_secs(1);
 
 impl SignalWatch {
     fn start() -> io::Result<SignalWatch> {
-        let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+        let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
         let handle = signals.handle();
         let caught = Arc::new(AtomicI32::new(0));
         let flag = Arc::clone(&caught);
@@ -193,6 +203,64 @@ impl SignalWatch {
     fn stop(&mut self) {
         self.taking_over = None;
         self.handle.close();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Exit status when the terminal went away: what a death by SIGHUP reports.
+const TERMINAL_GONE: i32 = 128 + SIGHUP;
+
+/// Ends the wizard when its terminal goes away. crossterm's reader then
+/// loops inside its read (every read returns EOF or EIO, and it never
+/// returns to the event loop), so only a signal could stop it; but a wizard
+/// started with SIGHUP blocked (nohup-like launchers, some job runners)
+/// gets none, and would spin for ever. This thread sleeps in poll(2) on the
+/// terminal, which reports the hang-up, and ends the process.
+struct HangupWatch {
+    /// Dropped to wake the thread when the session ends normally.
+    waker: Option<UnixStream>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl HangupWatch {
+    fn start() -> io::Result<HangupWatch> {
+        let (waker, woken) = UnixStream::pair()?;
+        let thread = std::thread::Builder::new()
+            .name("ddecs-hangup".to_owned())
+            .spawn(move || {
+                let stdin = io::stdin();
+                // No events asked of the terminal: poll reports a hang-up
+                // or an error whatever is asked, and input stays crossterm's.
+                let mut fds = [
+                    PollFd::new(&stdin, PollFlags::empty()),
+                    PollFd::new(&woken, PollFlags::IN),
+                ];
+                loop {
+                    match poll(&mut fds, None) {
+                        Ok(_) => {}
+                        Err(rustix::io::Errno::INTR) => continue,
+                        Err(_) => return,
+                    }
+                    if !fds[1].revents().is_empty() {
+                        return;
+                    }
+                    let gone = PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL;
+                    if fds[0].revents().intersects(gone) {
+                        restore_from_another_thread();
+                        std::process::exit(TERMINAL_GONE);
+                    }
+                }
+            })?;
+        Ok(HangupWatch {
+            waker: Some(waker),
+            thread: Some(thread),
+        })
+    }
+
+    fn stop(&mut self) {
+        self.waker = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
