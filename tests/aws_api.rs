@@ -9,81 +9,15 @@
 #[path = "common/corpus.rs"]
 mod corpus;
 
+#[path = "common/botocore.rs"]
+mod botocore;
+
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use ddecs_wizard::core::{render, Artifact, Config, Imds, Language, Tags};
 use serde_json::{json, Map, Value};
-
-/// Runs the botocore validator on named register-task-definition inputs and
-/// returns the problems of each; `None` when botocore is not installed
-/// outside CI.
-fn validate(documents: &Map<String, Value>) -> Option<Map<String, Value>> {
-    let import = Command::new("python3")
-        .args(["-c", "import botocore"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !import {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "botocore is required for this test in CI: python3 -m pip install botocore"
-        );
-        eprintln!("note: skipping, botocore is not installed (python3 -m pip install botocore)");
-        return None;
-    }
-    let mut child = Command::new("python3")
-        .arg("tests/support/validate_ecs.py")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = serde_json::to_vec(documents).unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "the validator failed");
-    Some(serde_json::from_slice(&output.stdout).unwrap())
-}
-
-/// Problems that come from the input itself, which patch keeps as it is:
-/// (file, text in the problem).
-const INPUT_PROBLEMS: &[(&str, &str)] = &[
-    // An ECS agent test fixture: its harness fills in $$$NETWORK_MODE$$$.
-    (
-        "entrypoint-sh-c-plus-command-script.json",
-        "'$$$NETWORK_MODE$$$'",
-    ),
-    // `1E2`, which patch must keep as written (the file is about that), is
-    // a float to botocore, not the integer ECS takes.
-    ("as-written-numbers-colons-blank-lines.json", "softLimit"),
-];
-
-fn assert_all_valid(documents: Map<String, Value>) {
-    let Some(results) = validate(&documents) else {
-        return;
-    };
-    assert_eq!(results.len(), documents.len());
-    let problems: Vec<String> = results
-        .iter()
-        .filter_map(|(name, found)| {
-            let found: Vec<&str> = found
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p.as_str().unwrap())
-                .filter(|p| {
-                    !INPUT_PROBLEMS
-                        .iter()
-                        .any(|(f, text)| f == name && p.contains(text))
-                })
-                .collect();
-            (!found.is_empty()).then(|| format!("{name}: {found:?}"))
-        })
-        .collect();
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
 
 fn json_artifact(config: &Config, artifact: Artifact) -> Value {
     serde_json::from_str(&render(config, artifact).unwrap()).unwrap()
@@ -130,7 +64,7 @@ fn generated_task_definitions_and_containers_register() {
             documents.insert(format!("app {language} {imds}"), task);
         }
     }
-    assert_all_valid(documents);
+    botocore::assert_all_valid("RegisterTaskDefinition", &documents);
 }
 
 /// The text `patch` writes for a file, patched the simplest way it
@@ -176,7 +110,7 @@ fn patched_fixtures_register() {
         "only {} fixtures patched",
         documents.len()
     );
-    assert_all_valid(documents);
+    botocore::assert_all_valid("RegisterTaskDefinition", &documents);
 }
 
 #[test]
@@ -190,5 +124,5 @@ fn patched_corpus_files_register() {
         "only {} corpus files patched",
         documents.len()
     );
-    assert_all_valid(documents);
+    botocore::assert_all_valid("RegisterTaskDefinition", &documents);
 }

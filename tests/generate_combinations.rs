@@ -4,54 +4,14 @@
 //! --cli-input-json` runs before sending), and every combination that does
 //! not make sense is a one-line usage error that says why.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+#[path = "common/botocore.rs"]
+mod botocore;
 
 use ddecs_wizard::cli::Preset;
 use ddecs_wizard::core::{render, Artifact, Config, Imds, Language, LaunchType, Tags, Transport};
 use serde_json::{json, Map, Value};
-
-/// botocore's problems for each document under `operation`; `None` when
-/// botocore is not installed outside CI.
-fn validate(operation: &str, documents: &Map<String, Value>) -> Option<Map<String, Value>> {
-    let import = Command::new("python3")
-        .args(["-c", "import botocore"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !import {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "botocore is required for this test in CI: python3 -m pip install botocore"
-        );
-        eprintln!("note: skipping, botocore is not installed (python3 -m pip install botocore)");
-        return None;
-    }
-    let mut child = Command::new("python3")
-        .args(["tests/support/validate_ecs.py", operation])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = serde_json::to_vec(documents).unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "the validator failed");
-    Some(serde_json::from_slice(&output.stdout).unwrap())
-}
-
-fn assert_valid(operation: &str, documents: &Map<String, Value>) {
-    let Some(results) = validate(operation, documents) else {
-        return;
-    };
-    assert_eq!(results.len(), documents.len());
-    let problems: Vec<String> = results
-        .iter()
-        .filter(|(_, found)| !found.as_array().unwrap().is_empty())
-        .map(|(name, found)| format!("{name}: {found}"))
-        .collect();
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
 
 /// Every valid config: the IMDS source varies only where it is used.
 fn valid_configs() -> Vec<(String, Config)> {
@@ -144,8 +104,8 @@ fn every_valid_combination_registers() {
         }
     }
     assert!(!daemons.is_empty());
-    assert_valid("RegisterTaskDefinition", &tasks);
-    assert_valid("RegisterDaemonTaskDefinition", &daemons);
+    botocore::assert_all_valid("RegisterTaskDefinition", &tasks);
+    botocore::assert_all_valid("RegisterDaemonTaskDefinition", &daemons);
 }
 
 #[test]

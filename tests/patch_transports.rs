@@ -5,44 +5,32 @@
 //! file switches to the Unix socket, registers, stays put when patched
 //! again, and switches back to exactly the TCP file.
 
+#[path = "common/botocore.rs"]
+mod botocore;
+
+#[allow(dead_code)]
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use ddecs_wizard::core::config::LaunchType;
 use ddecs_wizard::core::task_context::TaskContext;
 use ddecs_wizard::core::taskdef;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use tempfile::TempDir;
-
-/// An ECS agent test fixture whose harness fills in its network mode: the
-/// one problem botocore finds that comes from the input, which patch keeps.
-const TEMPLATE_FILE: &str = "entrypoint-sh-c-plus-command-script.json";
-const TEMPLATE: &str = "'$$$NETWORK_MODE$$$'";
 
 const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
 
-/// The valid corpus files, or `None` (with one note) when there is no corpus
-/// beside the checkout and this is not CI.
-fn corpus() -> Option<Vec<PathBuf>> {
-    let dir = std::env::var_os("DDECS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/corpus"));
-    let valid = dir.join("valid");
-    let Ok(entries) = fs::read_dir(&valid) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the corpus is required in CI: {} is missing",
-            valid.display()
-        );
-        eprintln!(
-            "note: skipping the corpus suite, {} is not there",
-            valid.display()
-        );
-        return None;
-    };
-    let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+/// The valid corpus files, sorted; `None` without a corpus.
+fn valid_files() -> Option<Vec<PathBuf>> {
+    let dir = corpus::dir()?.join("valid");
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     Some(files)
 }
@@ -75,66 +63,6 @@ fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// As register input: a bare array or container gets the family it would
-/// get where it is used.
-fn as_task(text: &str) -> Value {
-    let value: Value = serde_json::from_str(text).unwrap();
-    let mut task = match value {
-        Value::Array(containers) => json!({ "containerDefinitions": containers }),
-        Value::Object(map) if map.contains_key("containerDefinitions") => Value::Object(map),
-        container => json!({ "containerDefinitions": [container] }),
-    };
-    if task.get("family").is_none() {
-        task["family"] = json!("from-elsewhere");
-    }
-    task
-}
-
-/// botocore's RegisterTaskDefinition problems per document (empty when
-/// valid); `None` when botocore is missing outside CI.
-fn register_problems(documents: &Map<String, Value>) -> Option<Vec<String>> {
-    let import = Command::new("python3")
-        .args(["-c", "import botocore"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !import {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "botocore is required in CI"
-        );
-        eprintln!("note: not validating, botocore is not installed");
-        return None;
-    }
-    let mut child = Command::new("python3")
-        .arg("tests/support/validate_ecs.py")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&serde_json::to_vec(documents).unwrap())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let results: Map<String, Value> = serde_json::from_slice(&output.stdout).unwrap();
-    Some(
-        results
-            .into_iter()
-            .filter(|(name, found)| {
-                found
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|p| !(name == TEMPLATE_FILE && p.as_str().unwrap().contains(TEMPLATE)))
-            })
-            .map(|(name, found)| format!("{name}: {found}"))
-            .collect(),
-    )
-}
-
 /// The one case the socket patch cannot tell apart: a key it had to create
 /// is appended last, so an empty array someone wrote as the very last key,
 /// which the socket patch filled, is taken for one it created and removed
@@ -165,7 +93,7 @@ fn launch_type(file: &Path) -> (Option<LaunchType>, bool, bool) {
 
 #[test]
 fn fargate_tasks_without_an_agent_get_the_sidecar_register_and_pass_check() {
-    let Some(files) = corpus() else { return };
+    let Some(files) = valid_files() else { return };
     let dir = TempDir::new().unwrap();
     let mut documents = Map::new();
     let mut problems = Vec::new();
@@ -191,7 +119,7 @@ fn fargate_tasks_without_an_agent_get_the_sidecar_register_and_pass_check() {
         if again != text {
             problems.push(format!("{name}: patching again changed it"));
         }
-        documents.insert(name, as_task(&text));
+        documents.insert(name, Value::String(text));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(
@@ -199,14 +127,12 @@ fn fargate_tasks_without_an_agent_get_the_sidecar_register_and_pass_check() {
         "only {} Fargate files without an agent",
         documents.len()
     );
-    if let Some(problems) = register_problems(&documents) {
-        assert!(problems.is_empty(), "{}", problems.join("\n"));
-    }
+    botocore::assert_all_valid("RegisterTaskDefinition", &documents);
 }
 
 #[test]
 fn ec2_files_switch_to_the_socket_and_back_byte_for_byte() {
-    let Some(files) = corpus() else { return };
+    let Some(files) = valid_files() else { return };
     let dir = TempDir::new().unwrap();
     let mut documents = Map::new();
     let mut problems = Vec::new();
@@ -238,11 +164,9 @@ fn ec2_files_switch_to_the_socket_and_back_byte_for_byte() {
         if uds.contains("169.254.169.254") {
             problems.push(format!("{name}: the socket file still looks up the host"));
         }
-        documents.insert(name, as_task(&uds));
+        documents.insert(name, Value::String(uds));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(documents.len() >= 15, "only {} EC2 files", documents.len());
-    if let Some(problems) = register_problems(&documents) {
-        assert!(problems.is_empty(), "{}", problems.join("\n"));
-    }
+    botocore::assert_all_valid("RegisterTaskDefinition", &documents);
 }
