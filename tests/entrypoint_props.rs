@@ -47,6 +47,7 @@ impl Fixture {
             mock: Mock::start("v2", ADDRESS),
             toolbox: Toolbox::new(&[
                 Tool::Host("curl"),
+                Tool::Host("head"),
                 Tool::Host("sed"),
                 Tool::Host("sleep"),
                 Tool::Host("env"),

@@ -83,6 +83,7 @@ fn start_app(shell: Shell, command: &str) -> RunningApp {
     let mock = Mock::start("v2-only", "10.4.5.6");
     let toolbox = Toolbox::new(&[
         Tool::Host("curl"),
+        Tool::Host("head"),
         Tool::Host("sed"),
         Tool::Host("sleep"),
         Tool::File("python3", python3()),
