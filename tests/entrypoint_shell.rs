@@ -1113,6 +1113,11 @@ fn auto_takes_the_file_then_imdsv2_then_imdsv1() {
         |(case, asked, not_before)| {
             let outcome = exercise(case)?;
             let elapsed = outcome.run.elapsed;
+            eprintln!(
+                "figure: {} -> app after {:.2} s",
+                case.name(),
+                elapsed.as_secs_f64()
+            );
             if elapsed > bound() {
                 return Err(format!("app started after {elapsed:?}"));
             }

@@ -447,15 +447,45 @@ pub fn send_sigterm(pid: u32) {
 pub const MEMORY_CAP_BYTES: u64 = 100_000_000;
 
 /// Runs `argv` under `prlimit --as=MEMORY_CAP_BYTES` through a python3
-/// wrapper that, once it is done, writes to `rss_file` the largest resident
-/// set (KiB) any process of the run reached: the shell, curl, head, sed...
-/// The wrapper exits with the run's status (128 + N for signal N).
+/// wrapper that writes to `rss_file` the largest resident set (VmHWM, KiB)
+/// seen in any process of the run (the shell, curl, head, sed...), polled
+/// every 5 ms; the wrapper exits with the run's status (128 + N for signal
+/// N). Not getrusage: a child's ru_maxrss counts the memory of the process
+/// that spawned it, before its exec, so it would report python's own size.
 pub fn capped_command(argv: &[String], rss_file: &Path) -> Command {
-    const WRAPPER: &str = "import resource, subprocess, sys\n\
-        code = subprocess.call(sys.argv[2:])\n\
-        with open(sys.argv[1], 'w') as out:\n\
-        \x20   out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n\
-        sys.exit(code if code >= 0 else 128 - code)\n";
+    const WRAPPER: &str = r#"import os, subprocess, sys, time
+
+def high_water_mark(pid):
+    try:
+        with open("/proc/%d/status" % pid) as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+def tree(pid):
+    pids = [pid]
+    for parent in pids:
+        try:
+            for task in os.listdir("/proc/%d/task" % parent):
+                with open("/proc/%d/task/%s/children" % (parent, task)) as children:
+                    pids.extend(int(child) for child in children.read().split())
+        except (OSError, ValueError):
+            pass
+    return pids
+
+child = subprocess.Popen(sys.argv[2:])
+peak = 0
+while child.poll() is None:
+    peak = max([peak] + [high_water_mark(pid) for pid in tree(child.pid)])
+    time.sleep(0.005)
+with open(sys.argv[1], "w") as out:
+    out.write(str(peak))
+code = child.returncode
+sys.exit(code if code >= 0 else 128 - code)
+"#;
     let prlimit = find_in_path("prlimit").expect("prlimit is installed (util-linux)");
     let mut command = Command::new(python3());
     command
