@@ -758,7 +758,7 @@ fn the_shipped_script_reaches_169_254_169_254() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cases = Vec::new();
     for shell in &shells {
-        for (imds, mode) in [(Imds::V1, "v2"), (Imds::V2, "v2-only")] {
+        for (imds, mode) in [(Imds::V1, "v2"), (Imds::V2, "v2-only"), (Imds::Auto, "v1")] {
             cases.push((*shell, imds, mode));
         }
     }
