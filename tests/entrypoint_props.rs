@@ -47,6 +47,7 @@ impl Fixture {
             mock: Mock::start("v2", ADDRESS),
             toolbox: Toolbox::new(&[
                 Tool::Host("curl"),
+                Tool::Host("head"),
                 Tool::Host("sed"),
                 Tool::Host("sleep"),
                 Tool::Host("env"),
@@ -63,6 +64,8 @@ impl Fixture {
     fn run(&self, shell: Shell, script: &str, with_host: bool) -> Run {
         let mut env = vec![
             ("HOME", "/home/app".to_owned()),
+            // A builtin behind an expansion: `$CMD /` must not be exec'ed.
+            ("CMD", "cd".to_owned()),
             (
                 "ECS_CONTAINER_METADATA_FILE",
                 self.dir.path().join("metadata.json").display().to_string(),
@@ -319,6 +322,10 @@ fn known_tricky_commands_run_as_if_given_to_sh_directly() {
         "env printf '%s\\n' a\n\u{a0}",
         "env printf '%s|' ${U-'}'}; echo \\'",
         "\\\necho '\\c' x",
+        "$CMD /",
+        "\"$CMD\" / 2>&1",
+        "X=1 ${CMD} /",
+        "'cd' /",
     ] {
         for imds in Imds::ALL {
             if let Err(e) = fixture.compare(imds, command) {

@@ -83,6 +83,7 @@ fn start_app(shell: Shell, command: &str) -> RunningApp {
     let mock = Mock::start("v2-only", "10.4.5.6");
     let toolbox = Toolbox::new(&[
         Tool::Host("curl"),
+        Tool::Host("head"),
         Tool::Host("sed"),
         Tool::Host("sleep"),
         Tool::File("python3", python3()),
@@ -150,52 +151,78 @@ impl RunningApp {
 /// In a container the shell is PID 1, and the kernel does not deliver to
 /// PID 1 a signal it has no handler for: without its trap the script would
 /// ignore ECS's SIGTERM during the lookup, start the app anyway and be
-/// killed only after the stop timeout.
+/// killed only after the stop timeout. The trap runs once the step under
+/// way ends, and no step takes more than 1 s: a curl gives up after 1 s, a
+/// metadata file that could block (a FIFO, /dev/zero) is never opened.
 #[test]
 fn as_pid_1_a_sigterm_during_the_lookup_stops_it() {
     if !can_unshare(&["--pid", "--fork"]) {
         return;
     }
     let unshare = support::find_in_path("unshare").expect("unshare is installed");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    let fifo = fifo.display().to_string();
+    let sources = [
+        (Imds::V2, None),
+        (Imds::MetadataFile, Some(fifo.as_str())),
+        (Imds::MetadataFile, Some("/dev/zero")),
+        (Imds::Auto, Some(fifo.as_str())),
+        (Imds::Auto, None),
+    ];
     for shell in Shell::available() {
-        let mock = Mock::start("hang", "10.0.0.1");
-        let toolbox = Toolbox::debian();
-        let script = local_script(Imds::V2, SHOW_HOST, &mock.base_url());
-        let child = Command::new(&unshare)
-            .args(["--pid", "--fork"])
-            .args(shell.argv(&script))
-            .env_clear()
-            .env("PATH", toolbox.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run unshare");
-        // The lookup (and so the trap) is running once the shell, PID 1 in
-        // its namespace, has started curl.
-        let started = Instant::now();
-        let pid = loop {
-            let shell_pid = first_child(child.id());
-            if let Some(pid) = shell_pid.filter(|&pid| first_child(pid).is_some()) {
-                break pid;
+        for (imds, file) in sources {
+            let what = format!("{shell:?} {imds:?} file={file:?}");
+            let mock = Mock::start("hang", "10.0.0.1");
+            let toolbox = Toolbox::debian();
+            let script = local_script(imds, SHOW_HOST, &mock.base_url());
+            let mut command = Command::new(&unshare);
+            command
+                .args(["--pid", "--fork"])
+                .args(shell.argv(&script))
+                .env_clear()
+                .env("PATH", toolbox.path());
+            if let Some(file) = file {
+                command.env("ECS_CONTAINER_METADATA_FILE", file);
             }
+            let child = command
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("run unshare");
+            // The lookup (and so the trap) is running once the shell, PID 1
+            // in its namespace, has started a command of its own.
+            let started = Instant::now();
+            let pid = loop {
+                let shell_pid = first_child(child.id());
+                if let Some(pid) = shell_pid.filter(|&pid| first_child(pid).is_some()) {
+                    break pid;
+                }
+                assert!(
+                    started.elapsed() < DEADLINE,
+                    "{what}: the lookup never started"
+                );
+                thread::sleep(Duration::from_millis(10));
+            };
+            // Well inside the lookup: past its first steps, before its end.
+            thread::sleep(Duration::from_millis(1200));
+            let sent = Instant::now();
+            send_sigterm(pid);
+            let out = child.wait_with_output().expect("wait for unshare");
+            let took = sent.elapsed();
+            assert_eq!(out.status.code(), Some(143), "{what}: {out:?}");
+            assert!(out.stdout.is_empty(), "{what}: the app started: {out:?}");
             assert!(
-                started.elapsed() < DEADLINE,
-                "{shell:?}: the lookup never started"
+                took < Duration::from_millis(1500),
+                "{what}: stopped after {took:?}"
             );
-            thread::sleep(Duration::from_millis(10));
-        };
-        let sent = Instant::now();
-        send_sigterm(pid);
-        let out = child.wait_with_output().expect("wait for unshare");
-        let took = sent.elapsed();
-        assert_eq!(out.status.code(), Some(143), "{shell:?}: {out:?}");
-        assert!(out.stdout.is_empty(), "{shell:?}: the app started: {out:?}");
-        // The trap runs once the current curl (at most 1 s) returns.
-        assert!(
-            took < Duration::from_millis(1500),
-            "{shell:?}: stopped after {took:?}"
-        );
+        }
     }
 }
 

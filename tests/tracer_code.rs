@@ -1,5 +1,5 @@
 //! The generated tracer code (`generate --output tracer-code`) for Python,
-//! Node.js, Ruby and Go, from each of the three sources of the host's IP.
+//! Node.js, Ruby and Go, from each of the four sources of the host's IP.
 //!
 //! Snapshots pin the text; then every snippet must pass its language's own
 //! checks (py_compile, node --check, ruby -wc, gofmt + go vet + go build
@@ -59,7 +59,7 @@ fn code_for(language: Language, imds: Imds, base_url: &str) -> String {
 #[test]
 fn snapshots_of_every_language_and_source() {
     for language in TRACED {
-        for imds in Imds::ALL.into_iter().filter(|i| *i != Imds::Auto) {
+        for imds in Imds::ALL {
             insta::assert_snapshot!(format!("{language}-{imds}"), code(language, imds));
         }
     }
@@ -121,7 +121,7 @@ fn python_compiles() {
         return;
     }
     let dir = TempDir::new().unwrap();
-    for imds in Imds::ALL.into_iter().filter(|i| *i != Imds::Auto) {
+    for imds in Imds::ALL {
         let file = dir
             .path()
             .join(format!("tracer_{}.py", imds.cli_name().replace('-', "_")));
@@ -141,7 +141,7 @@ fn node_checks() {
         return;
     }
     let dir = TempDir::new().unwrap();
-    for imds in Imds::ALL.into_iter().filter(|i| *i != Imds::Auto) {
+    for imds in Imds::ALL {
         let file = dir.path().join(format!("tracer-{imds}.js"));
         fs::write(&file, code(Language::Nodejs, imds)).unwrap();
         run(
@@ -157,7 +157,7 @@ fn ruby_checks_without_warnings() {
         return;
     }
     let dir = TempDir::new().unwrap();
-    for imds in Imds::ALL.into_iter().filter(|i| *i != Imds::Auto) {
+    for imds in Imds::ALL {
         let file = dir.path().join(format!("tracer-{imds}.rb"));
         fs::write(&file, code(Language::Ruby, imds)).unwrap();
         let out = run(
@@ -620,6 +620,122 @@ fn metadata_file_variable_unset_fails_at_once(language: Language) {
     outcome.assert_within(language, Duration::from_secs(2));
 }
 
+/// A metadata file that a writer thread puts in place after `after`.
+fn write_later(file: &Path, after: Duration) -> thread::JoinHandle<()> {
+    let (late, target) = (file.with_extension("late"), file.to_owned());
+    thread::spawn(move || {
+        thread::sleep(after);
+        fs::write(&late, METADATA).unwrap();
+        fs::rename(&late, &target).unwrap();
+    })
+}
+
+fn calls(imds: &MockImds) -> Vec<(String, String, bool)> {
+    imds.requests()
+        .into_iter()
+        .map(|r| {
+            let token = r.header("x-aws-ec2-metadata-token").is_some();
+            (r.method, r.path, token)
+        })
+        .collect()
+}
+
+fn call(method: &str, path: &str, token: bool) -> (String, String, bool) {
+    (method.to_owned(), format!("/latest/{path}"), token)
+}
+
+fn auto_takes_a_ready_file_without_asking_imds(language: Language) {
+    let imds = MockImds::start(Mode::Good);
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("metadata.json");
+    fs::write(&file, METADATA).unwrap();
+    let [(name, value)] = metadata_env(&file);
+    let code = code_for(language, Imds::Auto, &imds.base_url);
+    let outcome = run_app(language, &code, &[(name, &value)]);
+    outcome.assert_found(language);
+    assert_eq!(calls(&imds), [], "{language}");
+}
+
+fn auto_waits_for_a_late_file(language: Language) {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("metadata.json");
+    let writer = write_later(&file, Duration::from_millis(1_500));
+    let [(name, value)] = metadata_env(&file);
+    let code = code_for(language, Imds::Auto, &refused_base_url());
+    let outcome = run_app(language, &code, &[(name, &value)]);
+    writer.join().unwrap();
+    outcome.assert_found(language);
+    outcome.assert_within(language, Duration::from_millis(6_500));
+}
+
+fn auto_without_a_file_asks_imdsv2(language: Language) {
+    let imds = MockImds::start(Mode::V2Only);
+    let outcome = run_app(
+        language,
+        &code_for(language, Imds::Auto, &imds.base_url),
+        &[],
+    );
+    outcome.assert_found(language);
+    let expected = [
+        call("PUT", "api/token", false),
+        call("GET", "meta-data/local-ipv4", true),
+    ];
+    assert_eq!(calls(&imds), expected, "{language}");
+}
+
+fn auto_without_a_file_or_token_asks_imdsv1(language: Language) {
+    let imds = MockImds::start(Mode::V1Only);
+    let outcome = run_app(
+        language,
+        &code_for(language, Imds::Auto, &imds.base_url),
+        &[],
+    );
+    outcome.assert_found(language);
+    let expected = [
+        call("PUT", "api/token", false),
+        call("GET", "meta-data/local-ipv4", false),
+    ];
+    assert_eq!(calls(&imds), expected, "{language}");
+}
+
+fn auto_with_a_file_that_never_comes_asks_imds_once(language: Language) {
+    let imds = MockImds::start(Mode::V2Only);
+    let dir = TempDir::new().unwrap();
+    let [(name, value)] = metadata_env(&dir.path().join("never.json"));
+    let code = code_for(language, Imds::Auto, &imds.base_url);
+    let outcome = run_app(language, &code, &[(name, &value)]);
+    outcome.assert_found(language);
+    // The file had its 2 s first.
+    assert!(
+        outcome.elapsed >= Duration::from_secs(2),
+        "{language}: {:?}",
+        outcome.elapsed
+    );
+    assert_eq!(calls(&imds).len(), 2, "{language}");
+}
+
+fn auto_with_everything_down_gives_up_within_the_bound(language: Language) {
+    let dir = TempDir::new().unwrap();
+    for file in [None, Some(dir.path().join("never.json"))] {
+        let imds = MockImds::start(Mode::Silent);
+        let env = file.as_deref().map(metadata_env);
+        let env: Vec<(&str, &str)> = env
+            .iter()
+            .flatten()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        let outcome = run_app(
+            language,
+            &code_for(language, Imds::Auto, &imds.base_url),
+            &env,
+        );
+        outcome.assert_gave_up(language, Imds::Auto, "");
+        // About 5 s either way (2 attempts of 2 s, or the file's 2 s, one
+        // attempt and 1 s), plus start-up.
+        outcome.assert_within(language, Duration::from_millis(7_500));
+    }
+}
+
 fn explicit_agent_host_is_kept(language: Language) {
     let imds = MockImds::start(Mode::Good);
     let code = code_for(language, Imds::V2, &imds.base_url);
@@ -695,6 +811,18 @@ macro_rules! behaviour {
             fn metadata_file_variable_unset_fails_at_once() { go(super::metadata_file_variable_unset_fails_at_once) }
             #[test]
             fn explicit_agent_host_is_kept() { go(super::explicit_agent_host_is_kept) }
+            #[test]
+            fn auto_takes_a_ready_file_without_asking_imds() { go(super::auto_takes_a_ready_file_without_asking_imds) }
+            #[test]
+            fn auto_waits_for_a_late_file() { go(super::auto_waits_for_a_late_file) }
+            #[test]
+            fn auto_without_a_file_asks_imdsv2() { go(super::auto_without_a_file_asks_imdsv2) }
+            #[test]
+            fn auto_without_a_file_or_token_asks_imdsv1() { go(super::auto_without_a_file_or_token_asks_imdsv1) }
+            #[test]
+            fn auto_with_a_file_that_never_comes_asks_imds_once() { go(super::auto_with_a_file_that_never_comes_asks_imds_once) }
+            #[test]
+            fn auto_with_everything_down_gives_up_within_the_bound() { go(super::auto_with_everything_down_gives_up_within_the_bound) }
         }
     )*};
 }

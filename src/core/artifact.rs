@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::agent::{build_agent_container, build_agent_task_definition};
 use super::app::build_app_container;
 use super::app_task::build_app_task_definition;
-use super::config::{choices, Config, Imds, Language, Transport};
+use super::config::{choices, Config, Language, Transport};
 use super::entrypoint::build_entry_point;
 use super::error::NotApplicable;
 use super::php::{build_apache_passenv, build_php_fpm_env};
@@ -72,10 +72,6 @@ impl Artifact {
             Artifact::Apache | Artifact::PhpFpm if language != Language::Php => (
                 language.cli_name().to_owned(),
                 "the Apache and PHP-FPM snippets apply to PHP only",
-            ),
-            Artifact::TracerCode if config.imds == Imds::Auto => (
-                "--imds auto".to_owned(),
-                "the lookup with fallbacks exists as the entryPoint only; choose one source for tracer code",
             ),
             Artifact::TracerCode if !language.supports_tracer_code() => (
                 language.cli_name().to_owned(),

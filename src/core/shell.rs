@@ -69,27 +69,37 @@ const BUILTINS: &[&str] = &[
 /// the command is one simple command (a program, its arguments, redirections
 /// and leading `NAME=value` assignments), so that the program replaces the
 /// shell and receives ECS's SIGTERM. Returns `None` for anything else
-/// (lists, pipelines, compound commands, builtins), and for a command that
-/// starts with a redirection, where `exec` would turn any assignment after
-/// it into the program's name: those run unchanged.
+/// (lists, pipelines, compound commands, builtins), for a program named by
+/// an expansion (`$CMD` may name a builtin, which `exec` cannot run), and
+/// for a command that starts with a redirection, where `exec` would turn
+/// any assignment after it into the program's name: those run unchanged.
 pub fn exec_form(command: &str) -> Option<String> {
     let words = simple_command_words(command)?;
-    let (offset, first) = words.iter().find(|(_, word)| !is_assignment(word))?;
-    if RESERVED.contains(&first.as_str()) || BUILTINS.contains(&first.as_str()) {
+    let first = words.iter().find(|word| !is_assignment(word.text))?;
+    if is_redirection(first.text) {
         return None;
     }
-    if is_redirection(first) {
-        return None;
-    }
-    // A function definition `name() ...` is not a program to run.
-    if first.contains('(') {
+    // Quotes do not stop `'cd'` from being the builtin cd.
+    let name = literal(first.text)?;
+    if RESERVED.contains(&name.as_str()) || BUILTINS.contains(&name.as_str()) {
         return None;
     }
     let mut out = String::with_capacity(command.len() + 5);
-    out.push_str(&command[..*offset]);
+    out.push_str(&command[..first.at]);
     out.push_str("exec ");
-    out.push_str(&command[*offset..]);
+    out.push_str(&command[first.at..]);
     Some(out)
+}
+
+/// The byte offset of the program's word in `command` (the first word that
+/// is not an assignment) when `command` is one simple command, whatever that
+/// word is. `exec_form` puts `exec ` there when it can.
+pub fn command_word_offset(command: &str) -> Option<usize> {
+    let words = simple_command_words(command)?;
+    words
+        .iter()
+        .find(|word| !is_assignment(word.text))
+        .map(|word| word.at)
 }
 
 fn is_assignment(word: &str) -> bool {
@@ -109,172 +119,310 @@ fn is_redirection(word: &str) -> bool {
         .starts_with(['<', '>'])
 }
 
-/// Splits a command into its words (as raw source text with byte offsets)
-/// when it is a single simple command, or returns `None` as soon as anything
-/// would make it more than one: an unquoted `;`, `&`, `|`, parenthesis, a
-/// word on a later line, or text the scanner does not fully understand.
-/// Comments and line continuations are not words.
-fn simple_command_words(command: &str) -> Option<Vec<(usize, String)>> {
-    let bytes = command.as_bytes();
-    let mut words = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    let mut past_first_line = false;
+/// Whether a word is a redirection operator alone (`>`, `2>>`), whose
+/// target is the next word.
+fn is_bare_redirection(word: &str) -> bool {
+    is_redirection(word) && word.ends_with(['<', '>', '&', '|'])
+}
+
+/// The value of a word that has no expansion, pattern or substitution:
+/// quotes and escapes removed. `None` when the shell would expand it.
+fn literal(word: &str) -> Option<String> {
+    let mut value = String::with_capacity(word.len());
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('\n') => {}
+                Some(escaped) => value.push(escaped),
+                None => return None,
+            },
+            '\'' => {
+                for quoted in chars.by_ref() {
+                    if quoted == '\'' {
+                        break;
+                    }
+                    value.push(quoted);
+                }
+            }
+            '"' => loop {
+                match chars.next()? {
+                    '"' => break,
+                    '$' | '`' => return None,
+                    '\\' => match chars.next()? {
+                        '\n' => {}
+                        special @ ('$' | '`' | '"' | '\\') => value.push(special),
+                        other => {
+                            value.push('\\');
+                            value.push(other);
+                        }
+                    },
+                    other => value.push(other),
+                }
+            },
+            '$' | '`' | '*' | '?' | '[' => return None,
+            other => value.push(other),
+        }
+    }
+    Some(value)
+}
+
+/// One word of shell text, as written (quotes and escapes included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Word<'a> {
+    text: &'a str,
+    /// Byte offset of the word in the text.
+    at: usize,
+    /// False when the lexer cannot be sure what the word holds or where it
+    /// ends: an unterminated quote, a command substitution (which can hide
+    /// anything), or a `${...}` with quotes, escapes or expansions inside
+    /// (those follow rules of their own: a quoted `}` does not close it).
+    clear: bool,
+}
+
+/// A token of shell text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token<'a> {
+    Word(Word<'a>),
+    /// `;`, `;;`, `&`, `&&`, `|`, `||`, `(`, `)` or a line end, at its
+    /// byte offset.
+    Operator(&'a str, usize),
+}
+
+/// Splits shell text into words and operators, the one reading of shell
+/// syntax that every rule here shares. Comments and line continuations are
+/// no tokens; a quoted or escaped operator is part of its word; `>&` and
+/// `<&` are part of a redirection word. It never fails: what it cannot read
+/// exactly becomes a word that is not `clear`.
+fn tokens<'a>(text: &'a str) -> Vec<Token<'a>> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    // The current word: where it starts, where it ends so far, and whether
+    // it is clear.
+    let mut word: Option<(usize, usize, bool)> = None;
+    let flush = |word: &mut Option<(usize, usize, bool)>, tokens: &mut Vec<Token<'a>>| {
+        if let Some((at, end, clear)) = word.take() {
+            tokens.push(Token::Word(Word {
+                text: &text[at..end],
+                at,
+                clear,
+            }));
+        }
+    };
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
         match c {
-            b' ' | b'\t' | b'\n' => {
-                words.extend(current.take());
-                past_first_line |= c == b'\n';
+            b' ' | b'\t' => {
+                flush(&mut word, &mut tokens);
                 i += 1;
-                continue;
             }
-            b'#' if current.is_none() => {
-                // A comment runs to the end of its line, not of the command.
+            // A line continuation joins lines and is no text of its own.
+            b'\\' if bytes.get(i + 1) == Some(&b'\n') => i += 2,
+            // A comment runs to the end of its line, not of the text.
+            b'#' if word.is_none() => {
                 i = bytes[i..]
                     .iter()
                     .position(|&b| b == b'\n')
                     .map_or(bytes.len(), |end| i + end);
-                continue;
             }
-            b'\\' if bytes.get(i + 1) == Some(&b'\n') => {
-                // A line continuation joins lines and is no text of its own.
-                i += 2;
-                continue;
-            }
-            _ if past_first_line => return None,
-            b';' | b'|' | b'(' | b')' | b'`' => return None,
-            b'&' => {
-                // `>&` and `<&` duplicate descriptors; any other `&` is a list.
-                let prev = current
-                    .as_ref()
-                    .and_then(|(_, w)| w.as_bytes().last().copied());
-                if !matches!(prev, Some(b'>') | Some(b'<')) {
-                    return None;
+            b'&' if word.is_some() && i > 0 && matches!(bytes[i - 1], b'>' | b'<') => {
+                if let Some(word) = word.as_mut() {
+                    word.1 = i + 1;
                 }
+                i += 1;
             }
-            _ => {}
+            b'\n' | b';' | b'&' | b'|' | b'(' | b')' => {
+                flush(&mut word, &mut tokens);
+                let doubled = matches!(c, b';' | b'&' | b'|') && bytes.get(i + 1) == Some(&c);
+                let end = i + 1 + usize::from(doubled);
+                tokens.push(Token::Operator(&text[i..end], i));
+                i = end;
+            }
+            _ => {
+                let (end, clear) = word_part(text, i);
+                let entry = word.get_or_insert((i, i, true));
+                entry.1 = end;
+                entry.2 &= clear;
+                i = end;
+            }
         }
-        let start = i;
-        i = skip_word_part(command, i)?;
-        let entry = current.get_or_insert_with(|| (start, String::new()));
-        entry.1.push_str(&command[start..i]);
     }
-    words.extend(current);
-    if words.is_empty() {
-        return None;
-    }
-    Some(words)
+    flush(&mut word, &mut tokens);
+    tokens
 }
 
-/// Returns the index just past one piece of a word starting at `i`: a quoted
-/// string, an escape, a `$...` expansion or one ordinary byte.
-fn skip_word_part(command: &str, i: usize) -> Option<usize> {
-    let bytes = command.as_bytes();
-    // Steps over the whole UTF-8 character at `at`, never into its middle.
-    let char_end = |at: usize| command[at..].chars().next().map(|c| at + c.len_utf8());
+/// The end of one piece of a word starting at `i` (a quoted string, an
+/// escape, a `$...` expansion, a substitution or one character), and whether
+/// the piece was read exactly.
+fn word_part(text: &str, i: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
     match bytes[i] {
-        b'\\' => char_end(i + 1),
-        b'\'' => bytes[i + 1..]
-            .iter()
-            .position(|&b| b == b'\'')
-            .map(|end| i + 1 + end + 1),
+        b'\\' => char_end(text, i + 1).map_or((bytes.len(), false), |end| (end, true)),
+        b'\'' => closing(bytes, i + 1, b'\''),
         b'"' => {
+            let mut clear = true;
             let mut j = i + 1;
             while j < bytes.len() {
                 match bytes[j] {
-                    b'\\' => j = char_end(j + 1)?,
-                    b'"' => return Some(j + 1),
-                    // Command substitution inside quotes can hide anything.
-                    b'`' => return None,
-                    b'$' if bytes.get(j + 1) == Some(&b'(') => return None,
-                    b'$' if bytes.get(j + 1) == Some(&b'{') => j = skip_braced(bytes, j)?,
+                    b'\\' => j = char_end(text, j + 1).unwrap_or(bytes.len()),
+                    b'"' => return (j + 1, clear),
+                    b'$' | b'`' => {
+                        let (end, exact) = word_part(text, j);
+                        clear &= exact;
+                        j = end;
+                    }
                     _ => j += 1,
                 }
             }
-            None
+            (bytes.len(), false)
         }
         b'$' => match bytes.get(i + 1) {
-            Some(b'(') => None,
-            Some(b'{') => skip_braced(bytes, i),
-            _ => Some(i + 1),
+            Some(b'(') => (substitution_end(text, i + 2), false),
+            Some(b'{') => braced(bytes, i),
+            _ => (i + 1, true),
         },
-        _ => char_end(i),
+        b'`' => {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] != b'`' {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            ((j + 1).min(bytes.len()), false)
+        }
+        _ => char_end(text, i).map_or((bytes.len(), false), |end| (end, true)),
     }
 }
 
-/// Returns the index just past a `${...}` expansion starting at `i`. Quotes,
-/// escapes and substitutions inside one follow rules of their own (a quoted
-/// `}` does not close it), so the scanner gives up on them rather than
-/// guess where the expansion ends.
-fn skip_braced(bytes: &[u8], i: usize) -> Option<usize> {
-    let end = i + 2 + bytes[i + 2..].iter().position(|&b| b == b'}')?;
+/// The index just past the whole UTF-8 character at `at`, never inside it.
+fn char_end(text: &str, at: usize) -> Option<usize> {
+    text.get(at..)?.chars().next().map(|c| at + c.len_utf8())
+}
+
+/// The index just past the `quote` that closes a quoted string whose text
+/// starts at `from`, and whether there was one.
+fn closing(bytes: &[u8], from: usize, quote: u8) -> (usize, bool) {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == quote)
+        .map_or((bytes.len(), false), |end| (from + end + 1, true))
+}
+
+/// The index just past the `)` that closes a `$(` or `$((` whose text
+/// starts at `from`, skipping quoted text and nested parentheses.
+fn substitution_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 1usize;
+    let mut j = from;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return j + 1;
+                }
+            }
+            b'\\' | b'\'' | b'"' | b'`' => {
+                j = word_part(text, j).0;
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    bytes.len()
+}
+
+/// The index just past a `${...}` expansion starting at `i`, and whether it
+/// was read exactly (see [`Word::clear`]).
+fn braced(bytes: &[u8], i: usize) -> (usize, bool) {
+    let Some(end) = bytes[i + 2..].iter().position(|&b| b == b'}') else {
+        return (bytes.len(), false);
+    };
+    let end = i + 2 + end;
     let inside = &bytes[i + 2..end];
     let tricky = inside
         .iter()
         .any(|b| matches!(b, b'\'' | b'"' | b'`' | b'\\'))
         || inside.windows(2).any(|w| matches!(w, b"$(" | b"${"));
-    (!tricky).then_some(end + 1)
+    (end + 1, !tricky)
 }
 
-/// Whether one command hands the shell over to its program: it starts with
-/// `exec`, after any leading `NAME=value` assignments.
+/// The words of `command` when it is a single simple command whose every
+/// word is clear; `None` as soon as anything would make it more than one:
+/// an operator, a word on a later line, or text the lexer cannot read
+/// exactly.
+fn simple_command_words(command: &str) -> Option<Vec<Word<'_>>> {
+    let mut words = Vec::new();
+    let mut past_first_line = false;
+    for token in tokens(command) {
+        match token {
+            Token::Operator("\n", _) => past_first_line = true,
+            Token::Operator(..) => return None,
+            Token::Word(word) if past_first_line || !word.clear => return None,
+            Token::Word(word) => words.push(word),
+        }
+    }
+    (!words.is_empty()).then_some(words)
+}
+
+/// Whether the shell, once this command has run, has nothing of its own
+/// left running: the command hands the shell over to a program (`exec
+/// PROGRAM`, after any `NAME=value` assignments; `exec` with only
+/// redirections runs nothing) or ends it (`exit`), as a script that reports
+/// its own status does (`check && exit 42 || exit 1`).
 pub fn is_execed(command: &str) -> bool {
-    command.starts_with("exec ")
-        || (command.split_whitespace().next().is_some_and(is_assignment)
-            && command.contains(" exec "))
+    let mut words = tokens(command)
+        .into_iter()
+        .map_while(|token| match token {
+            Token::Word(word) => Some(word.text),
+            Token::Operator(..) => None,
+        })
+        .skip_while(|word| is_assignment(word));
+    match words.next() {
+        Some("exit") => true,
+        Some("exec") => {
+            while let Some(word) = words.next() {
+                if !is_redirection(word) {
+                    return true;
+                }
+                if is_bare_redirection(word) {
+                    words.next();
+                }
+            }
+            false
+        }
+        _ => false,
+    }
 }
 
-/// The last command of a script: the text after its last top-level `;`,
-/// `&&`, `||`, `|`, `&` or line end, ignoring comments and quoted text.
+/// The last command of a script: the text of its last top-level command
+/// (outside parentheses) after `;`, `&&`, `||`, `|`, `&` or a line end,
+/// without comments; quoted text and substitutions are part of their word.
 pub fn last_command(script: &str) -> &str {
-    let bytes = script.as_bytes();
-    let mut commands = Vec::new();
-    let mut start = 0;
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'\'' => {
-                i += bytes[i + 1..]
-                    .iter()
-                    .position(|&b| b == b'\'')
-                    .map_or(bytes.len(), |p| p + 1);
-            }
-            b'"' => {
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j] != b'"' {
-                    j += if bytes[j] == b'\\' { 2 } else { 1 };
-                }
-                i = j;
-            }
-            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
-                commands.push(&script[start..i]);
-                let end = bytes[i..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(bytes.len(), |p| i + p);
-                i = end;
-                start = end;
+    let mut current: Option<(usize, usize)> = None;
+    let mut last = None;
+    for token in tokens(script) {
+        let (text, at) = match token {
+            Token::Word(word) => (word.text, word.at),
+            Token::Operator(op, at) => (op, at),
+        };
+        match token {
+            Token::Operator("(", _) => depth += 1,
+            Token::Operator(")", _) => depth = depth.saturating_sub(1),
+            Token::Operator(..) if depth == 0 => {
+                last = current.take().or(last);
                 continue;
-            }
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
-            b';' | b'&' | b'|' | b'\n' if depth == 0 => {
-                commands.push(&script[start..i]);
-                start = i + 1;
             }
             _ => {}
         }
-        i += 1;
+        let start = current.map_or(at, |(start, _)| start);
+        current = Some((start, at + text.len()));
     }
-    commands.push(&script[start.min(script.len())..]);
-    commands
-        .into_iter()
-        .map(str::trim)
-        .rfind(|c| !c.is_empty())
-        .unwrap_or("")
+    current
+        .or(last)
+        .map_or("", |(start, end)| &script[start..end])
 }
 
 #[cfg(test)]
@@ -294,11 +442,85 @@ mod tests {
     }
 
     #[test]
+    fn last_command_keeps_substitutions_and_groups_whole() {
+        assert_eq!(last_command("a; (b; c)"), "(b; c)");
+        assert_eq!(last_command("a; x=`b; c` exec d"), "x=`b; c` exec d");
+        assert_eq!(last_command("a;# c; d\nb"), "b");
+        assert_eq!(last_command("a; b # c; d"), "b");
+        assert_eq!(last_command("a # c; d\nb &"), "b");
+        assert_eq!(last_command("a 2>&1 && exec b 2>&1"), "exec b 2>&1");
+    }
+
+    #[test]
     fn execed_commands_start_with_exec_after_assignments() {
         assert!(is_execed("exec app"));
         assert!(is_execed("A=1 B=2 exec app"));
+        assert!(is_execed("A='x y' exec app"));
+        assert!(is_execed("exec >log 2>&1 app"));
+        assert!(is_execed("exec > log app"));
         assert!(!is_execed("app"));
         assert!(!is_execed("echo exec app"));
+        assert!(!is_execed("A=1 echo exec x"));
+        assert!(!is_execed("A='exec b' app"));
+        assert!(!is_execed("'exec' app"));
+        // Redirections alone change the shell's files and run nothing.
+        assert!(!is_execed("exec >log 2>&1"));
+        assert!(!is_execed("exec > log"));
+    }
+
+    /// DDECS030 asks `is_execed(last_command(script))`: a script that ends
+    /// by exiting with a status of its own leaves nothing for ECS's SIGTERM
+    /// to miss, so the rule stays quiet on it.
+    #[test]
+    fn a_script_that_ends_by_exiting_leaves_nothing_running() {
+        let script = r#"egrep "nameserver\s+1\.2\.3\.4" /etc/resolv.conf && exit 42 || exit 1"#;
+        assert_eq!(last_command(script), "exit 1");
+        assert!(is_execed(last_command(script)));
+        assert!(!is_execed(last_command("cd /app && ./run || echo failed")));
+    }
+
+    #[test]
+    fn tokens_are_words_and_operators() {
+        let words = |text| {
+            tokens(text)
+                .into_iter()
+                .map(|token| match token {
+                    Token::Word(word) => word.text,
+                    Token::Operator(op, _) => op,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            words("a 'b c'&&d \\; e|f # g; h\n(i)"),
+            ["a", "'b c'", "&&", "d", "\\;", "e", "|", "f", "\n", "(", "i", ")"]
+        );
+        assert_eq!(
+            words("a 2>&1 >&2 <&0;;b"),
+            ["a", "2>&1", ">&2", "<&0", ";;", "b"]
+        );
+        assert_eq!(
+            words("x=\"$(a; b)\" `c; d` $((1+2))"),
+            ["x=\"$(a; b)\"", "`c; d`", "$((1+2))"]
+        );
+        assert_eq!(words("a\\\nb c"), ["a\\\nb", "c"]);
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, the lexer ends, and every token is the text
+        /// found at its offset, in order.
+        #[test]
+        fn tokens_are_slices_of_the_text_in_order(text in "[ -~\t\né😀]{0,40}") {
+            let mut after = 0;
+            for token in tokens(&text) {
+                let (piece, at) = match token {
+                    Token::Word(word) => (word.text, word.at),
+                    Token::Operator(op, at) => (op, at),
+                };
+                proptest::prop_assert!(at >= after && !piece.is_empty());
+                proptest::prop_assert_eq!(&text[at..at + piece.len()], piece);
+                after = at + piece.len();
+            }
+        }
     }
 
     #[test]
@@ -416,6 +638,19 @@ mod tests {
             // The first `}` is quoted, so `;` is not: this is a list.
             "app ${U-'}'}; b \\'",
             "app \"${U-\"}\"}\"; b",
+            // The program named by an expansion may be a builtin: with
+            // CMD=cd, `exec $CMD /tmp` fails where `$CMD /tmp` works.
+            "$CMD /tmp",
+            "\"$CMD\" /tmp",
+            "${CMD:-cd} /tmp",
+            "X=1 $CMD",
+            // Quotes and escapes do not stop a builtin from being one.
+            "'cd' /tmp",
+            "\"echo\" hi",
+            "\\ec\\ho hi",
+            "e\\\ncho hi",
+            "c* /tmp",
+            "[ -f x ]",
         ] {
             assert_eq!(exec_form(command), None, "{command:?}");
         }

@@ -11,9 +11,9 @@
 //! The code lives in `assets/tracer/<language>/` as real source files so it
 //! can be read and edited as code. Each language has one template (header,
 //! retry loop, validation, tracer setup) and small lookup pieces: `imds`
-//! (request helper shared by v1 and v2), `imds-v1`, `imds-v2` and
-//! `metadata-file`. The pieces replace the template's marker line; a plain
-//! comment, so it never looks like a `${...}` or `{{ }}` placeholder.
+//! (request helper shared by v1, v2 and auto), `imds-v1`, `imds-v2`,
+//! `metadata-file` and `auto`. The pieces replace the template's marker line;
+//! a plain comment, so it never looks like a `${...}` or `{{ }}` placeholder.
 
 use super::config::{Imds, Language};
 
@@ -29,6 +29,7 @@ struct Snippets {
     imds_v1: &'static str,
     imds_v2: &'static str,
     metadata_file: &'static str,
+    auto: &'static str,
 }
 
 macro_rules! snippets {
@@ -45,6 +46,7 @@ macro_rules! snippets {
                 "/metadata-file.",
                 $ext
             )),
+            auto: include_str!(concat!("../../assets/tracer/", $dir, "/auto.", $ext)),
         }
     };
 }
@@ -66,22 +68,82 @@ fn snippets(language: Language) -> Option<&'static Snippets> {
 
 /// The code for `language` that finds the host's private IPv4 from `imds`
 /// and hands it to the tracer; `None` for the languages whose tracers read
-/// DD_AGENT_HOST only at launch (Java, .NET, PHP), and for `auto`, which
-/// only the entryPoint implements.
+/// DD_AGENT_HOST only at launch (Java, .NET, PHP).
 pub fn build_tracer_code(language: Language, imds: Imds) -> Option<String> {
     let snippets = snippets(language)?;
-    let lookup: &[&str] = match imds {
+    let pieces: &[&str] = match imds {
         Imds::V1 => &[snippets.imds, snippets.imds_v1],
         Imds::V2 => &[snippets.imds, snippets.imds_v2],
         Imds::MetadataFile => &[snippets.metadata_file],
-        Imds::Auto => return None,
+        Imds::Auto => &[snippets.imds, snippets.auto],
+    };
+    let lookup = match language {
+        Language::Go => join_go_pieces(pieces),
+        _ => pieces.concat(),
     };
     let marker_line = format!("{} {MARKER}\n", snippets.comment);
     let (head, tail) = snippets
         .template
         .split_once(&marker_line)
         .expect("every tracer template holds its marker line (checked by tests)");
-    Some([head, &lookup.concat(), tail].concat())
+    Some([head, &lookup, tail].concat())
+}
+
+/// The opening of a Go import block, as the pieces write it.
+const GO_IMPORTS: &str = "\nimport (\n";
+
+/// Go pieces joined into one: Go wants every import before any other
+/// declaration, so the pieces' import blocks become one block at the top,
+/// the standard library first and the rest after a blank line, each sorted,
+/// as gofmt groups them. A single block is left exactly as written.
+fn join_go_pieces(pieces: &[&str]) -> String {
+    let split: Vec<(Option<&str>, &str)> = pieces
+        .iter()
+        .map(|piece| {
+            piece
+                .strip_prefix(GO_IMPORTS)
+                .and_then(|rest| rest.split_once("\n)\n"))
+                .map_or((None, *piece), |(block, rest)| (Some(block), rest))
+        })
+        .collect();
+    if split.iter().filter(|(block, _)| block.is_some()).count() < 2 {
+        return pieces.concat();
+    }
+    let mut standard = std::collections::BTreeSet::new();
+    let mut others = std::collections::BTreeSet::new();
+    for line in split
+        .iter()
+        .filter_map(|(block, _)| *block)
+        .flat_map(str::lines)
+    {
+        let path = line.trim();
+        let first = path.trim_matches('"').split('/').next().unwrap_or_default();
+        match path {
+            "" => {}
+            _ if first.contains('.') => {
+                others.insert(path);
+            }
+            _ => {
+                standard.insert(path);
+            }
+        }
+    }
+    let group = |paths: &std::collections::BTreeSet<&str>| {
+        paths
+            .iter()
+            .map(|path| format!("\t{path}\n"))
+            .collect::<String>()
+    };
+    let mut joined = format!("{GO_IMPORTS}{}", group(&standard));
+    if !others.is_empty() {
+        joined.push('\n');
+        joined.push_str(&group(&others));
+    }
+    joined.push_str(")\n");
+    for (_, rest) in &split {
+        joined.push_str(rest);
+    }
+    joined
 }
 
 #[cfg(test)]
@@ -103,12 +165,12 @@ mod tests {
             for imds in Imds::ALL {
                 assert_eq!(
                     build_tracer_code(language, imds).is_some(),
-                    language.supports_tracer_code() && imds != Imds::Auto,
+                    language.supports_tracer_code(),
                     "{language} {imds}"
                 );
             }
         }
-        assert_eq!(all().count(), 12);
+        assert_eq!(all().count(), 16);
     }
 
     #[test]
@@ -159,7 +221,7 @@ mod tests {
                 Imds::V1 => (false, false, false),
                 Imds::V2 => (true, true, false),
                 Imds::MetadataFile => (false, false, true),
-                Imds::Auto => unreachable!("no tracer code for auto"),
+                Imds::Auto => (true, true, true),
             };
             assert_eq!(got, want, "{language} {imds}");
             assert!(
@@ -167,6 +229,31 @@ mod tests {
                 "{language} {imds}: names its source"
             );
         }
+    }
+
+    #[test]
+    fn go_has_one_import_block_with_every_package_once() {
+        for imds in Imds::ALL {
+            let code = build_tracer_code(Language::Go, imds).unwrap();
+            assert_eq!(code.matches("\nimport (").count(), 1, "{imds}");
+            let (block, _) = code
+                .split_once("\nimport (\n")
+                .and_then(|(_, rest)| rest.split_once("\n)\n"))
+                .unwrap();
+            let paths: Vec<&str> = block
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let mut unique = paths.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(paths.len(), unique.len(), "{imds}: {block}");
+        }
+        let auto = build_tracer_code(Language::Go, Imds::Auto).unwrap();
+        assert!(auto.contains("\t\"encoding/json\"\n\t\"fmt\"\n"), "{auto}");
+        assert!(auto
+            .contains("\t\"time\"\n\n\t\"github.com/DataDog/dd-trace-go/v2/ddtrace/tracer\"\n)\n"));
     }
 
     #[test]

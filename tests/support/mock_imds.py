@@ -27,6 +27,18 @@ Modes:
   html200          like v2, but the address request gets a 200 HTML page
                    (what a captive portal or a misrouted proxy answers).
 
+Hostile answers (each like v2 otherwise), for the bounds on what is read:
+  huge:BYTES       the address is BYTES bytes of "1.1.1.1...", streamed in
+                   chunks with no Content-Length (so curl's --max-filesize
+                   cannot refuse it up front).
+  huge-token:BYTES the token is BYTES bytes of "A", streamed the same way.
+  crlf-token       the token holds a CR LF and a header line of its own.
+  redirect         the address request gets a 301 whose body is an address.
+  leading-zeros    the address is 010.000.000.001 (octal to some parsers).
+  trickle          the address comes one byte at a time, the last one after
+                   1.5 s: a client that gives up at 1 s holds a prefix that
+                   may itself be an address (10.99.99.9 of 10.99.99.99).
+
 --log FILE appends one JSON object per request: method, path, headers.
 """
 
@@ -48,6 +60,10 @@ TOKEN_HEADER = "X-aws-ec2-metadata-token"
 # Not an IPv4 address, but it starts like one and carries shell syntax, so a
 # script that checks only a prefix or evaluates the answer would show it.
 GARBAGE_ADDRESS = "10.0.0.1; echo pwned $(id)\n"
+
+# The second line would become a request header of its own if a client put
+# the token into a header unchecked.
+CRLF_TOKEN = "AQAEAMockToken==\r\nX-Injected: yes"
 
 HTML_200 = """<!DOCTYPE html>
 <html><head><title>Sign in</title></head>
@@ -78,6 +94,7 @@ class Imds:
         self.mode = mode
         self.address = address
         self.delay = float(mode.split(":", 1)[1]) if mode.startswith("slow:") else 0.0
+        self.huge = int(mode.split(":", 1)[1]) if mode.startswith("huge") else 0
         self.tokens = set()
         self.lock = threading.Lock()
         self.log = open(log_path, "a", encoding="utf-8") if log_path else None
@@ -128,6 +145,34 @@ def make_handler(imds):
             self.end_headers()
             self.wfile.write(data)
 
+        def stream(self, size, piece):
+            """A 200 whose body is `size` bytes of `piece` repeated, sent in
+            chunks with no Content-Length, until done or the client leaves."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            block = (piece * (65536 // len(piece) + 1))[:65536].encode("ascii")
+            left = size
+            while left > 0:
+                chunk = block[: min(left, len(block))]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                left -= len(chunk)
+            self.wfile.write(b"0\r\n\r\n")
+
+        def trickle(self, body):
+            """A 200 with a Content-Length whose body comes byte by byte,
+            the last byte 1.5 s after the others."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for n, byte in enumerate(body.encode("ascii")):
+                if n == len(body) - 1:
+                    time.sleep(1.5)
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+
         def refuse(self, code, reason):
             self.answer(code, error_page(code, reason), "text/html")
 
@@ -148,6 +193,10 @@ def make_handler(imds):
                 # The answer's IP TTL runs out before it reaches the container.
                 while True:
                     time.sleep(3600)
+            if imds.mode.startswith("huge-token:"):
+                return self.stream(imds.huge, "A")
+            if imds.mode == "crlf-token":
+                return self.answer(200, CRLF_TOKEN, headers=[(TTL_HEADER, ttl)])
             self.answer(200, imds.issue_token(), headers=[(TTL_HEADER, ttl)])
 
         def do_GET(self):
@@ -165,6 +214,15 @@ def make_handler(imds):
                 return self.answer(200, GARBAGE_ADDRESS)
             if imds.mode == "html200":
                 return self.answer(200, HTML_200, "text/html")
+            if imds.mode.startswith("huge:"):
+                return self.stream(imds.huge, "1.")
+            if imds.mode == "redirect":
+                location = [("Location", "http://%s/latest/meta-data/local-ipv4" % imds.address)]
+                return self.answer(301, imds.address, headers=location)
+            if imds.mode == "leading-zeros":
+                return self.answer(200, "010.000.000.001")
+            if imds.mode == "trickle":
+                return self.trickle(imds.address)
             self.answer(200, imds.address)
 
     return Handler
@@ -205,12 +263,15 @@ def parse_args():
     parser.add_argument("--log")
     parser.add_argument("--exit-on-stdin-eof", action="store_true")
     args = parser.parse_args()
-    plain = {"v1", "v2", "v2-only", "hop-limit-1", "down-after-start", "hang", "garbage", "html200"}
+    plain = {
+        "v1", "v2", "v2-only", "hop-limit-1", "down-after-start", "hang", "garbage", "html200",
+        "crlf-token", "redirect", "leading-zeros", "trickle",
+    }
     if args.mode not in plain:
-        seconds = args.mode[len("slow:"):] if args.mode.startswith("slow:") else ""
+        kind, _, number = args.mode.partition(":")
         try:
-            float(seconds)
-        except ValueError:
+            {"slow": float, "huge": int, "huge-token": int}[kind](number)
+        except (KeyError, ValueError):
             parser.error(f"unknown --mode {args.mode!r}")
     return args
 

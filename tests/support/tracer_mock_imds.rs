@@ -18,6 +18,10 @@ const TOKEN: &str = "AQAEAMockTokenForTests==";
 pub enum Mode {
     /// IMDS as on EC2: IMDSv1 GETs and IMDSv2 (PUT a token, then GET with it).
     Good,
+    /// IMDSv2 required: a GET without a token gets a 401.
+    V2Only,
+    /// No token endpoint (the PUT gets a 404); GETs need no token.
+    V1Only,
     /// Every request gets an HTTP 401 with an HTML page, as on an IMDSv2-only
     /// instance (or any request with a bad token).
     Unauthorized,
@@ -171,28 +175,36 @@ fn respond(mode: Mode, request: &Request) -> (&'static str, String) {
         Mode::Unauthorized => unauthorized,
         Mode::HtmlPage => ("200 OK", PROXY_PAGE.to_owned()),
         Mode::Silent => unreachable!("silent connections are never answered"),
-        Mode::Good => match (request.method.as_str(), request.path.as_str()) {
-            ("PUT", "/latest/api/token") => {
-                let ttl_ok = request
-                    .header("x-aws-ec2-metadata-token-ttl-seconds")
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .is_some_and(|ttl| (1..=21600).contains(&ttl));
-                // IMDS wants a plain empty body, not a chunked one.
-                if request.header("transfer-encoding").is_some() {
-                    ("400 Bad Request", String::new())
-                } else if ttl_ok {
-                    ("200 OK", TOKEN.to_owned())
-                } else {
-                    ("400 Bad Request", String::new())
+        Mode::V1Only if request.method == "PUT" => ("404 Not Found", String::new()),
+        Mode::V2Only
+            if request.method == "GET" && request.header("x-aws-ec2-metadata-token").is_none() =>
+        {
+            unauthorized
+        }
+        Mode::Good | Mode::V2Only | Mode::V1Only => {
+            match (request.method.as_str(), request.path.as_str()) {
+                ("PUT", "/latest/api/token") => {
+                    let ttl_ok = request
+                        .header("x-aws-ec2-metadata-token-ttl-seconds")
+                        .and_then(|v| v.parse::<u32>().ok())
+                        .is_some_and(|ttl| (1..=21600).contains(&ttl));
+                    // IMDS wants a plain empty body, not a chunked one.
+                    if request.header("transfer-encoding").is_some() {
+                        ("400 Bad Request", String::new())
+                    } else if ttl_ok {
+                        ("200 OK", TOKEN.to_owned())
+                    } else {
+                        ("400 Bad Request", String::new())
+                    }
                 }
-            }
-            ("GET", "/latest/meta-data/local-ipv4") => {
-                match request.header("x-aws-ec2-metadata-token") {
-                    Some(token) if token != TOKEN => unauthorized,
-                    _ => ("200 OK", HOST_IP.to_owned()),
+                ("GET", "/latest/meta-data/local-ipv4") => {
+                    match request.header("x-aws-ec2-metadata-token") {
+                        Some(token) if token != TOKEN => unauthorized,
+                        _ => ("200 OK", HOST_IP.to_owned()),
+                    }
                 }
+                _ => ("404 Not Found", String::new()),
             }
-            _ => ("404 Not Found", String::new()),
-        },
+        }
     }
 }
