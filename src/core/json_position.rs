@@ -26,7 +26,7 @@ impl fmt::Display for Position {
 
 /// The start of every value of one document, by JSON pointer (RFC 6901, the
 /// same spelling `serde_json::Value::pointer` takes).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Positions {
     starts: HashMap<String, Position>,
 }

@@ -18,7 +18,7 @@ use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use super::json_position::{self, Position, Positions};
+use super::json_position::{self, push_token, Position, Positions};
 use super::placeholder;
 
 /// Fields `describe-task-definition` returns that `register-task-definition`
@@ -87,6 +87,13 @@ pub struct Document {
     pub notes: Vec<String>,
     /// How many null fields reading dropped (see `drop_nulls`).
     pub null_fields: usize,
+    /// The JSON pointer, in the file, of the first null field dropped.
+    pub first_null: Option<String>,
+    /// Where each value starts in the file, by JSON pointer into the file.
+    pub positions: Positions,
+    /// The pointer of `value` in the file: `/taskDefinition` for unwrapped
+    /// describe output, empty otherwise.
+    pub origin: String,
 }
 
 impl Document {
@@ -107,6 +114,11 @@ impl Document {
             Shape::Containers => self.value.as_array().map_or(&[], Vec::as_slice),
             Shape::Container => std::slice::from_ref(&self.value),
         }
+    }
+
+    /// The pointer in the file of the value at `pointer` in [`Document::value`].
+    pub fn file_pointer(&self, pointer: &str) -> String {
+        format!("{}{pointer}", self.origin)
     }
 
     /// Mutable access to every container definition, in file order.
@@ -210,7 +222,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
             at: positions.of(&found.pointer),
         });
     }
-    let nulls = drop_nulls(&mut value);
+    let (nulls, first_null) = drop_nulls(&mut value);
     if nulls > 0 {
         notes.push(format!(
             "dropped {nulls} null field{}: null means not set, and register-task-definition rejects it",
@@ -218,14 +230,21 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
         ));
     }
     let (value, shape, base) = normalize(value, &mut notes)?;
+    let origin = match base.strip_suffix("/containerDefinitions") {
+        Some(origin) if shape == Shape::Task => origin.to_owned(),
+        _ => String::new(),
+    };
     let document = Document {
         value,
         shape,
         layout: detect_layout(text),
         notes,
         null_fields: nulls,
+        first_null,
+        positions,
+        origin,
     };
-    validate_containers(&document, &base, &positions)?;
+    validate_containers(&document, &base, &document.positions)?;
     Ok(document)
 }
 
@@ -388,20 +407,42 @@ fn unwrap_siblings(
 }
 
 /// Removes every object member whose value is null, at any depth, and
-/// returns how many went. Console exports and old describe output pad
-/// absent fields with nulls, which the ECS API's parameter validation
-/// refuses ("Invalid type for parameter ..., value: None").
-fn drop_nulls(value: &mut Value) -> usize {
+/// returns how many went and the pointer of the first. Console exports and
+/// old describe output pad absent fields with nulls, which the ECS API's
+/// parameter validation refuses ("Invalid type for parameter ..., value:
+/// None").
+fn drop_nulls(value: &mut Value) -> (usize, Option<String>) {
+    let mut count = 0;
+    let mut first = None;
+    let mut note = |token: &str, (n, below): (usize, Option<String>)| {
+        count += n;
+        if let Some(below) = below.filter(|_| first.is_none()) {
+            let mut pointer = String::new();
+            push_token(&mut pointer, token);
+            pointer.push_str(&below);
+            first = Some(pointer);
+        }
+    };
     match value {
         Value::Object(map) => {
-            let before = map.len();
+            for (key, v) in map.iter_mut() {
+                let found = if v.is_null() {
+                    (1, Some(String::new()))
+                } else {
+                    drop_nulls(v)
+                };
+                note(key, found);
+            }
             map.retain(|_, v| !v.is_null());
-            let dropped = before - map.len();
-            dropped + map.values_mut().map(drop_nulls).sum::<usize>()
         }
-        Value::Array(items) => items.iter_mut().map(drop_nulls).sum(),
-        _ => 0,
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                note(&index.to_string(), drop_nulls(item));
+            }
+        }
+        _ => {}
     }
+    (count, first)
 }
 
 fn drop_read_only(map: &mut Map<String, Value>, notes: &mut Vec<String>) {
@@ -710,6 +751,13 @@ mod tests {
             "{:?}",
             doc.notes
         );
+        assert_eq!(doc.first_null.as_deref(), Some("/cpu"));
+        let wrapped = read(br#"{"taskDefinition": {"containerDefinitions": [{"name": "a", "links": [{"x": null}]}]}}"#).unwrap();
+        assert_eq!(
+            wrapped.first_null.as_deref(),
+            Some("/taskDefinition/containerDefinitions/0/links/0/x")
+        );
+        assert_eq!(wrapped.file_pointer("/family"), "/taskDefinition/family");
     }
     use serde_json::json;
 
