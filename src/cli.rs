@@ -244,27 +244,7 @@ pub fn generate_command(config: &Config) -> Vec<String> {
 
 /// Prefixes a validation error with the flag that carries the value.
 fn flag_message(error: &ConfigError) -> String {
-    let what = match error {
-        ConfigError::Invalid { what, .. }
-        | ConfigError::Unsupported { what, .. }
-        | ConfigError::Empty { what } => *what,
-    };
-    let flag = match what {
-        "startup command" => "--startup-command",
-        "app name" => "--app-name",
-        "app image" => "--app-image",
-        "site" => "--site",
-        "api key secret ARN" => "--api-key-secret-arn",
-        "service" => "--service",
-        "env" => "--env",
-        "service version" => "--service-version",
-        "language" => "--language",
-        "imds" => "--imds",
-        "launch type" => "--launch-type",
-        "transport" => "--transport",
-        _ => "--agent-version",
-    };
-    format!("{flag}: {error}")
+    format!("{}: {error}", error.field().flag())
 }
 
 fn parse<T>(s: &str) -> Result<T, String>
@@ -416,6 +396,20 @@ mod tests {
             ..Preset::default()
         };
         assert_eq!(preset.to_config().unwrap().transport, Transport::Uds);
+    }
+
+    #[test]
+    fn every_field_names_a_flag_of_generate() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        let generate = command.find_subcommand("generate").unwrap();
+        for field in crate::core::Field::ALL {
+            let flag = field.flag().trim_start_matches("--");
+            assert!(
+                generate.get_arguments().any(|a| a.get_long() == Some(flag)),
+                "{field:?}: {flag}"
+            );
+        }
     }
 
     #[test]
