@@ -35,25 +35,24 @@ pub fn check(document: &Document) -> Report {
     let mut findings = task_findings(&task);
     for (index, role) in task.roles.iter().enumerate() {
         let subject = task.subject(index);
-        let mut found = Vec::new();
         match role {
-            Role::Agent => agent::check(&subject, &task, &mut found),
+            Role::Agent => agent::check(&subject, &task, &mut findings),
             Role::App => {
-                app::check(&subject, &task, &mut found);
-                socket::check_app(&subject, &task, &mut found);
-                fargate::check_app(&subject, &task, &mut found);
+                app::check(&subject, &task, &mut findings);
+                socket::check_app(&subject, &task, &mut findings);
+                fargate::check_app(&subject, &task, &mut findings);
             }
             Role::Sidecar(_) => {}
         }
-        hygiene::check_any(&subject, &mut found);
-        hygiene::placeholders(&subject, &mut found);
-        found.sort_by_key(|f| f.rule.id);
-        findings.extend(found);
+        hygiene::check_any(&subject, &mut findings);
+        hygiene::placeholders(&subject, &mut findings);
     }
     hygiene::placeholders_outside_containers(&task, &mut findings);
     for finding in &mut findings {
         finding.at = document.positions.of(&finding.pointer);
     }
+    // In file order, as people read the file and editors list problems.
+    findings.sort_by_key(|f| (f.at.map(|at| (at.line, at.column)), f.rule.id));
     Report { findings }
 }
 
@@ -127,6 +126,7 @@ mod tests {
             "{\n  \"containerDefinitions\": [\n    {\"name\": \"app\", \"environment\": [{\"name\": \"DD_AGENT_HOST\", \"value\": \"localhost\"}]}\n  ]\n}",
         );
         let ids: Vec<_> = report.findings.iter().map(|f| f.rule.id).collect();
+        // In file order: the task (no family) at 1:1 first.
         assert_eq!(ids, ["DDECS036", "DDECS011"]);
         assert_eq!(report.findings[0].at, Some(Position { line: 1, column: 1 }));
         assert_eq!(
@@ -145,8 +145,11 @@ mod tests {
     #[test]
     fn null_fields_are_found_where_they_are() {
         let report = report("{\"family\": \"f\",\n \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"b:1\", \"links\": null}]}");
-        let null = &report.findings[0];
-        assert_eq!(null.rule.id, "DDECS037");
+        let null = report
+            .findings
+            .iter()
+            .find(|f| f.rule.id == "DDECS037")
+            .unwrap();
         assert_eq!(
             null.at,
             Some(Position {

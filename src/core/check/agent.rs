@@ -14,8 +14,12 @@ use super::subject::{Subject, Task};
 pub fn check(agent: &Subject, task: &Task, found: &mut Vec<Finding>) {
     let context = &task.context;
     let c = agent.value;
-    // In host mode the agent listens on the host's own network already.
-    if context.agent_on_host() && context.network == Network::Bridge {
+    let socket_mount = socket::agent_socket_mount(c);
+    // In host mode the agent listens on the host's own network already; an
+    // agent that shares the socket directory serves the apps that use it
+    // (on Managed Instances, all of them) without any port.
+    let serves_socket = socket_mount.is_some_and(|(_, read_only)| !read_only);
+    if context.agent_on_host() && context.network == Network::Bridge && !serves_socket {
         let problem = match container::apm_port(c, true) {
             ApmPort::Missing => Some("no 8126/tcp host port: apps reach the agent at the host's IP, so their traces are refused"),
             ApmPort::Dynamic(_) => Some("8126/tcp has no hostPort: Docker publishes it on a random host port that apps cannot know"),
@@ -84,7 +88,7 @@ pub fn check(agent: &Subject, task: &Task, found: &mut Vec<Finding>) {
             "docker-dd-agent is Agent 5, which is retired and gets no fixes",
         ));
     }
-    if let Some(mount) = socket::read_only_socket_mount(c) {
+    if let Some((mount, true)) = socket_mount {
         found.push(agent.finding(
             &AGENT_SOCKET_READ_ONLY,
             &format!("/mountPoints/{mount}/readOnly"),

@@ -48,14 +48,14 @@ pub fn app_socket_mount(app: &Value) -> Option<usize> {
 }
 
 /// The agent's mount of its socket directory (from DD_APM_RECEIVER_SOCKET,
-/// else Datadog's), when it is read-only.
-pub fn read_only_socket_mount(agent: &Value) -> Option<usize> {
+/// else Datadog's), and whether it is read-only.
+pub fn agent_socket_mount(agent: &Value) -> Option<(usize, bool)> {
     let dir = container::env(agent, socket::AGENT_ENV[0].0)
         .and_then(|path| path.rsplit_once('/'))
         .map_or(socket::DIR, |(dir, _)| dir);
     let index = mount_covering(agent, dir)?;
     let read_only = mounts(agent)[index].get("readOnly") == Some(&Value::Bool(true));
-    read_only.then_some(index)
+    Some((index, read_only))
 }
 
 pub fn check_app(app: &Subject, task: &Task, found: &mut Vec<Finding>) {
