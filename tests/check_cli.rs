@@ -459,7 +459,7 @@ fn man_pages_render_without_warnings() {
             None => ".TH ddecs-wizard 1".to_owned(),
         };
         assert!(roff.contains(&title), "{args:?}: {roff}");
-        if tools::have("groff", "groff") {
+        if tools::have("groff", "groff-base") {
             let file = tempfile::NamedTempFile::new().unwrap();
             fs::write(file.path(), &roff).unwrap();
             let rendered = Command::new("groff")

@@ -8,11 +8,13 @@
 //! as each file is read, so memory stays flat however many files there are;
 //! notes and the closing count go to stderr. Exit 1 when errors are found.
 
+mod parallel;
 mod stream;
 mod walk;
 
 use std::cell::RefCell;
 use std::io::{self, BufWriter, Write};
+use std::num::NonZeroUsize;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -62,8 +64,28 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         bad_input: false,
         unreadable: false,
     });
-    let reports = Walk::new(&args.paths).filter_map(|item| session.borrow_mut().check(item));
-    match args.format {
+    let workers = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    std::thread::scope(|scope| {
+        write_reports(scope, args.format, workers, &args.paths, &session, &mut out)
+    })?;
+    out.flush()?;
+    drop(out);
+    session.into_inner().finish()
+}
+
+/// Checks every file, on every core, and writes the findings in `format`
+/// in the walk's order.
+fn write_reports<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    format: Format,
+    workers: usize,
+    paths: &'scope [std::path::PathBuf],
+    session: &'scope RefCell<Session<'_>>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let outcomes = parallel::ordered_map(scope, Walk::new(paths), workers, &examine);
+    let reports = outcomes.filter_map(|outcome| session.borrow_mut().absorb(outcome));
+    match format {
         Format::Text => {
             for (name, report) in reports {
                 for finding in &report.findings {
@@ -91,7 +113,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
                     report::json::totals(&session.totals, session.skipped)
                 }),
             };
-            write_json(&mut out, &log)?;
+            write_json(out, &log)?;
         }
         Format::Sarif => {
             #[derive(Serialize)]
@@ -126,12 +148,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
                     }),
                 }],
             };
-            write_json(&mut out, &log)?;
+            write_json(out, &log)?;
         }
     }
-    out.flush()?;
-    drop(out);
-    session.into_inner().finish()
+    Ok(())
 }
 
 fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
@@ -163,6 +183,44 @@ fn list_rules(format: Format, out: &mut dyn Write) -> Result<()> {
     }
 }
 
+/// What became of one file (or directory) of the walk.
+enum Outcome {
+    /// Checked: its findings, unfiltered.
+    Checked { name: String, report: Report },
+    /// Found in a walk and not a task definition: why.
+    Skipped(String),
+    /// Named on the command line and unreadable or not a task definition.
+    BadInput(String),
+    /// Found in a walk and unreadable.
+    Unreadable(String),
+}
+
+/// Reads and checks one file. Runs on any worker: it only reads.
+fn examine(item: Item) -> Outcome {
+    let (path, named) = match item {
+        Item::Unlisted(path, e) => {
+            return Outcome::Unreadable(format!("cannot read directory {}: {e}", path.display()))
+        }
+        Item::Named(path) => (path, true),
+        Item::Found(path) => (path, false),
+    };
+    let input = match input::read(&path) {
+        Ok(input) => input,
+        Err(e) if named => return Outcome::BadInput(e.to_string()),
+        Err(e) => return Outcome::Unreadable(e.to_string()),
+    };
+    let report = match taskdef::read_for_lint(&input.bytes) {
+        Ok(document) => check::check(&document),
+        Err(e) if named => return Outcome::BadInput(input::located(&input.name, &e).to_string()),
+        Err(e) if looks_like_task_definition(&e, &input.bytes) => check::unreadable(&e),
+        Err(e) => return Outcome::Skipped(format!("skipped {}", input::located(&input.name, &e))),
+    };
+    Outcome::Checked {
+        name: input.name,
+        report,
+    }
+}
+
 /// What the files checked so far came to.
 struct Session<'a> {
     filter: Filter,
@@ -176,55 +234,30 @@ struct Session<'a> {
 }
 
 impl Session<'_> {
-    /// Reads and checks one file; what is skipped or unreadable is said on
-    /// stderr and gives no report.
-    fn check(&mut self, item: Item) -> Option<(String, Report)> {
-        let (path, named) = match item {
-            Item::Unlisted(path, e) => {
-                self.say(&format!("cannot read directory {}: {e}", path.display()));
-                self.unreadable = true;
-                return None;
+    /// Counts one outcome and says on stderr what was skipped or could not
+    /// be read; a checked file comes back with what `--severity` and
+    /// `--ignore` leave of its report.
+    fn absorb(&mut self, outcome: Outcome) -> Option<(String, Report)> {
+        match outcome {
+            Outcome::Checked { name, mut report } => {
+                report.filter(&self.filter);
+                self.totals.add(&report);
+                return Some((name, report));
             }
-            Item::Named(path) => (path, true),
-            Item::Found(path) => (path, false),
-        };
-        let input = match input::read(&path) {
-            Ok(input) => input,
-            Err(e) => {
-                self.say(&e.to_string());
-                self.set_failed(named);
-                return None;
-            }
-        };
-        let report = match taskdef::read(&input.bytes) {
-            Ok(document) => check::check(&document),
-            Err(e) if named => {
-                self.say(&input::located(&input.name, &e).to_string());
-                self.bad_input = true;
-                return None;
-            }
-            Err(e) if looks_like_task_definition(&e, &input.bytes) => check::unreadable(&e),
-            Err(e) => {
-                self.say(&format!("skipped {}", input::located(&input.name, &e)));
+            Outcome::Skipped(note) => {
+                self.say(&note);
                 self.skipped += 1;
-                return None;
             }
-        };
-        Some(self.shown(input.name, report))
-    }
-
-    fn set_failed(&mut self, named: bool) {
-        if named {
-            self.bad_input = true;
-        } else {
-            self.unreadable = true;
+            Outcome::BadInput(message) => {
+                self.say(&message);
+                self.bad_input = true;
+            }
+            Outcome::Unreadable(message) => {
+                self.say(&message);
+                self.unreadable = true;
+            }
         }
-    }
-
-    fn shown(&mut self, name: String, mut report: Report) -> (String, Report) {
-        report.filter(&self.filter);
-        self.totals.add(&report);
-        (name, report)
+        None
     }
 
     /// One line on stderr, safe for a terminal. A failing stderr is no

@@ -12,8 +12,6 @@
 //! to do; [`render`] writes JSON indented and terminated like the input, so
 //! a diff of the result shows the change and not a reformatting.
 
-use std::collections::BTreeMap;
-
 use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -192,6 +190,16 @@ impl InputError {
 
 /// Reads a task definition from the bytes of a file.
 pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
+    read_as(bytes, true)
+}
+
+/// Reads a task definition only to look at it (`check`): the layout, which
+/// only matters for writing it back, is left at its default unread.
+pub fn read_for_lint(bytes: &[u8]) -> Result<Document, InputError> {
+    read_as(bytes, false)
+}
+
+fn read_as(bytes: &[u8], with_layout: bool) -> Result<Document, InputError> {
     let mut notes = Vec::new();
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(InputError::Utf16);
@@ -237,7 +245,11 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
     let document = Document {
         value,
         shape,
-        layout: detect_layout(text),
+        layout: if with_layout {
+            detect_layout(text)
+        } else {
+            Layout::default()
+        },
         notes,
         null_fields: nulls,
         first_null,
@@ -593,33 +605,39 @@ fn is_null_or_array_of(value: Option<&Value>, item: fn(&Value) -> bool) -> bool 
 /// Indentation from the first indented line; CRLF from the first line end;
 /// the final newline from what follows the JSON.
 fn detect_layout(text: &str) -> Layout {
-    let lines: Vec<&str> = text
+    let spaces = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let mut lines = text
         .lines()
         .map(|line| line.trim_end_matches('\r'))
-        .filter(|line| !line.trim().is_empty())
-        .collect();
-    let spaces = |line: &str| line.len() - line.trim_start_matches(' ').len();
-    let first_indented = lines
-        .iter()
-        .skip(1)
-        .find(|line| line.starts_with([' ', '\t']));
+        .filter(|line| !line.trim().is_empty());
+    let first = lines.next();
+    let mut first_indented = None;
+    // How often each step is seen between a line and a more indented
+    // next line: few distinct steps, so a short list serves.
+    let mut steps: Vec<(usize, usize)> = Vec::new();
+    let mut before = first.map_or(0, spaces);
+    for line in lines {
+        if first_indented.is_none() && line.starts_with([' ', '\t']) {
+            first_indented = Some(line);
+        }
+        let after = spaces(line);
+        if after > before {
+            match steps.iter_mut().find(|(step, _)| *step == after - before) {
+                Some((_, count)) => *count += 1,
+                None => steps.push((after - before, 1)),
+            }
+        }
+        before = after;
+    }
     let (indent, offset) = match first_indented {
         None => (Indent::Spaces(2), 0),
         Some(line) if line.starts_with('\t') => (Indent::Tab, 0),
         Some(line) => {
-            // The unit is the step seen most often between a line and a
-            // more indented next line (the smaller step on a tie).
-            let mut steps: BTreeMap<usize, usize> = BTreeMap::new();
-            for pair in lines.windows(2) {
-                let (before, after) = (spaces(pair[0]), spaces(pair[1]));
-                if after > before {
-                    *steps.entry(after - before).or_default() += 1;
-                }
-            }
+            // The unit is the step seen most often (the smaller on a tie).
             let base = spaces(line);
             let unit = steps
                 .iter()
-                .max_by_key(|(step, count)| (**count, std::cmp::Reverse(**step)))
+                .max_by_key(|(step, count)| (*count, std::cmp::Reverse(*step)))
                 .map_or(base, |(step, _)| *step)
                 .clamp(1, 8);
             (Indent::Spaces(unit), base.saturating_sub(unit).min(16))
