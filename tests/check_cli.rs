@@ -501,3 +501,22 @@ fn the_corpus_as_a_directory_follows_the_contract() {
         assert_eq!(stderr(&output).lines().count(), 1, "{}", path.display());
     }
 }
+
+#[test]
+fn the_readme_lists_every_rule_as_it_is() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|l| l.starts_with("| DDECS"))
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), RULES.len());
+    for (row, rule) in rows.iter().zip(RULES) {
+        assert_eq!(
+            row[..],
+            [rule.id, rule.severity.label(), rule.summary],
+            "README row for {}",
+            rule.id
+        );
+    }
+}
