@@ -359,7 +359,11 @@ fn check_text_json_and_exit_codes() {
     );
     let finding = &report["findings"][1];
     assert_eq!(
-        (&finding["rule"], &finding["severity"], &finding["container"]),
+        (
+            &finding["rule"],
+            &finding["severity"],
+            &finding["container"]
+        ),
         (&json!("DDECS001"), &json!("error"), &json!("datadog-agent"))
     );
     assert_eq!(
