@@ -16,7 +16,7 @@ use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use super::json_position::{self, push_token, Position, Positions};
+use super::json_position::{self, push_index, push_token, Position, Positions};
 use super::placeholder;
 
 /// Fields `describe-task-definition` returns that `register-task-definition`
@@ -425,12 +425,13 @@ fn unwrap_siblings(
 /// None").
 fn drop_nulls(value: &mut Value) -> (usize, Option<String>) {
     let mut count = 0;
-    let mut first = None;
-    let mut note = |token: &str, (n, below): (usize, Option<String>)| {
+    let mut first: Option<String> = None;
+    // The first null's pointer, built only on the way back from it.
+    let mut note = |step: &dyn Fn(&mut String), (n, below): (usize, Option<String>)| {
         count += n;
         if let Some(below) = below.filter(|_| first.is_none()) {
             let mut pointer = String::new();
-            push_token(&mut pointer, token);
+            step(&mut pointer);
             pointer.push_str(&below);
             first = Some(pointer);
         }
@@ -443,13 +444,13 @@ fn drop_nulls(value: &mut Value) -> (usize, Option<String>) {
                 } else {
                     drop_nulls(v)
                 };
-                note(key, found);
+                note(&|pointer| push_token(pointer, key), found);
             }
             map.retain(|_, v| !v.is_null());
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                note(&index.to_string(), drop_nulls(item));
+                note(&|pointer| push_index(pointer, index), drop_nulls(item));
             }
         }
         _ => {}
