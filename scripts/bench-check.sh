@@ -66,3 +66,18 @@ PY
 rss() { /usr/bin/time -v "$bin" check "$1" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
 echo "peak RSS of check: $(rss "$work/small") KB for $small files, $(rss "$work/big") KB for $big files"
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+
+# Instructions executed do not depend on the load of the machine: counted
+# by valgrind (apt-get install -y valgrind) over the smaller set.
+if command -v valgrind >/dev/null 2>&1; then
+  instructions() {
+    # check exits 1 on the errors the corpus holds: that is no failure here.
+    { valgrind --tool=cachegrind --cache-sim=no --trace-children=yes --cachegrind-out-file=/dev/null "$@" 2>&1 >/dev/null || true; } |
+      sed -n 's/.*I *refs: *//p' | tr -d , | awk '{ sum += $1 } END { print sum }'
+  }
+  find "$work/small" -name '*.json' -print0 > "$work/small.list"
+  check_i=$(instructions "$bin" check "$work/small")
+  jq_i=$(instructions xargs -0 -a "$work/small.list" jq empty)
+  awk -v n="$small" -v c="$check_i" -v j="$jq_i" 'BEGIN {
+    printf "instructions for %d files: check %.0f M, jq empty %.0f M, check/jq %.2f\n", n, c / 1e6, j / 1e6, c / j }' 
+fi

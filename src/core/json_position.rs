@@ -115,6 +115,11 @@ pub fn push_token(pointer: &mut String, token: &str) {
     }
 }
 
+/// The characters in UTF-8 bytes: every byte but continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
 /// Appends an array index to a JSON pointer (an index needs no escaping).
 pub fn push_index(pointer: &mut String, index: usize) {
     pointer.push('/');
@@ -232,35 +237,33 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Skips a string and returns its raw text, quotes included. Between
-    /// escapes the bytes are skipped in one step: a JSON string holds no
-    /// raw line break, so only the column moves.
+    /// Skips a string and returns its raw text, quotes included. The
+    /// closing quote is found with a memchr search (a quote after an odd
+    /// run of backslashes is escaped), and as a JSON string holds no raw
+    /// line break, only the column moves, by the characters skipped.
     fn string(&mut self) -> &'a str {
         let text = self.text;
         let bytes = text.as_bytes();
         let start = self.at;
-        self.bump();
-        loop {
-            let rest = &bytes[self.at..];
-            let plain = rest
+        let mut search = start + 1;
+        let end = loop {
+            let Some(quote) = text.get(search..).and_then(|rest| rest.find('"')) else {
+                break bytes.len();
+            };
+            let quote = search + quote;
+            let backslashes = bytes[start + 1..quote]
                 .iter()
-                .position(|&b| b == b'"' || b == b'\\')
-                .unwrap_or(rest.len());
-            self.position.column += rest[..plain].iter().filter(|&&b| b & 0xC0 != 0x80).count();
-            self.at += plain;
-            match self.peek() {
-                Some(b'\\') => {
-                    self.bump();
-                    self.bump();
-                }
-                Some(_) => {
-                    self.bump();
-                    break;
-                }
-                None => break,
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if backslashes % 2 == 0 {
+                break quote + 1;
             }
-        }
-        &text[start..self.at]
+            search = quote + 1;
+        };
+        self.position.column += count_chars(&bytes[start..end]);
+        self.at = end;
+        &text[start..end]
     }
 
     fn object(&mut self, pointer: &mut String) -> Result<(), DuplicateKey> {
