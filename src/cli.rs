@@ -2,10 +2,14 @@
 //! [`Config`]. Values are parsed by the core's own `FromStr`, so a bad value
 //! gets the same message everywhere, naming the flag and what is valid.
 
+pub mod help;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::core::check::RULES;
+use crate::core::report::{Filter, Severity};
 use crate::core::{
     AgentVersion, Artifact, Config, ConfigError, Imds, Language, LaunchType, Transport,
 };
@@ -18,7 +22,8 @@ use crate::core::{
     long_about = "Get Datadog APM tracing working on Amazon ECS (EC2) the first time.\n\n\
         Without a subcommand, opens the full-screen wizard (or line-by-line prompts with \
         --plain); the options below pre-fill its answers.",
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    after_help = help::WIZARD
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -35,11 +40,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print or write the artifacts without asking anything
+    #[command(after_help = help::GENERATE)]
     Generate(GenerateArgs),
     /// Add APM tracing to an existing task definition
+    #[command(after_help = help::PATCH)]
     Patch(PatchArgs),
-    /// Lint a task definition for tracing mistakes
+    /// Lint task definitions for tracing mistakes: files, directories (*.json), - for stdin
+    #[command(after_help = help::CHECK, after_long_help = help::check_long())]
     Check(CheckArgs),
+    /// Print shell completions: bash, zsh, fish, powershell or elvish
+    #[command(after_help = help::COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of ddecs-wizard, or of one of its commands
+    #[command(hide = true)]
+    Man(ManArgs),
     /// Internal: serves copied text on the X11 clipboard after the wizard exits
     #[command(name = crate::output::clipboard::HOLD_COMMAND, hide = true)]
     HoldClipboard,
@@ -244,27 +258,7 @@ pub fn generate_command(config: &Config) -> Vec<String> {
 
 /// Prefixes a validation error with the flag that carries the value.
 fn flag_message(error: &ConfigError) -> String {
-    let what = match error {
-        ConfigError::Invalid { what, .. }
-        | ConfigError::Unsupported { what, .. }
-        | ConfigError::Empty { what } => *what,
-    };
-    let flag = match what {
-        "startup command" => "--startup-command",
-        "app name" => "--app-name",
-        "app image" => "--app-image",
-        "site" => "--site",
-        "api key secret ARN" => "--api-key-secret-arn",
-        "service" => "--service",
-        "env" => "--env",
-        "service version" => "--service-version",
-        "language" => "--language",
-        "imds" => "--imds",
-        "launch type" => "--launch-type",
-        "transport" => "--transport",
-        _ => "--agent-version",
-    };
-    format!("{flag}: {error}")
+    format!("{}: {error}", error.field().flag())
 }
 
 fn parse<T>(s: &str) -> Result<T, String>
@@ -318,20 +312,92 @@ pub struct PatchArgs {
     pub diff: bool,
 }
 
+/// How `check` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// One line per finding: FILE:LINE:COL: severity RULE: message
     Text,
+    /// One JSON document: each file's findings, then the totals
     Json,
+    /// SARIF 2.1.0, for code scanning uploads
+    Sarif,
+    /// GitHub Actions workflow commands, shown as annotations
+    Github,
+}
+
+/// The least severe finding `check` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<Level> for Severity {
+    fn from(level: Level) -> Severity {
+        match level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Info,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Task definition JSON to lint (- reads stdin)
-    pub file: PathBuf,
+    /// Task definition files and directories (searched for *.json); - reads stdin
+    #[arg(value_name = "PATH", required_unless_present = "list_rules")]
+    pub paths: Vec<PathBuf>,
 
     /// Report format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Show findings of this severity and worse
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Level::Info)]
+    pub severity: Level,
+
+    /// Drop these rules (IDs, comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = rule_id)]
+    pub ignore: Vec<String>,
+
+    /// List every rule with its ID, severity and summary (--format json: as JSON)
+    #[arg(long, conflicts_with = "paths")]
+    pub list_rules: bool,
+}
+
+impl CheckArgs {
+    pub fn filter(&self) -> Filter {
+        Filter {
+            minimum: self.severity.into(),
+            ignored: self.ignore.clone(),
+        }
+    }
+}
+
+/// A rule ID `--ignore` knows, in its canonical spelling.
+fn rule_id(text: &str) -> Result<String, String> {
+    let id = text.trim().to_ascii_uppercase();
+    if RULES.iter().any(|rule| rule.id == id) {
+        Ok(id)
+    } else {
+        Err(format!(
+            "unknown rule {text:?}: ddecs-wizard check --list-rules lists them"
+        ))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command whose page to print instead (generate, patch, check, ...)
+    pub command: Option<String>,
 }
 
 /// A mistake in how the tool was called: exit code 2.
@@ -416,6 +482,20 @@ mod tests {
             ..Preset::default()
         };
         assert_eq!(preset.to_config().unwrap().transport, Transport::Uds);
+    }
+
+    #[test]
+    fn every_field_names_a_flag_of_generate() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        let generate = command.find_subcommand("generate").unwrap();
+        for field in crate::core::Field::ALL {
+            let flag = field.flag().trim_start_matches("--");
+            assert!(
+                generate.get_arguments().any(|a| a.get_long() == Some(flag)),
+                "{field:?}: {flag}"
+            );
+        }
     }
 
     #[test]

@@ -23,7 +23,13 @@ fn main() -> ExitCode {
         Some(Command::Patch(args)) => {
             commands::patch::run(args, &mut io::stdout().lock(), &mut io::stderr())
         }
-        Some(Command::Check(args)) => commands::check::run(args, &mut io::stdout().lock()),
+        Some(Command::Check(args)) => {
+            commands::check::run(args, &mut io::stdout().lock(), &mut io::stderr())
+        }
+        Some(Command::Completions(args)) => {
+            commands::completions::completions(args, &mut io::stdout().lock())
+        }
+        Some(Command::Man(args)) => commands::completions::man(args, &mut io::stdout().lock()),
         Some(Command::HoldClipboard) => {
             ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut io::stdout().lock())
         }
@@ -44,6 +50,10 @@ fn report(error: &anyhow::Error) -> ExitCode {
         if io.kind() == io::ErrorKind::BrokenPipe {
             return ExitCode::SUCCESS;
         }
+    }
+    // check has said everything already; only its exit code is left.
+    if let Some(failed) = error.downcast_ref::<commands::check::Failed>() {
+        return ExitCode::from(failed.exit_code());
     }
     // File names and values in the message come from the user's input.
     let message = format!("{error:#}");

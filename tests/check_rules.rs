@@ -1,349 +1,294 @@
-//! Every `check` rule, with one task definition that triggers it and one
-//! close to it that does not, so that a rule can neither go silent nor
-//! start firing on correct files without a test failing.
+//! Every `check` rule against the project's own fixtures in
+//! `tests/fixtures/check/RULE/`: `fires.json` must give the finding at the
+//! JSON value it is about (pointer, line and column), `quiet.json`, a file
+//! close to it, must not give it. So no rule can go silent, start firing on
+//! correct files, or lose its place in the file without a test failing.
 
-use ddecs_wizard::core::check::{check, RULES};
-use ddecs_wizard::core::entrypoint::build_entry_point;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ddecs_wizard::core::check::{check, unreadable, RULES};
+use ddecs_wizard::core::report::{Report, Severity};
 use ddecs_wizard::core::taskdef;
-use ddecs_wizard::core::Imds;
-use serde_json::{json, Value};
+use ddecs_wizard::core::{render, Artifact, Config, LaunchType, Transport};
 
-fn bridge(containers: Value) -> Value {
-    json!({ "family": "t", "networkMode": "bridge", "containerDefinitions": containers })
+const FIXTURES: &str = "tests/fixtures/check";
+
+/// Each rule, the pointer of the value its `fires.json` finding is about,
+/// and where that value starts. DDECS000 has no value, only the place the
+/// reader stopped.
+const FIRES_AT: &[(&str, &str, usize, usize)] = &[
+    ("DDECS000", "", 4, 43),
+    ("DDECS001", "/containerDefinitions/0/portMappings", 12, 23),
+    ("DDECS002", "/containerDefinitions/0/image", 10, 16),
+    (
+        "DDECS003",
+        "/containerDefinitions/0/environment/0/value",
+        28,
+        20,
+    ),
+    ("DDECS004", "/containerDefinitions/0/portMappings/1", 18, 9),
+    ("DDECS005", "/containerDefinitions/0/image", 10, 16),
+    ("DDECS010", "/containerDefinitions/1", 26, 5),
+    (
+        "DDECS011",
+        "/containerDefinitions/0/environment/0/value",
+        20,
+        20,
+    ),
+    (
+        "DDECS012",
+        "/containerDefinitions/0/environment/0/value",
+        20,
+        20,
+    ),
+    (
+        "DDECS013",
+        "/containerDefinitions/1/environment/0/value",
+        65,
+        20,
+    ),
+    (
+        "DDECS014",
+        "/containerDefinitions/0/environment/0/value",
+        20,
+        20,
+    ),
+    ("DDECS015", "/containerDefinitions/1/entryPoint/2", 33, 9),
+    ("DDECS016", "/containerDefinitions/1/entryPoint/2", 33, 9),
+    ("DDECS017", "/containerDefinitions/0", 10, 5),
+    ("DDECS018", "/networkMode", 3, 18),
+    ("DDECS019", "/containerDefinitions/0", 8, 5),
+    ("DDECS020", "/containerDefinitions/0/portMappings/1", 18, 9),
+    ("DDECS021", "/containerDefinitions/1/portMappings/0", 36, 9),
+    ("DDECS030", "/containerDefinitions/1/entryPoint/2", 33, 9),
+    ("DDECS031", "/containerDefinitions/1/environment", 35, 22),
+    (
+        "DDECS032",
+        "/containerDefinitions/0/environment/0/value",
+        28,
+        20,
+    ),
+    ("DDECS033", "/containerDefinitions/1/image", 28, 16),
+    (
+        "DDECS034",
+        "/containerDefinitions/0/environment/0/value",
+        23,
+        20,
+    ),
+    ("DDECS035", "/containerDefinitions/1/image", 28, 16),
+    ("DDECS036", "", 1, 1),
+    ("DDECS037", "/taskRoleArn", 37, 18),
+    (
+        "DDECS040",
+        "/containerDefinitions/0/environment/0/value",
+        20,
+        20,
+    ),
+    ("DDECS041", "/containerDefinitions/1/mountPoints/0", 69, 9),
+    (
+        "DDECS042",
+        "/containerDefinitions/0/mountPoints/0/readOnly",
+        29,
+        23,
+    ),
+    ("DDECS043", "/containerDefinitions/0/environment", 20, 22),
+    ("DDECS044", "/containerDefinitions/0/environment", 20, 22),
+    ("DDECS045", "/containerDefinitions/1", 47, 5),
+    (
+        "DDECS046",
+        "/containerDefinitions/1/dependsOn/0/condition",
+        59,
+        24,
+    ),
+    (
+        "DDECS047",
+        "/containerDefinitions/0/environment/1/value",
+        24,
+        20,
+    ),
+    ("DDECS048", "/containerDefinitions/1/entryPoint/2", 33, 9),
+    ("DDECS049", "/containerDefinitions/0", 10, 5),
+];
+
+fn fixture(rule: &str, name: &str) -> PathBuf {
+    Path::new(FIXTURES).join(rule).join(format!("{name}.json"))
 }
 
-fn fargate(containers: Value) -> Value {
-    json!({
-        "family": "t",
-        "networkMode": "awsvpc",
-        "requiresCompatibilities": ["FARGATE"],
-        "containerDefinitions": containers
-    })
+/// What `check` reports for a file, a file that does not read included.
+fn report_of(path: &Path) -> Report {
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    taskdef::read(&bytes).map_or_else(|e| unreadable(&e), |document| check(&document))
 }
 
-fn agent() -> Value {
-    json!({
-        "name": "datadog-agent",
-        "image": "public.ecr.aws/datadog/agent:7",
-        "portMappings": [{ "hostPort": 8126, "protocol": "tcp", "containerPort": 8126 }]
-    })
-}
-
-fn agent_with(field: &str, value: Value) -> Value {
-    let mut agent = agent();
-    agent[field] = value;
-    agent
-}
-
-/// An app container wrapped the way `patch` wraps it.
-fn wrapped(name: &str, imds: Imds, startup: &str) -> Value {
-    json!({ "name": name, "image": "app:1", "entryPoint": build_entry_point(imds, startup) })
-}
-
-fn app() -> Value {
-    wrapped("app", Imds::V1, "python app.py")
-}
-
-fn app_with(field: &str, value: Value) -> Value {
-    let mut app = app();
-    app[field] = value;
-    app
-}
-
-fn env(pairs: &[(&str, &str)]) -> Value {
-    pairs
-        .iter()
-        .map(|(name, value)| json!({ "name": name, "value": value }))
-        .collect()
-}
-
-/// (rule, a file that triggers it, a file that does not)
-fn cases() -> Vec<(&'static str, Value, Value)> {
-    let seed = "export DD_AGENT_HOST=$(curl http://169.254.169.254/latest/meta-data/local-ipv4); python app.py";
-    let tags = |with_labels: bool| {
-        let mut app = app_with(
-            "environment",
-            env(&[
-                ("DD_ENV", "prod"),
-                ("DD_SERVICE", "web"),
-                ("DD_VERSION", "1"),
-            ]),
-        );
-        if with_labels {
-            app["dockerLabels"] = json!({
-                "com.datadoghq.tags.env": "prod",
-                "com.datadoghq.tags.service": "web",
-                "com.datadoghq.tags.version": "1"
-            });
-        }
-        app
-    };
-    vec![
-        (
-            "DDECS001",
-            bridge(json!([agent_with("portMappings", json!([])), app()])),
-            json!({"networkMode": "host", "containerDefinitions": [agent_with("portMappings", json!([]))]}),
-        ),
-        (
-            "DDECS002",
-            bridge(json!([
-                agent_with("image", json!("datadog/agent:7.17.0")),
-                app()
-            ])),
-            bridge(json!([
-                {
-                    "name": "datadog-agent",
-                    "image": "datadog/agent:7.17.0",
-                    "portMappings": [{ "hostPort": 8126, "containerPort": 8126 }],
-                    "environment": env(&[("DD_APM_ENABLED", "true"), ("DD_APM_NON_LOCAL_TRAFFIC", "true")])
-                },
-                app()
-            ])),
-        ),
-        (
-            "DDECS003",
-            bridge(json!([
-                agent_with("environment", env(&[("DD_APM_ENABLED", "false")])),
-                app()
-            ])),
-            bridge(json!([
-                agent_with("environment", env(&[("DD_APM_ENABLED", "true")])),
-                app()
-            ])),
-        ),
-        (
-            "DDECS004",
-            bridge(json!([agent_with(
-                "portMappings",
-                json!([{ "hostPort": 8126, "containerPort": 8126 }, { "hostPort": 8125, "protocol": "tcp", "containerPort": 8125 }])
-            )])),
-            bridge(json!([agent_with(
-                "portMappings",
-                json!([{ "hostPort": 8126, "containerPort": 8126 }, { "hostPort": 8125, "protocol": "udp", "containerPort": 8125 }])
-            )])),
-        ),
-        (
-            "DDECS005",
-            bridge(json!([agent_with(
-                "image",
-                json!("datadog/docker-dd-agent:latest")
-            )])),
-            bridge(json!([agent()])),
-        ),
-        (
-            "DDECS010",
-            bridge(json!([agent(), { "name": "app", "command": ["python", "app.py"] }])),
-            bridge(json!([agent(), app()])),
-        ),
-        (
-            "DDECS011",
-            bridge(
-                json!([{ "name": "app", "environment": env(&[("DD_AGENT_HOST", "localhost")]) }]),
-            ),
-            json!({
-                "networkMode": "host",
-                "containerDefinitions": [{ "name": "app", "environment": env(&[("DD_AGENT_HOST", "localhost")]) }]
-            }),
-        ),
-        (
-            "DDECS012",
-            bridge(
-                json!([{ "name": "app", "environment": env(&[("DD_AGENT_HOST", "10.0.0.5")]) }]),
-            ),
-            bridge(json!([app()])),
-        ),
-        (
-            "DDECS013",
-            fargate(
-                json!([agent(), { "name": "app", "environment": env(&[("DD_AGENT_HOST", "10.0.0.5")]) }]),
-            ),
-            fargate(
-                json!([agent(), { "name": "app", "environment": env(&[("DD_AGENT_HOST", "localhost")]) }]),
-            ),
-        ),
-        (
-            "DDECS014",
-            bridge(json!([app_with(
-                "environment",
-                env(&[("DD_TRACE_AGENT_URL", "http://10.0.0.5:8126")])
-            )])),
-            bridge(json!([app()])),
-        ),
-        (
-            "DDECS015",
-            bridge(json!([{ "name": "app", "entryPoint": ["sh", "-c", seed] }])),
-            bridge(json!([wrapped("app", Imds::V2, "python app.py")])),
-        ),
-        (
-            "DDECS016",
-            bridge(json!([wrapped("app", Imds::V2, "python app.py")])),
-            bridge(json!([wrapped("app", Imds::V1, "python app.py")])),
-        ),
-        (
-            "DDECS017",
-            fargate(json!([{ "name": "app", "command": ["node", "s.js"] }])),
-            fargate(json!([agent(), { "name": "app", "command": ["node", "s.js"] }])),
-        ),
-        (
-            "DDECS018",
-            json!({ "networkMode": "none", "containerDefinitions": [app()] }),
-            bridge(json!([app()])),
-        ),
-        (
-            "DDECS019",
-            bridge(json!([app(), { "name": "db", "image": "postgres:16" }])),
-            bridge(json!([app(), wrapped("db", Imds::V1, "postgres")])),
-        ),
-        (
-            "DDECS020",
-            bridge(json!([agent_with(
-                "portMappings",
-                json!([{ "hostPort": 8126, "containerPort": 8126 }, { "hostPort": 8126, "protocol": "udp", "containerPort": 8126 }])
-            )])),
-            bridge(json!([agent()])),
-        ),
-        (
-            "DDECS021",
-            bridge(json!([
-                agent(),
-                app_with(
-                    "portMappings",
-                    json!([{ "hostPort": 8126, "containerPort": 8126 }])
-                )
-            ])),
-            bridge(json!([
-                agent(),
-                app_with(
-                    "portMappings",
-                    json!([{ "hostPort": 8080, "containerPort": 8126 }])
-                )
-            ])),
-        ),
-        (
-            "DDECS030",
-            bridge(json!([app_with(
-                "entryPoint",
-                json!(["sh", "-c", "export DD_AGENT_HOST=x; cd /app; python app.py"])
-            )])),
-            bridge(json!([app_with(
-                "entryPoint",
-                json!([
-                    "sh",
-                    "-c",
-                    "export DD_AGENT_HOST=x; cd /app; exec python app.py"
-                ])
-            )])),
-        ),
-        (
-            "DDECS031",
-            bridge(json!([tags(false)])),
-            bridge(json!([tags(true)])),
-        ),
-        (
-            "DDECS032",
-            bridge(json!([agent_with(
-                "environment",
-                env(&[("DD_TAGS", "'env:dev team:a'")])
-            )])),
-            bridge(json!([agent_with(
-                "environment",
-                env(&[("DD_TAGS", "env:dev team:a")])
-            )])),
-        ),
-        (
-            "DDECS033",
-            bridge(json!([app_with("image", json!("<IMAGE1_NAME>"))])),
-            bridge(json!([app_with("image", json!("nginx:1.27"))])),
-        ),
-        (
-            "DDECS034",
-            bridge(json!([agent_with(
-                "environment",
-                env(&[("DD_API_KEY", "0123456789abcdef0123456789abcdef")])
-            )])),
-            bridge(json!([agent_with(
-                "secrets",
-                json!([{ "name": "DD_API_KEY", "valueFrom": "arn:aws:secretsmanager:us-east-1:1:secret:dd" }])
-            )])),
-        ),
-        (
-            "DDECS035",
-            bridge(json!([
-                agent(),
-                app_with("image", json!("python:3.12-alpine"))
-            ])),
-            bridge(json!([
-                agent(),
-                json!({
-                    "name": "app",
-                    "image": "python:3.12-alpine",
-                    "entryPoint": build_entry_point(Imds::MetadataFile, "python app.py")
-                })
-            ])),
-        ),
-        (
-            "DDECS036",
-            json!({ "networkMode": "bridge", "containerDefinitions": [agent(), app()] }),
-            bridge(json!([agent(), app()])),
-        ),
-        (
-            "DDECS037",
-            bridge(json!([agent_with("logConfiguration", Value::Null), app()])),
-            bridge(json!([agent(), app()])),
-        ),
-    ]
-}
-
-fn rule_ids(task: &Value) -> Vec<&'static str> {
-    let document = taskdef::read(task.to_string().as_bytes()).unwrap();
-    check(&document)
-        .findings
-        .iter()
-        .map(|f| f.rule.id)
-        .collect()
+fn report_of_text(text: &str) -> Report {
+    check(&taskdef::read(text.as_bytes()).unwrap())
 }
 
 #[test]
-fn every_rule_has_a_triggering_and_a_clean_case() {
-    let covered: Vec<&str> = cases().iter().map(|(id, _, _)| *id).collect();
+fn every_rule_has_a_firing_and_a_quiet_fixture() {
     let rules: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-    assert_eq!(covered, rules);
+    let table: Vec<&str> = FIRES_AT.iter().map(|(id, ..)| *id).collect();
+    assert_eq!(table, rules);
+    let mut dirs: Vec<String> = fs::read_dir(FIXTURES)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs, rules, "one directory per rule under {FIXTURES}");
+    for rule in rules {
+        for name in ["fires", "quiet"] {
+            assert!(fixture(rule, name).is_file(), "{rule}/{name}.json");
+        }
+    }
 }
 
 #[test]
-fn each_rule_fires_on_its_case_and_not_on_the_fixed_one() {
+fn each_rule_fires_at_its_value_and_stays_quiet_on_the_close_file() {
     let mut problems = Vec::new();
-    for (id, bad, good) in cases() {
-        let found = rule_ids(&bad);
-        if !found.contains(&id) {
-            problems.push(format!("{id} did not fire; found {found:?}"));
+    for (id, pointer, line, column) in FIRES_AT {
+        let fired = report_of(&fixture(id, "fires"));
+        match fired.findings.iter().find(|f| f.rule.id == *id) {
+            None => problems.push(format!("{id} did not fire: {fired:?}")),
+            Some(f) => {
+                let at = f.at.map(|at| (at.line, at.column));
+                if f.pointer != *pointer || at != Some((*line, *column)) {
+                    problems.push(format!(
+                        "{id} at {:?} {at:?}, expected {pointer:?} {line}:{column}",
+                        f.pointer
+                    ));
+                }
+            }
         }
-        let found = rule_ids(&good);
-        if found.contains(&id) {
-            problems.push(format!("{id} fired on the fixed case"));
+        let quiet = report_of(&fixture(id, "quiet"));
+        if quiet.findings.iter().any(|f| f.rule.id == *id) {
+            problems.push(format!("{id} fired on quiet.json"));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
-fn reports_never_show_environment_values() {
-    for (_, bad, _) in cases() {
-        let document = taskdef::read(bad.to_string().as_bytes()).unwrap();
-        let report = check(&document);
-        let text = report.to_text("t.json") + &report.to_json("t.json").to_string();
-        for secret in ["10.0.0.5", "0123456789abcdef", "env:dev team:a"] {
-            assert!(!text.contains(secret), "{secret} shown in:\n{text}");
+fn every_finding_of_every_fixture_has_a_place() {
+    for (id, ..) in FIRES_AT {
+        for name in ["fires", "quiet"] {
+            for finding in report_of(&fixture(id, name)).findings {
+                assert!(finding.at.is_some(), "{id}/{name}: {finding:?}");
+            }
         }
     }
 }
 
 #[test]
-fn our_own_generated_files_have_no_errors() {
-    use ddecs_wizard::core::{render, Artifact, Config};
-    for artifact in [Artifact::AgentTaskDefinition, Artifact::AppContainer] {
-        let text = render(&Config::default(), artifact).unwrap();
-        let report = check(&taskdef::read(text.as_bytes()).unwrap());
-        assert!(!report.has_errors(), "{artifact}: {}", report.to_text("x"));
+fn reports_never_show_environment_values() {
+    for (id, ..) in FIRES_AT {
+        let report = report_of(&fixture(id, "fires"));
+        let text = report.to_text("t.json") + &report.to_json("t.json").to_string();
+        for secret in [
+            "10.0.0.5",
+            "0123456789abcdef",
+            "team:checkout",
+            "agent.internal",
+        ] {
+            assert!(!text.contains(secret), "{id}: {secret} shown in:\n{text}");
+        }
     }
+}
+
+/// The issue behind the severity review: one untraced container was an
+/// error (DDECS010) while two were info (DDECS019). Now what a container
+/// shows decides, not how many there are.
+#[test]
+fn severity_does_not_depend_on_how_many_containers_there_are() {
+    let untraced = r#"{"name": "db", "image": "postgres:16"}"#;
+    let traced =
+        r#"{"name": "web", "image": "web:1", "command": ["ddtrace-run", "python", "app.py"]}"#;
+    let rules = |containers: &[&str]| -> Vec<&str> {
+        let text = format!(
+            r#"{{"family": "t", "containerDefinitions": [{}]}}"#,
+            containers.join(",")
+        );
+        report_of_text(&text)
+            .findings
+            .iter()
+            .map(|f| f.rule.id)
+            .collect()
+    };
+    assert_eq!(rules(&[untraced]), ["DDECS019"]);
+    assert_eq!(rules(&[untraced, untraced]), ["DDECS019", "DDECS019"]);
+    assert_eq!(rules(&[traced]), ["DDECS010"]);
+    assert_eq!(rules(&[traced, untraced]), ["DDECS010", "DDECS019"]);
+    // A New Relic (or any non-Datadog) Fargate task is not a Datadog error.
+    let fargate = |containers: &str| {
+        report_of_text(&format!(
+            r#"{{"family": "t", "requiresCompatibilities": ["FARGATE"], "containerDefinitions": [{containers}]}}"#
+        ))
+    };
+    let new_relic = fargate(
+        r#"{"name": "app", "image": "app:1"}, {"name": "log_router", "image": "amazon/aws-for-fluent-bit", "firelensConfiguration": {"type": "fluentbit"}}"#,
+    );
+    assert!(!new_relic.has_errors(), "{new_relic:?}");
+    assert!(fargate(traced).has_errors());
+}
+
+/// The false positive in the issue: a script that ends in `exit` starts no
+/// long-running process, so there is nothing to exec. Written against
+/// `core::shell::last_command`, which another change rewrites on one
+/// tokenizer: this test pins the behaviour both must keep.
+#[test]
+fn a_script_that_ends_in_exit_needs_no_exec() {
+    let script = |text: &str| {
+        let task = serde_json::json!({"family": "t", "containerDefinitions": [
+            {"name": "app", "image": "busybox", "entryPoint": ["sh", "-c", text]}
+        ]});
+        report_of_text(&task.to_string())
+            .findings
+            .iter()
+            .any(|f| f.rule.id == "DDECS030")
+    };
+    assert!(!script(
+        "[ \"$(hostname)\" = \"web\" ] && exit 42 || exit 1"
+    ));
+    assert!(!script("sleep 1; wget -O- http://nginx && exit 42; exit 1"));
+    assert!(script("cd /app; python app.py"));
+    assert!(!script("cd /app; exec python app.py"));
+}
+
+#[test]
+fn our_own_generated_files_have_no_errors() {
+    let mut checked = 0;
+    for launch_type in LaunchType::ALL {
+        for transport in Transport::ALL {
+            let config = Config {
+                launch_type,
+                transport,
+                ..Config::default()
+            };
+            if config.validate().is_err() {
+                continue;
+            }
+            for artifact in Artifact::applicable(&config) {
+                let Ok(text) = render(&config, artifact) else {
+                    continue;
+                };
+                // Text artifacts (entryPoint, snippets) are no task definitions.
+                let Ok(document) = taskdef::read(text.as_bytes()) else {
+                    continue;
+                };
+                checked += 1;
+                let report = check(&document);
+                let errors: Vec<_> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule.severity == Severity::Error)
+                    .collect();
+                assert!(
+                    errors.is_empty(),
+                    "{launch_type} {transport} {artifact}: {errors:?}"
+                );
+            }
+        }
+    }
+    // Agent and app task definitions and containers, for each combination.
+    assert!(checked >= 16, "only {checked} artifacts checked");
 }

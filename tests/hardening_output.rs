@@ -105,7 +105,7 @@ fn check_text_and_json_escape_what_comes_from_the_file() {
     assert_eq!(controls(&json), [] as [char; 0], "{json:?}");
     // Still the same JSON: the name decodes to what the file holds.
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let containers: Vec<&str> = value["findings"]
+    let containers: Vec<&str> = value["files"][0]["findings"]
         .as_array()
         .unwrap()
         .iter()

@@ -75,7 +75,8 @@ pub fn document(input: &Input) -> Result<Document, UsageError> {
     taskdef::read(&input.bytes).map_err(|e| located(&input.name, &e))
 }
 
-fn located(name: &str, error: &InputError) -> UsageError {
+/// `FILE:LINE:COLUMN: message`, or `FILE: message` where there is no place.
+pub fn located(name: &str, error: &InputError) -> UsageError {
     match error.position() {
         Some(at) => UsageError(format!("{name}:{at}: {error}")),
         None => UsageError(format!("{name}: {error}")),

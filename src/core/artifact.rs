@@ -14,7 +14,7 @@ use super::php::{build_apache_passenv, build_php_fpm_env};
 use super::tracer_code::build_tracer_code;
 
 choices! {
-    pub enum Artifact ("artifact") {
+    pub enum Artifact (Artifact) {
         AgentTaskDefinition => "agent-task-definition",
         AgentContainer => "agent-container",
         AppTaskDefinition => "app-task-definition",

@@ -5,14 +5,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::agent::FIRST_MANAGED_INSTANCES_AGENT;
-use super::error::ConfigError;
+use super::error::{ConfigError, Field};
 use super::languages;
 
 /// A closed set of choices: the enum, `ALL` in display order, `cli_name`
 /// (its spelling on the command line), `Display` and `FromStr` from one table,
 /// so a new choice is one line.
 macro_rules! choices {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident ($what:literal) {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident ($field:ident) {
         $($(#[$vmeta:meta])* $variant:ident => $cli:literal,)+
     }) => {
         $(#[$meta])*
@@ -47,7 +47,7 @@ macro_rules! choices {
                     .into_iter()
                     .find(|choice| choice.cli_name() == s)
                     .ok_or_else(|| $crate::core::error::ConfigError::Invalid {
-                        what: $what,
+                        field: $crate::core::error::Field::$field,
                         value: s.to_owned(),
                         expected: $name::ALL.map($name::cli_name).join(", "),
                     })
@@ -60,7 +60,7 @@ pub(crate) use choices;
 choices! {
     /// The application's language, which decides the default startup command,
     /// whether the host may be set in code and which PHP snippets apply.
-    pub enum Language ("language") {
+    pub enum Language (Language) {
         Python => "python",
         Nodejs => "nodejs",
         Ruby => "ruby",
@@ -96,7 +96,7 @@ choices! {
     /// Where the tasks run, which decides where the agent runs: a DAEMON
     /// service on each EC2 instance, a sidecar in every Fargate task, or the
     /// ECS Managed Instances daemon (containerd, no Docker socket).
-    pub enum LaunchType ("launch type") {
+    pub enum LaunchType (LaunchType) {
         Ec2 => "ec2",
         Fargate => "fargate",
         ManagedInstances => "managed-instances",
@@ -125,7 +125,7 @@ impl LaunchType {
 
 choices! {
     /// How the app's tracer reaches the agent.
-    pub enum Transport ("transport") {
+    pub enum Transport (Transport) {
         /// Port 8126: the app needs the agent's address.
         Tcp => "tcp",
         /// A Unix socket in the shared /var/run/datadog directory.
@@ -135,7 +135,7 @@ choices! {
 
 choices! {
     /// Where the application finds the private IPv4 address of its EC2 host.
-    pub enum Imds ("imds") {
+    pub enum Imds (Imds) {
         V2 => "v2",
         V1 => "v1",
         MetadataFile => "metadata-file",
@@ -225,7 +225,7 @@ impl FromStr for AgentVersion {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let invalid = || ConfigError::Invalid {
-            what: "agent version",
+            field: Field::AgentVersion,
             value: s.to_owned(),
             expected: "latest, a major (7), or a version (7.17, 7.17.1, 6.16.0)".to_owned(),
         };
@@ -249,7 +249,7 @@ impl FromStr for AgentVersion {
         }
         if numbers[0] < 6 {
             return Err(ConfigError::Unsupported {
-                what: "agent version",
+                field: Field::AgentVersion,
                 value: s.to_owned(),
                 why: "agents older than 6 (docker-dd-agent) are not supported; use 6.x or 7.x"
                     .to_owned(),
@@ -348,7 +348,7 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.launch_type == LaunchType::ManagedInstances && self.transport == Transport::Tcp {
             return Err(ConfigError::Unsupported {
-                what: "transport",
+                field: Field::Transport,
                 value: "tcp".to_owned(),
                 why: "the ECS Managed Instances agent daemon publishes no port: apps reach it through its Unix socket; use uds".to_owned(),
             });
@@ -358,7 +358,7 @@ impl Config {
             && !self.agent_version.at_least(major, minor)
         {
             return Err(ConfigError::Unsupported {
-                what: "agent version",
+                field: Field::AgentVersion,
                 value: self.agent_version.to_string(),
                 why: format!(
                     "the ECS Managed Instances daemon needs agent {major}.{minor} or later"
@@ -368,7 +368,7 @@ impl Config {
         let (major, minor) = FIRST_UDS_AGENT;
         if self.transport == Transport::Uds && !self.agent_version.at_least(major, minor) {
             return Err(ConfigError::Unsupported {
-                what: "agent version",
+                field: Field::AgentVersion,
                 value: self.agent_version.to_string(),
                 why: format!("agents before {major}.{minor} do not listen on the APM Unix socket; use {major}.{minor} or later, or --transport tcp"),
             });
@@ -377,7 +377,7 @@ impl Config {
         validate_app_name(&self.app_name)?;
         if self.app_image.trim().is_empty() || self.app_image.chars().any(char::is_whitespace) {
             return Err(ConfigError::Invalid {
-                what: "app image",
+                field: Field::AppImage,
                 value: self.app_image.clone(),
                 expected: "an image reference without spaces".to_owned(),
             });
@@ -386,13 +386,13 @@ impl Config {
         if let Some(arn) = &self.api_key_secret_arn {
             validate_secret_arn(arn)?;
         }
-        for (what, value) in [
-            ("service", &self.tags.service),
-            ("env", &self.tags.env),
-            ("service version", &self.tags.version),
+        for (field, value) in [
+            (Field::Service, &self.tags.service),
+            (Field::Env, &self.tags.env),
+            (Field::ServiceVersion, &self.tags.version),
         ] {
             if let Some(value) = value {
-                validate_tag(what, value)?;
+                validate_tag(field, value)?;
             }
         }
         Ok(())
@@ -402,7 +402,7 @@ impl Config {
 pub fn validate_startup_command(command: &str) -> Result<(), ConfigError> {
     if command.trim().is_empty() {
         return Err(ConfigError::Empty {
-            what: "startup command",
+            field: Field::StartupCommand,
         });
     }
     Ok(())
@@ -419,7 +419,7 @@ pub fn validate_app_name(name: &str) -> Result<(), ConfigError> {
         Ok(())
     } else {
         Err(ConfigError::Invalid {
-            what: "app name",
+            field: Field::AppName,
             value: name.to_owned(),
             expected: "1 to 255 letters, digits, hyphens and underscores".to_owned(),
         })
@@ -431,7 +431,7 @@ pub fn validate_site(site: &str) -> Result<(), ConfigError> {
         Ok(())
     } else {
         Err(ConfigError::Invalid {
-            what: "site",
+            field: Field::Site,
             value: site.to_owned(),
             expected: SITES.join(", "),
         })
@@ -452,7 +452,7 @@ pub fn validate_secret_arn(arn: &str) -> Result<(), ConfigError> {
         Ok(())
     } else {
         Err(ConfigError::Invalid {
-            what: "api key secret ARN",
+            field: Field::ApiKeySecretArn,
             value: arn.to_owned(),
             expected: "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME or arn:aws:ssm:REGION:ACCOUNT:parameter/NAME".to_owned(),
         })
@@ -460,7 +460,7 @@ pub fn validate_secret_arn(arn: &str) -> Result<(), ConfigError> {
 }
 
 /// Datadog tags: no spaces or commas (they split tags), no control characters.
-pub fn validate_tag(what: &'static str, value: &str) -> Result<(), ConfigError> {
+pub fn validate_tag(field: Field, value: &str) -> Result<(), ConfigError> {
     let ok = !value.is_empty()
         && value.len() <= 200
         && !value
@@ -470,7 +470,7 @@ pub fn validate_tag(what: &'static str, value: &str) -> Result<(), ConfigError> 
         Ok(())
     } else {
         Err(ConfigError::Invalid {
-            what,
+            field,
             value: value.to_owned(),
             expected: "a non-empty tag value without spaces or commas (at most 200 characters)"
                 .to_owned(),

@@ -29,4 +29,4 @@ pub mod tracer_code;
 
 pub use artifact::{render, Artifact};
 pub use config::{AgentVersion, Config, Imds, Language, LaunchType, Tags, Transport};
-pub use error::{ConfigError, NotApplicable};
+pub use error::{ConfigError, Field, NotApplicable};

@@ -14,7 +14,7 @@
 
 use serde_json::Value;
 
-use super::json_position::push_token;
+use super::json_position::{push_index, push_token};
 
 /// One placeholder: where it is (a JSON pointer) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,10 +26,10 @@ pub struct Found {
 /// The first template placeholder in document order, outside shell text.
 pub fn first_template(value: &Value) -> Option<Found> {
     let mut found = None;
-    walk(value, &mut String::new(), false, &mut |pointer, text| {
+    walk(value, &mut Vec::new(), false, &mut |path, text| {
         if found.is_none() {
             found = template_in(text).map(|text| Found {
-                pointer: pointer.to_owned(),
+                pointer: pointer(path),
                 text,
             });
         }
@@ -41,10 +41,10 @@ pub fn first_template(value: &Value) -> Option<Found> {
 /// text of entryPoint and command (where `<` and `>` are redirections).
 pub fn angle_placeholders(value: &Value) -> Vec<Found> {
     let mut found = Vec::new();
-    walk(value, &mut String::new(), true, &mut |pointer, text| {
+    walk(value, &mut Vec::new(), true, &mut |path, text| {
         if let Some(text) = angle_in(text) {
             found.push(Found {
-                pointer: pointer.to_owned(),
+                pointer: pointer(path),
                 text,
             });
         }
@@ -57,23 +57,41 @@ pub fn is_angle_placeholder(text: &str) -> bool {
     angle_in(text).is_some_and(|found| found == text.trim())
 }
 
+/// One step from the document's root: a key or an index.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer of a path. Built only for what is found: most strings
+/// hold no placeholder.
+fn pointer(path: &[Step]) -> String {
+    let mut pointer = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) => push_token(&mut pointer, key),
+            Step::Index(index) => push_index(&mut pointer, *index),
+        }
+    }
+    pointer
+}
+
 /// Calls `visit` on every string value not in shell text. Environment
 /// values count as shell text for templates (`env_values_are_data` false)
 /// and as data for angle placeholders.
-fn walk(
-    value: &Value,
-    pointer: &mut String,
+fn walk<'a>(
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
     env_values_are_data: bool,
-    visit: &mut dyn FnMut(&str, &str),
+    visit: &mut dyn FnMut(&[Step], &str),
 ) {
     match value {
-        Value::String(text) => visit(pointer, text),
+        Value::String(text) => visit(path, text),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                let base = pointer.len();
-                push_token(pointer, &index.to_string());
-                walk(item, pointer, env_values_are_data, visit);
-                pointer.truncate(base);
+                path.push(Step::Index(index));
+                walk(item, path, env_values_are_data, visit);
+                path.pop();
             }
         }
         Value::Object(map) => {
@@ -81,14 +99,13 @@ fn walk(
                 if key == "entryPoint" || key == "command" {
                     continue;
                 }
-                let base = pointer.len();
-                push_token(pointer, key);
+                path.push(Step::Key(key));
                 if key == "environment" && !env_values_are_data {
-                    walk_environment(item, pointer, visit);
+                    walk_environment(item, path, visit);
                 } else {
-                    walk(item, pointer, env_values_are_data, visit);
+                    walk(item, path, env_values_are_data, visit);
                 }
-                pointer.truncate(base);
+                path.pop();
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
@@ -96,25 +113,27 @@ fn walk(
 }
 
 /// Visits an environment array, skipping each entry's `value`.
-fn walk_environment(value: &Value, pointer: &mut String, visit: &mut dyn FnMut(&str, &str)) {
+fn walk_environment<'a>(
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
+    visit: &mut dyn FnMut(&[Step], &str),
+) {
     let Value::Array(entries) = value else {
-        return walk(value, pointer, false, visit);
+        return walk(value, path, false, visit);
     };
     for (index, entry) in entries.iter().enumerate() {
-        let base = pointer.len();
-        push_token(pointer, &index.to_string());
+        path.push(Step::Index(index));
         match entry {
             Value::Object(map) => {
                 for (key, item) in map.iter().filter(|(key, _)| *key != "value") {
-                    let inner = pointer.len();
-                    push_token(pointer, key);
-                    walk(item, pointer, false, visit);
-                    pointer.truncate(inner);
+                    path.push(Step::Key(key));
+                    walk(item, path, false, visit);
+                    path.pop();
                 }
             }
-            other => walk(other, pointer, false, visit),
+            other => walk(other, path, false, visit),
         }
-        pointer.truncate(base);
+        path.pop();
     }
 }
 

@@ -13,14 +13,12 @@
 //! editing only what changed (see `json_edit`), so that a diff of the
 //! result shows the change and not a reformatting.
 
-use std::collections::BTreeMap;
-
 use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::json_edit::{self, Style};
-use super::json_position::{self, Position, Positions};
+use super::json_position::{self, push_index, push_token, Position, Positions};
 use super::placeholder;
 
 /// Fields `describe-task-definition` returns that `register-task-definition`
@@ -91,6 +89,10 @@ pub struct Document {
     pub null_fields: usize,
     /// The text read, for [`write`] to edit.
     pub source: Source,
+    /// The JSON pointer, in the file, of the first null field dropped.
+    pub first_null: Option<String>,
+    /// Where each value starts in the file, by JSON pointer into the file.
+    pub positions: Positions,
 }
 
 /// The text a document was read from (without its byte order mark), and
@@ -148,6 +150,11 @@ impl Document {
             Shape::Containers => self.value.as_array().map_or(&[], Vec::as_slice),
             Shape::Container => std::slice::from_ref(&self.value),
         }
+    }
+
+    /// The pointer in the file of the value at `pointer` in [`Document::value`].
+    pub fn file_pointer(&self, pointer: &str) -> String {
+        format!("{}{pointer}", self.source.pointer)
     }
 
     /// Mutable access to every container definition, in file order.
@@ -221,6 +228,16 @@ impl InputError {
 
 /// Reads a task definition from the bytes of a file.
 pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
+    read_as(bytes, true)
+}
+
+/// Reads a task definition only to look at it (`check`): the layout, which
+/// only matters for writing it back, is left at its default unread.
+pub fn read_for_lint(bytes: &[u8]) -> Result<Document, InputError> {
+    read_as(bytes, false)
+}
+
+fn read_as(bytes: &[u8], with_layout: bool) -> Result<Document, InputError> {
     let mut notes = Vec::new();
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(InputError::Utf16);
@@ -251,7 +268,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
             at: positions.of(&found.pointer),
         });
     }
-    let nulls = drop_nulls(&mut value);
+    let (nulls, first_null) = drop_nulls(&mut value);
     if nulls > 0 {
         notes.push(format!(
             "dropped {nulls} null field{}: null means not set, and register-task-definition rejects it",
@@ -266,15 +283,21 @@ pub fn read(bytes: &[u8]) -> Result<Document, InputError> {
     let document = Document {
         value,
         shape,
-        layout: detect_layout(text),
+        layout: if with_layout {
+            detect_layout(text)
+        } else {
+            Layout::default()
+        },
         notes,
         null_fields: nulls,
         source: Source {
             text: text.to_owned(),
             pointer: root,
         },
+        first_null,
+        positions,
     };
-    validate_containers(&document, &base, &positions)?;
+    validate_containers(&document, &base, &document.positions)?;
     Ok(document)
 }
 
@@ -454,20 +477,43 @@ fn unwrap_siblings(
 }
 
 /// Removes every object member whose value is null, at any depth, and
-/// returns how many went. Console exports and old describe output pad
-/// absent fields with nulls, which the ECS API's parameter validation
-/// refuses ("Invalid type for parameter ..., value: None").
-fn drop_nulls(value: &mut Value) -> usize {
+/// returns how many went and the pointer of the first. Console exports and
+/// old describe output pad absent fields with nulls, which the ECS API's
+/// parameter validation refuses ("Invalid type for parameter ..., value:
+/// None").
+fn drop_nulls(value: &mut Value) -> (usize, Option<String>) {
+    let mut count = 0;
+    let mut first: Option<String> = None;
+    // The first null's pointer, built only on the way back from it.
+    let mut note = |step: &dyn Fn(&mut String), (n, below): (usize, Option<String>)| {
+        count += n;
+        if let Some(below) = below.filter(|_| first.is_none()) {
+            let mut pointer = String::new();
+            step(&mut pointer);
+            pointer.push_str(&below);
+            first = Some(pointer);
+        }
+    };
     match value {
         Value::Object(map) => {
-            let before = map.len();
+            for (key, v) in map.iter_mut() {
+                let found = if v.is_null() {
+                    (1, Some(String::new()))
+                } else {
+                    drop_nulls(v)
+                };
+                note(&|pointer| push_token(pointer, key), found);
+            }
             map.retain(|_, v| !v.is_null());
-            let dropped = before - map.len();
-            dropped + map.values_mut().map(drop_nulls).sum::<usize>()
         }
-        Value::Array(items) => items.iter_mut().map(drop_nulls).sum(),
-        _ => 0,
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                note(&|pointer| push_index(pointer, index), drop_nulls(item));
+            }
+        }
+        _ => {}
     }
+    (count, first)
 }
 
 fn drop_read_only(map: &mut Map<String, Value>, notes: &mut Vec<String>) {
@@ -618,33 +664,39 @@ fn is_null_or_array_of(value: Option<&Value>, item: fn(&Value) -> bool) -> bool 
 /// Indentation from the first indented line; CRLF from the first line end;
 /// the final newline from what follows the JSON.
 fn detect_layout(text: &str) -> Layout {
-    let lines: Vec<&str> = text
+    let spaces = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let mut lines = text
         .lines()
         .map(|line| line.trim_end_matches('\r'))
-        .filter(|line| !line.trim().is_empty())
-        .collect();
-    let spaces = |line: &str| line.len() - line.trim_start_matches(' ').len();
-    let first_indented = lines
-        .iter()
-        .skip(1)
-        .find(|line| line.starts_with([' ', '\t']));
+        .filter(|line| !line.trim().is_empty());
+    let first = lines.next();
+    let mut first_indented = None;
+    // How often each step is seen between a line and a more indented
+    // next line: few distinct steps, so a short list serves.
+    let mut steps: Vec<(usize, usize)> = Vec::new();
+    let mut before = first.map_or(0, spaces);
+    for line in lines {
+        if first_indented.is_none() && line.starts_with([' ', '\t']) {
+            first_indented = Some(line);
+        }
+        let after = spaces(line);
+        if after > before {
+            match steps.iter_mut().find(|(step, _)| *step == after - before) {
+                Some((_, count)) => *count += 1,
+                None => steps.push((after - before, 1)),
+            }
+        }
+        before = after;
+    }
     let (indent, offset) = match first_indented {
         None => (Indent::Spaces(2), 0),
         Some(line) if line.starts_with('\t') => (Indent::Tab, 0),
         Some(line) => {
-            // The unit is the step seen most often between a line and a
-            // more indented next line (the smaller step on a tie).
-            let mut steps: BTreeMap<usize, usize> = BTreeMap::new();
-            for pair in lines.windows(2) {
-                let (before, after) = (spaces(pair[0]), spaces(pair[1]));
-                if after > before {
-                    *steps.entry(after - before).or_default() += 1;
-                }
-            }
+            // The unit is the step seen most often (the smaller on a tie).
             let base = spaces(line);
             let unit = steps
                 .iter()
-                .max_by_key(|(step, count)| (**count, std::cmp::Reverse(**step)))
+                .max_by_key(|(step, count)| (*count, std::cmp::Reverse(*step)))
                 .map_or(base, |(step, _)| *step)
                 .clamp(1, 8);
             (Indent::Spaces(unit), base.saturating_sub(unit).min(16))
@@ -776,6 +828,13 @@ mod tests {
             "{:?}",
             doc.notes
         );
+        assert_eq!(doc.first_null.as_deref(), Some("/cpu"));
+        let wrapped = read(br#"{"taskDefinition": {"containerDefinitions": [{"name": "a", "links": [{"x": null}]}]}}"#).unwrap();
+        assert_eq!(
+            wrapped.first_null.as_deref(),
+            Some("/taskDefinition/containerDefinitions/0/links/0/x")
+        );
+        assert_eq!(wrapped.file_pointer("/family"), "/taskDefinition/family");
     }
     use serde_json::json;
 

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::core::report::{Finding, Report};
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 /// Bidirectional overrides and isolates: invisible, and they reorder what
 /// follows them on screen.
@@ -60,21 +60,80 @@ pub fn printable_json(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `report` with every piece of input in it (container names, and the
-/// values quoted in messages and fixes) made [`printable`].
-pub fn printable_report(report: &Report) -> Report {
-    let safe = |text: &str| printable(text).into_owned();
-    Report {
-        findings: report
-            .findings
-            .iter()
-            .map(|finding| Finding {
-                container: finding.container.as_deref().map(safe),
-                message: safe(&finding.message),
-                fix: safe(&finding.fix),
-                ..finding.clone()
-            })
-            .collect(),
+/// Writes `value` as pretty JSON whose strings hold no character a
+/// terminal would act on: serde_json escapes C0 controls itself, this also
+/// escapes DEL, C1 controls and bidi controls as `\uXXXX`, so the output is
+/// the same JSON and streams like `serde_json::to_writer_pretty`.
+pub fn to_writer_pretty<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut serializer =
+        serde_json::Serializer::with_formatter(writer, PrintableFormatter(PrettyFormatter::new()));
+    value.serialize(&mut serializer)
+}
+
+struct PrintableFormatter<'a>(PrettyFormatter<'a>);
+
+impl Formatter for PrintableFormatter<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                writer.write_all(&fragment.as_bytes()[start..at])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
     }
 }
 
@@ -119,5 +178,21 @@ mod tests {
             let safe = printable(&text);
             proptest::prop_assert!(!safe.chars().any(needs_escape));
         }
+    }
+
+    #[test]
+    fn json_strings_escape_what_serde_json_leaves() {
+        let value = serde_json::json!({"name": "a\u{9b}2J\u{202e}x\u{1b}"});
+        let mut out = Vec::new();
+        to_writer_pretty(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.chars().any(|c| c != '\n' && needs_escape(c)),
+            "{text:?}"
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            value
+        );
     }
 }

@@ -11,7 +11,7 @@ use anyhow::Result;
 use super::prompt::Prompter;
 use crate::cli::Preset;
 use crate::core::config::{validate_startup_command, validate_tag};
-use crate::core::{AgentVersion, Imds, Language};
+use crate::core::{AgentVersion, Field, Imds, Language};
 
 /// The agent versions offered, in order; the last two ask for the number.
 const AGENT_CHOICES: [&str; 4] = [
@@ -57,26 +57,26 @@ pub fn ask(ui: &Prompter, preset: &Preset) -> Result<Preset> {
     )?);
     for (what, flag, prompt, slot) in [
         (
-            "service",
+            Field::Service,
             "--service",
             "Service name for DD_SERVICE (empty: leave unset)",
             &mut answers.service,
         ),
         (
-            "env",
+            Field::Env,
             "--env",
             "Environment for DD_ENV (empty: leave unset)",
             &mut answers.env,
         ),
         (
-            "service version",
+            Field::ServiceVersion,
             "--service-version",
             "Service version for DD_VERSION (empty: leave unset)",
             &mut answers.service_version,
         ),
     ] {
         if let Some(value) = slot {
-            ui.say(&given(what, value, flag))?;
+            ui.say(&given(what.noun(), value, flag))?;
         } else {
             let value = ui.input(prompt, None, |value: &String| {
                 if value.is_empty() {

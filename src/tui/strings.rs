@@ -1,7 +1,7 @@
 //! Every piece of text the wizard shows, in one place, so wording is reviewed
 //! together and tests can refer to the same constants the screen uses.
 
-use crate::core::{Imds, Language};
+use crate::core::{Field, Imds, Language};
 
 pub const APP_NAME: &str = "ddecs-wizard";
 
@@ -76,7 +76,7 @@ pub const COMMAND_NOT_EXEC: &str =
 
 pub const TAG_LABELS: [&str; 3] = ["service", "env", "version"];
 pub const TAG_ENV_VARS: [&str; 3] = ["DD_SERVICE", "DD_ENV", "DD_VERSION"];
-pub const TAG_WHAT: [&str; 3] = ["service", "env", "service version"];
+pub const TAG_WHAT: [Field; 3] = [Field::Service, Field::Env, Field::ServiceVersion];
 pub const TAGS_WHY: &str = "Set as DD_SERVICE, DD_ENV and DD_VERSION on the app container so traces, logs and metrics line up. Leave empty to skip.";
 
 pub const REVIEW_SAVE_HINT: &str = "Enter or s saves every file into a directory you choose.";
