@@ -1,7 +1,11 @@
 //! The live preview: every tab's text rendered by the core, kept until the
-//! config changes (rendering is cheap, but a frame should not redo it), the
+//! answers change (rendering is cheap, but a frame should not redo it), the
 //! lines that changed since the user entered the current step, and the
-//! wrapping of long lines into screen rows.
+//! wrapping of long lines into screen rows at word and token boundaries.
+//!
+//! While an answer is invalid, every tab whose text depends on it shows why
+//! instead of text: a preview of the last valid value would look like the
+//! answer on screen, and could be copied.
 
 use std::borrow::Cow;
 
@@ -11,11 +15,13 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::core::entrypoint::build_script;
 use crate::core::{render, Artifact, Config};
+use crate::wizard::{Answers, Question};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
-    TaskDefinition,
+    AgentTaskDefinition,
     AgentContainer,
+    AppTaskDefinition,
     AppContainer,
     Script,
     Apache,
@@ -24,9 +30,10 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
-        Tab::TaskDefinition,
+    pub const ALL: [Tab; 8] = [
+        Tab::AgentTaskDefinition,
         Tab::AgentContainer,
+        Tab::AppTaskDefinition,
         Tab::AppContainer,
         Tab::Script,
         Tab::Apache,
@@ -35,14 +42,14 @@ impl Tab {
     ];
 
     pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+        self as usize
     }
 
-    /// The tab bar label; short so all seven fit in 60 columns.
     pub fn label(self) -> &'static str {
         match self {
-            Tab::TaskDefinition => "Task def",
+            Tab::AgentTaskDefinition => "Agent task def",
             Tab::AgentContainer => "Agent",
+            Tab::AppTaskDefinition => "App task def",
             Tab::AppContainer => "App",
             Tab::Script => "Script",
             Tab::Apache => "Apache",
@@ -51,18 +58,19 @@ impl Tab {
         }
     }
 
-    /// The `generate --output` artifact shown; the script tab shows part of
-    /// the app container instead.
-    pub fn artifact(self) -> Option<Artifact> {
-        Some(match self {
-            Tab::TaskDefinition => Artifact::AgentTaskDefinition,
+    /// The `generate --output` artifact behind the tab; the script tab
+    /// shows part of the entryPoint.
+    pub fn artifact(self) -> Artifact {
+        match self {
+            Tab::AgentTaskDefinition => Artifact::AgentTaskDefinition,
             Tab::AgentContainer => Artifact::AgentContainer,
+            Tab::AppTaskDefinition => Artifact::AppTaskDefinition,
             Tab::AppContainer => Artifact::AppContainer,
-            Tab::Script => return None,
+            Tab::Script => Artifact::Entrypoint,
             Tab::Apache => Artifact::Apache,
             Tab::PhpFpm => Artifact::PhpFpm,
             Tab::TracerCode => Artifact::TracerCode,
-        })
+        }
     }
 
     pub fn cycle(self, forward: bool) -> Tab {
@@ -73,6 +81,17 @@ impl Tab {
         } else {
             (i + n - 1) % n
         }]
+    }
+
+    /// The tab's text for `config`, or `None` where it does not apply.
+    pub fn text(self, config: &Config) -> Option<String> {
+        match self {
+            Tab::Script => {
+                self.artifact().applies_to(config).ok()?;
+                Some(build_script(config.imds, &config.startup_command))
+            }
+            tab => render(config, tab.artifact()).ok(),
+        }
     }
 }
 
@@ -88,33 +107,42 @@ pub enum Content {
         json: bool,
     },
     NotApplicable {
-        language: &'static str,
+        /// The answer that rules it out, as a flag or value.
+        to: String,
         why: &'static str,
     },
+    /// An answer this tab depends on is invalid: the reason.
+    Blocked(String),
 }
 
 impl Content {
-    fn render(config: &Config, tab: Tab) -> Content {
-        let (text, json) = match tab.artifact() {
-            None => (build_script(config.imds, &config.startup_command), false),
-            Some(artifact) => match render(config, artifact) {
-                Ok(text) => (text, artifact.is_json()),
-                Err(na) => {
-                    return Content::NotApplicable {
-                        language: config.language.label(),
-                        why: na.why,
-                    }
-                }
-            },
+    fn render(answers: &Answers, tab: Tab) -> Content {
+        let config = answers.config();
+        let artifact = tab.artifact();
+        if let Err(na) = artifact.applies_to(config) {
+            return Content::NotApplicable {
+                to: na.to,
+                why: na.why,
+            };
+        }
+        if let Some(why) = answers.blocked(artifact) {
+            return Content::Blocked(why);
+        }
+        let Some(text) = tab.text(config) else {
+            return Content::Blocked(String::new());
         };
         let lines = text.lines().map(display_line).collect();
-        Content::Text { text, lines, json }
+        Content::Text {
+            text,
+            lines,
+            json: artifact.is_json() && tab != Tab::Script,
+        }
     }
 
     pub fn text(&self) -> Option<&str> {
         match self {
             Content::Text { text, .. } => Some(text),
-            Content::NotApplicable { .. } => None,
+            Content::NotApplicable { .. } | Content::Blocked(_) => None,
         }
     }
 }
@@ -160,54 +188,78 @@ pub struct Row {
     pub line: usize,
     pub start: usize,
     pub end: usize,
-    /// The first row of its line (only those get the changed marker).
+    /// The first row of its line: only those get the changed marker; the
+    /// others get the continuation mark.
     pub first: bool,
+    /// Columns of indentation before a continuation row's text, so that it
+    /// lines up under its line.
+    pub indent: usize,
 }
 
-/// Hard-wraps `lines` at `width` cells. Long JSON strings (the entryPoint
-/// script) wrap anywhere, which keeps every character on screen exactly.
+/// Whether a row may start at grapheme `g` after `prev`: at a word after a
+/// space, after `,` or `;`, and after `&&`, `||` or `|` (never between the
+/// two characters of an operator, never at a space).
+fn may_break(prev: &str, g: &str) -> bool {
+    match prev {
+        " " => g != " ",
+        "," | ";" | "&" | "|" => !matches!(g, " " | "&" | "|" | "," | ";"),
+        _ => false,
+    }
+}
+
+/// Wraps `lines` into rows of at most `width` cells, breaking at word and
+/// token boundaries where it can and inside a token only when one is longer
+/// than a row. Continuation rows are indented like their line (up to half
+/// the width).
 pub fn wrap(lines: &[String], width: usize) -> Vec<Row> {
     let width = width.max(1);
     let mut rows = Vec::with_capacity(lines.len());
     for (n, line) in lines.iter().enumerate() {
-        let mut start = 0;
-        let mut first = true;
-        if line.is_ascii() {
-            while first || start < line.len() {
-                let end = (start + width).min(line.len());
-                rows.push(Row {
-                    line: n,
-                    start,
-                    end,
-                    first,
-                });
-                first = false;
-                start = end;
-            }
+        if line.len() <= width || line.width() <= width {
+            rows.push(Row {
+                line: n,
+                start: 0,
+                end: line.len(),
+                first: true,
+                indent: 0,
+            });
             continue;
         }
-        let mut col = 0;
-        for (i, g) in line.grapheme_indices(true) {
-            let w = g.width();
-            if col + w > width && col > 0 {
-                rows.push(Row {
-                    line: n,
-                    start,
-                    end: i,
-                    first,
-                });
-                first = false;
-                start = i;
-                col = 0;
+        let indent = (line.len() - line.trim_start_matches(' ').len()).min(width / 2);
+        let graphemes: Vec<(usize, &str, usize)> = line
+            .grapheme_indices(true)
+            .map(|(i, g)| (i, g, g.width()))
+            .collect();
+        let mut from = 0;
+        while from < graphemes.len() {
+            let first = from == 0;
+            let room = if first { width } else { width - indent };
+            let mut col = 0;
+            let mut to = from;
+            let mut last_break = None;
+            while to < graphemes.len() {
+                if to > from && may_break(graphemes[to - 1].1, graphemes[to].1) {
+                    last_break = Some(to);
+                }
+                let w = graphemes[to].2;
+                if col + w > room && to > from {
+                    break;
+                }
+                col += w;
+                to += 1;
             }
-            col += w;
+            if to < graphemes.len() {
+                to = last_break.unwrap_or(to);
+            }
+            rows.push(Row {
+                line: n,
+                start: graphemes[from].0,
+                end: graphemes.get(to).map_or(line.len(), |g| g.0),
+                first,
+                indent: if first { 0 } else { indent },
+            });
+            from = to;
         }
-        rows.push(Row {
-            line: n,
-            start,
-            end: line.len(),
-            first,
-        });
     }
     rows
 }
@@ -217,17 +269,17 @@ pub struct Preview {
     pub tab: Tab,
     /// The first screen row shown.
     pub scroll: usize,
-    rendered_for: Config,
+    rendered_for: (Config, Vec<(Question, String)>),
     contents: Vec<Content>,
     baseline: Vec<Option<String>>,
     changed: Vec<Vec<bool>>,
 }
 
 impl Preview {
-    pub fn new(config: &Config, tab: Tab) -> Preview {
+    pub fn new(answers: &Answers, tab: Tab) -> Preview {
         let contents: Vec<Content> = Tab::ALL
             .iter()
-            .map(|t| Content::render(config, *t))
+            .map(|t| Content::render(answers, *t))
             .collect();
         let baseline = contents
             .iter()
@@ -237,22 +289,24 @@ impl Preview {
         Preview {
             tab,
             scroll: 0,
-            rendered_for: config.clone(),
+            rendered_for: (answers.config().clone(), answers.problems().to_vec()),
             contents,
             baseline,
             changed,
         }
     }
 
-    /// Re-renders when `config` differs from the one last rendered; true
-    /// when it did.
-    pub fn refresh(&mut self, config: &Config) -> bool {
-        if *config == self.rendered_for {
+    /// Re-renders when the answers differ from the ones last rendered
+    /// (the config, or what is invalid); true when it did.
+    pub fn refresh(&mut self, answers: &Answers) -> bool {
+        if *answers.config() == self.rendered_for.0
+            && answers.problems() == self.rendered_for.1.as_slice()
+        {
             return false;
         }
-        self.rendered_for = config.clone();
+        self.rendered_for = (answers.config().clone(), answers.problems().to_vec());
         for (i, tab) in Tab::ALL.iter().enumerate() {
-            let content = Content::render(config, *tab);
+            let content = Content::render(answers, *tab);
             self.changed[i] = match (&self.baseline[i], content.text()) {
                 (Some(old), Some(new)) => changed_lines(old, new),
                 _ => Vec::new(),
@@ -291,14 +345,29 @@ impl Preview {
         self.changed().get(line).copied().unwrap_or(false)
     }
 
-    /// The rows of the current tab at `width`: text columns after the
-    /// one-column changed marker.
+    /// The rows of the current tab at `width` text columns.
     pub fn rows(&self, width: usize) -> Vec<Row> {
         match self.current() {
             Content::Text { lines, .. } => wrap(lines, width),
-            Content::NotApplicable { .. } => Vec::new(),
+            Content::NotApplicable { .. } | Content::Blocked(_) => Vec::new(),
         }
     }
+}
+
+/// The first line where `tab` differs between two configs: where an answer
+/// acts on that tab. A JSON line that only gains or loses its trailing
+/// comma (because an item follows it now) is not where anything happens.
+pub fn first_difference(tab: Tab, a: &Config, b: &Config) -> Option<usize> {
+    let (a, b) = (tab.text(a)?, tab.text(b)?);
+    let same = |x: &str, y: &str| x.trim_end_matches(',') == y.trim_end_matches(',');
+    let mut lines_b = b.lines();
+    for (i, line) in a.lines().enumerate() {
+        match lines_b.next() {
+            Some(other) if same(line, other) => {}
+            _ => return Some(i),
+        }
+    }
+    lines_b.next().map(|_| a.lines().count())
 }
 
 fn changed_lines(old: &str, new: &str) -> Vec<bool> {
@@ -338,25 +407,36 @@ pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::Preset;
     use crate::core::Language;
+
+    fn answers(language: Language) -> Answers {
+        Answers::from_preset(&Preset {
+            language: Some(language),
+            ..Preset::default()
+        })
+        .unwrap()
+    }
 
     #[test]
     fn preview_text_is_exactly_generate_output() {
         for language in Language::ALL {
-            let config = Config::for_language(language);
-            let preview = Preview::new(&config, Tab::TaskDefinition);
+            let answers = answers(language);
+            let config = answers.config();
+            let preview = Preview::new(&answers, Tab::AgentContainer);
             for tab in Tab::ALL {
-                match (tab.artifact(), preview.content(tab)) {
-                    (Some(artifact), Content::Text { text, .. }) => {
-                        assert_eq!(*text, render(&config, artifact).unwrap())
-                    }
-                    (Some(artifact), Content::NotApplicable { why, .. }) => {
-                        assert_eq!(*why, render(&config, artifact).unwrap_err().why)
-                    }
-                    (None, content) => assert_eq!(
+                match (tab, preview.content(tab)) {
+                    (Tab::Script, content) => assert_eq!(
                         content.text(),
                         Some(build_script(config.imds, &config.startup_command).as_str())
                     ),
+                    (tab, Content::Text { text, .. }) => {
+                        assert_eq!(*text, render(config, tab.artifact()).unwrap())
+                    }
+                    (tab, Content::NotApplicable { why, .. }) => {
+                        assert_eq!(*why, render(config, tab.artifact()).unwrap_err().why)
+                    }
+                    (tab, Content::Blocked(why)) => panic!("{tab:?} blocked: {why}"),
                 }
             }
         }
@@ -364,24 +444,20 @@ mod tests {
 
     #[test]
     fn refresh_marks_changed_lines_since_the_baseline() {
-        let mut config = Config::default();
-        let mut preview = Preview::new(&config, Tab::AgentContainer);
-        assert!(!preview.refresh(&config));
-        config.agent_version = "7.17".parse().unwrap();
-        assert!(preview.refresh(&config));
-        let changed: Vec<usize> = (0..preview.changed().len())
-            .filter(|i| preview.is_changed(*i))
-            .collect();
+        let mut answers = answers(Language::Python);
+        let mut preview = Preview::new(&answers, Tab::AgentContainer);
+        assert!(!preview.refresh(&answers));
+        answers.select(Question::AgentVersion, 2);
+        assert!(preview.refresh(&answers));
         let Content::Text { lines, .. } = preview.current() else {
             panic!("agent container applies")
         };
-        let marked: Vec<&str> = changed.iter().map(|i| lines[*i].trim()).collect();
+        let marked: Vec<&str> = (0..lines.len())
+            .filter(|i| preview.is_changed(*i))
+            .map(|i| lines[i].trim())
+            .collect();
         assert!(
             marked.contains(&"\"image\": \"public.ecr.aws/datadog/agent:7.17\","),
-            "{marked:?}"
-        );
-        assert!(
-            marked.contains(&"\"name\": \"DD_APM_ENABLED\","),
             "{marked:?}"
         );
         preview.set_baseline();
@@ -389,15 +465,85 @@ mod tests {
     }
 
     #[test]
-    fn wrap_keeps_every_character() {
-        let lines = vec!["abcdefghij".to_owned(), String::new(), "日本語x".to_owned()];
-        let rows = wrap(&lines, 4);
-        let pieces: Vec<&str> = rows
+    fn an_invalid_answer_blocks_the_tabs_it_changes() {
+        let mut answers = answers(Language::Python);
+        let mut preview = Preview::new(&answers, Tab::AgentContainer);
+        answers.select(Question::AgentVersion, 3);
+        answers.set_text(Question::AgentVersion, "7.177.15.2");
+        preview.refresh(&answers);
+        assert!(
+            matches!(preview.current(), Content::Blocked(why) if why.starts_with("Agent version: invalid agent version"))
+        );
+        assert!(preview.content(Tab::AppContainer).text().is_some());
+    }
+
+    fn pieces(lines: &[String], width: usize) -> Vec<String> {
+        wrap(lines, width)
             .iter()
-            .map(|r| &lines[r.line][r.start..r.end])
-            .collect();
-        assert_eq!(pieces, ["abcd", "efgh", "ij", "", "日本", "語x"]);
-        assert_eq!(rows.iter().filter(|r| r.first).count(), 3);
+            .map(|r| {
+                let mark = if r.first { "" } else { "↪" };
+                format!(
+                    "{mark}{}{}",
+                    " ".repeat(r.indent),
+                    &lines[r.line][r.start..r.end]
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_tokens() {
+        let lines = vec!["a && b || (IFS=. ; read x)".to_owned()];
+        assert_eq!(
+            pieces(&lines, 9),
+            ["a && b ", "↪|| ", "↪(IFS=. ; ", "↪read x)"]
+        );
+        let lines = vec!["    \"value\": \"DD_ENV,DD_SERVICE\"".to_owned()];
+        assert_eq!(
+            pieces(&lines, 20),
+            ["    \"value\": ", "↪    \"DD_ENV,", "↪    DD_SERVICE\""]
+        );
+    }
+
+    #[test]
+    fn wrap_keeps_every_character() {
+        let lines = vec![
+            "abcdefghij".to_owned(),
+            String::new(),
+            "日本語x".to_owned(),
+            "set -e; if [ \"$a\" ] && [ -n \"$b\" ]; then exec app; fi".to_owned(),
+        ];
+        for width in 1..30 {
+            let rows = wrap(&lines, width);
+            for (n, line) in lines.iter().enumerate() {
+                let joined: String = rows
+                    .iter()
+                    .filter(|r| r.line == n)
+                    .map(|r| &line[r.start..r.end])
+                    .collect();
+                assert_eq!(&joined, line, "width {width}");
+            }
+            for r in &rows {
+                let w = lines[r.line][r.start..r.end].width() + r.indent;
+                assert!(w <= width.max(1) || r.end - r.start <= 4, "{width}: {r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_difference_finds_where_an_answer_acts() {
+        let a = Config::default();
+        let b = Question::StartupCommand.alternative(&a);
+        let script = Tab::Script.text(&a).unwrap();
+        let line = first_difference(Tab::Script, &a, &b).unwrap();
+        assert!(
+            script
+                .lines()
+                .nth(line)
+                .unwrap()
+                .contains("exec ddtrace-run"),
+            "{line}"
+        );
     }
 
     #[test]
