@@ -544,10 +544,9 @@ impl Question {
 
 /// The lines of pasted text that hold something (a trailing line break or
 /// a blank line is not a line), each with tabs as spaces and other control
-/// characters dropped.
+/// characters dropped. Terminals paste line breaks as CR, LF or both.
 pub fn pasted_lines(text: &str) -> Vec<String> {
-    text.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    text.split(['\r', '\n'])
         .filter(|l| !l.trim().is_empty())
         .map(one_line)
         .collect()
@@ -633,7 +632,7 @@ mod tests {
 
     #[test]
     fn multi_line_paste_is_joined_visibly_or_refused() {
-        let command = Question::StartupCommand.paste("php artisan migrate --force\r\nphp-fpm -F\n");
+        let command = Question::StartupCommand.paste("php artisan migrate --force\r\nphp-fpm -F\r");
         assert_eq!(
             command,
             Pasted::Joined {
