@@ -39,6 +39,10 @@ pub struct Prompter {
 
 impl Prompter {
     pub fn new(caps: &Capabilities) -> Self {
+        // console (under dialoguer) has its own reading of NO_COLOR, which
+        // counts an empty one; the capabilities decide instead.
+        dialoguer::console::set_colors_enabled_stderr(caps.fancy());
+        dialoguer::console::set_colors_enabled(caps.fancy());
         let mode = if caps.dumb {
             Mode::Lines
         } else if caps.fancy() {

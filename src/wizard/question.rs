@@ -281,9 +281,9 @@ impl Question {
         match self {
             Question::AgentVersion => "e.g. 7.17.1",
             Question::AppImage => "empty: <YOUR_APP_IMAGE>, to fill in later",
-            Question::Service => "e.g. checkout (empty: unset)",
-            Question::Env => "e.g. prod (empty: unset)",
-            Question::ServiceVersion => "e.g. 1.4.0 (empty: unset)",
+            Question::Service => "e.g. checkout; empty: unset",
+            Question::Env => "e.g. prod; empty: unset",
+            Question::ServiceVersion => "e.g. 1.4.0; empty: unset",
             Question::ApiKey => "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
             _ => "",
         }
