@@ -226,35 +226,52 @@ pub fn wrap(lines: &[String], width: usize) -> Vec<Row> {
             continue;
         }
         let indent = (line.len() - line.trim_start_matches(' ').len()).min(width / 2);
-        let graphemes: Vec<(usize, &str, usize)> = line
-            .grapheme_indices(true)
-            .map(|(i, g)| (i, g, g.width()))
-            .collect();
+        // Cells (byte offset, text, width): a byte each for ASCII, the
+        // usual case, without segmenting it; graphemes otherwise.
+        let graphemes: Vec<(usize, &str, usize)> = if line.is_ascii() {
+            Vec::new()
+        } else {
+            line.grapheme_indices(true)
+                .map(|(i, g)| (i, g, g.width()))
+                .collect()
+        };
+        let count = if line.is_ascii() {
+            line.len()
+        } else {
+            graphemes.len()
+        };
+        let cell = |k: usize| -> (usize, &str, usize) {
+            if graphemes.is_empty() {
+                (k, &line[k..=k], 1)
+            } else {
+                graphemes[k]
+            }
+        };
         let mut from = 0;
-        while from < graphemes.len() {
+        while from < count {
             let first = from == 0;
             let room = if first { width } else { width - indent };
             let mut col = 0;
             let mut to = from;
             let mut last_break = None;
-            while to < graphemes.len() {
-                if to > from && may_break(graphemes[to - 1].1, graphemes[to].1) {
+            while to < count {
+                let (_, g, w) = cell(to);
+                if to > from && may_break(cell(to - 1).1, g) {
                     last_break = Some(to);
                 }
-                let w = graphemes[to].2;
                 if col + w > room && to > from {
                     break;
                 }
                 col += w;
                 to += 1;
             }
-            if to < graphemes.len() {
+            if to < count {
                 to = last_break.unwrap_or(to);
             }
             rows.push(Row {
                 line: n,
-                start: graphemes[from].0,
-                end: graphemes.get(to).map_or(line.len(), |g| g.0),
+                start: cell(from).0,
+                end: if to < count { cell(to).0 } else { line.len() },
                 first,
                 indent: if first { 0 } else { indent },
             });
@@ -264,40 +281,51 @@ pub fn wrap(lines: &[String], width: usize) -> Vec<Row> {
     rows
 }
 
+/// What a tab shows before it was rendered for the current answers; never
+/// drawn, since every change renders the tab on screen.
+static STALE: Content = Content::Blocked(String::new());
+
+/// The preview of every tab. Only the tab on screen is rendered when an
+/// answer changes (a key press must stay cheap); another tab is rendered
+/// when it is shown, and all of them when a step starts (for the "changed"
+/// markers' reference).
 #[derive(Debug, Clone)]
 pub struct Preview {
     pub tab: Tab,
     /// The first screen row shown.
     pub scroll: usize,
     rendered_for: (Config, Vec<(Question, String)>),
-    contents: Vec<Content>,
+    /// Each tab's content; `None` until rendered for the current answers.
+    contents: Vec<Option<Content>>,
+    /// Whether each tab has text for the current answers (it applies and
+    /// nothing it depends on is invalid), known without rendering it.
+    available: Vec<bool>,
     baseline: Vec<Option<String>>,
     changed: Vec<Vec<bool>>,
+    /// The rows of one tab at one width, kept until the text changes: a
+    /// key press and its frame need them several times.
+    wrapped: Option<(Tab, usize, Vec<Row>)>,
 }
 
 impl Preview {
     pub fn new(answers: &Answers, tab: Tab) -> Preview {
-        let contents: Vec<Content> = Tab::ALL
-            .iter()
-            .map(|t| Content::render(answers, *t))
-            .collect();
-        let baseline = contents
-            .iter()
-            .map(|c| c.text().map(str::to_owned))
-            .collect();
-        let changed = contents.iter().map(|_| Vec::new()).collect();
-        Preview {
+        let mut preview = Preview {
             tab,
             scroll: 0,
             rendered_for: (answers.config().clone(), answers.problems().to_vec()),
-            contents,
-            baseline,
-            changed,
-        }
+            contents: vec![None; Tab::ALL.len()],
+            available: availability(answers),
+            baseline: vec![None; Tab::ALL.len()],
+            changed: vec![Vec::new(); Tab::ALL.len()],
+            wrapped: None,
+        };
+        preview.set_baseline(answers);
+        preview
     }
 
-    /// Re-renders when the answers differ from the ones last rendered
-    /// (the config, or what is invalid); true when it did.
+    /// Takes new answers, when they differ from the ones last rendered (the
+    /// config, or what is invalid): the tab on screen is rendered again,
+    /// the others when they are shown. True when anything changed.
     pub fn refresh(&mut self, answers: &Answers) -> bool {
         if *answers.config() == self.rendered_for.0
             && answers.problems() == self.rendered_for.1.as_slice()
@@ -305,35 +333,59 @@ impl Preview {
             return false;
         }
         self.rendered_for = (answers.config().clone(), answers.problems().to_vec());
-        for (i, tab) in Tab::ALL.iter().enumerate() {
-            let content = Content::render(answers, *tab);
-            self.changed[i] = match (&self.baseline[i], content.text()) {
-                (Some(old), Some(new)) => changed_lines(old, new),
-                _ => Vec::new(),
-            };
-            self.contents[i] = content;
-        }
+        self.contents.iter_mut().for_each(|c| *c = None);
+        self.available = availability(answers);
+        self.wrapped = None;
+        self.ensure(answers);
         true
     }
 
-    /// Makes the current texts the reference for "changed" markers.
-    pub fn set_baseline(&mut self) {
+    /// Renders the tab on screen if it is not yet rendered for `answers`.
+    pub fn ensure(&mut self, answers: &Answers) {
+        self.render(answers, self.tab);
+    }
+
+    fn render(&mut self, answers: &Answers, tab: Tab) {
+        let i = tab.index();
+        if self.contents[i].is_some() {
+            return;
+        }
+        let content = Content::render(answers, tab);
+        self.changed[i] = match (&self.baseline[i], content.text()) {
+            (Some(old), Some(new)) => changed_lines(old, new),
+            _ => Vec::new(),
+        };
+        self.contents[i] = Some(content);
+    }
+
+    /// Makes every tab's current text the reference for "changed" markers.
+    pub fn set_baseline(&mut self, answers: &Answers) {
+        for tab in Tab::ALL {
+            self.render(answers, tab);
+        }
         self.baseline = self
             .contents
             .iter()
-            .map(|c| c.text().map(str::to_owned))
+            .map(|c| c.as_ref().and_then(Content::text).map(str::to_owned))
             .collect();
         for flags in &mut self.changed {
             flags.clear();
         }
     }
 
+    /// The tab on screen.
     pub fn current(&self) -> &Content {
-        &self.contents[self.tab.index()]
+        self.contents[self.tab.index()].as_ref().unwrap_or(&STALE)
     }
 
-    pub fn content(&self, tab: Tab) -> &Content {
-        &self.contents[tab.index()]
+    /// A tab's content, once rendered for the current answers.
+    pub fn content(&self, tab: Tab) -> Option<&Content> {
+        self.contents[tab.index()].as_ref()
+    }
+
+    /// Whether `tab` has text for the current answers.
+    pub fn available(&self, tab: Tab) -> bool {
+        self.available[tab.index()]
     }
 
     /// Per line of the current tab: changed since the baseline.
@@ -346,12 +398,37 @@ impl Preview {
     }
 
     /// The rows of the current tab at `width` text columns.
-    pub fn rows(&self, width: usize) -> Vec<Row> {
+    pub fn rows(&self, width: usize) -> Cow<'_, [Row]> {
+        match &self.wrapped {
+            Some((tab, w, rows)) if *tab == self.tab && *w == width => Cow::Borrowed(rows),
+            _ => Cow::Owned(self.wrap_current(width)),
+        }
+    }
+
+    /// Keeps the current tab's rows at `width` for the calls to come.
+    pub fn rewrap(&mut self, width: usize) {
+        if !matches!(&self.wrapped, Some((tab, w, _)) if *tab == self.tab && *w == width) {
+            self.wrapped = Some((self.tab, width, self.wrap_current(width)));
+        }
+    }
+
+    fn wrap_current(&self, width: usize) -> Vec<Row> {
         match self.current() {
             Content::Text { lines, .. } => wrap(lines, width),
             Content::NotApplicable { .. } | Content::Blocked(_) => Vec::new(),
         }
     }
+}
+
+/// Per tab: it applies to the answers and nothing it shows is invalid.
+fn availability(answers: &Answers) -> Vec<bool> {
+    Tab::ALL
+        .iter()
+        .map(|t| {
+            let artifact = t.artifact();
+            artifact.applies_to(answers.config()).is_ok() && answers.blocked(artifact).is_none()
+        })
+        .collect()
 }
 
 /// The first line where `tab` differs between two configs: where an answer
@@ -425,7 +502,7 @@ mod tests {
             let config = answers.config();
             let preview = Preview::new(&answers, Tab::AgentContainer);
             for tab in Tab::ALL {
-                match (tab, preview.content(tab)) {
+                match (tab, preview.content(tab).expect("rendered at the start")) {
                     (Tab::Script, content) => assert_eq!(
                         content.text(),
                         Some(build_script(config.imds, &config.startup_command).as_str())
@@ -460,7 +537,7 @@ mod tests {
             marked.contains(&"\"image\": \"public.ecr.aws/datadog/agent:7.17\","),
             "{marked:?}"
         );
-        preview.set_baseline();
+        preview.set_baseline(&answers);
         assert!(preview.changed().iter().all(|c| !c));
     }
 
@@ -474,7 +551,8 @@ mod tests {
         assert!(
             matches!(preview.current(), Content::Blocked(why) if why.starts_with("Agent version: invalid agent version"))
         );
-        assert!(preview.content(Tab::AppContainer).text().is_some());
+        assert!(preview.available(Tab::AppContainer));
+        assert!(!preview.available(Tab::AgentContainer));
     }
 
     fn pieces(lines: &[String], width: usize) -> Vec<String> {

@@ -278,7 +278,7 @@ impl App {
             .iter()
             .copied()
             .chain(Tab::ALL)
-            .filter(|t| self.preview.content(*t).text().is_some());
+            .filter(|t| self.preview.available(*t));
         let Some((tab, line)) = candidates
             .filter_map(|t| first_difference(t, &config, &other).map(|line| (t, line)))
             .next()
@@ -286,6 +286,7 @@ impl App {
             return;
         };
         self.preview.tab = tab;
+        self.preview.ensure(&self.answers);
         self.target_line = Some(line);
         self.scroll_to_target();
     }
@@ -297,6 +298,7 @@ impl App {
             return;
         }
         if let Some(line) = self.target_line.take() {
+            self.preview.rewrap(self.preview_text_width());
             let rows = self.preview.rows(self.preview_text_width());
             let row = rows.iter().position(|r| r.line == line).unwrap_or(0);
             self.preview.scroll = row.saturating_sub(2);

@@ -40,6 +40,7 @@ pub fn on_event(app: &mut App, event: &Event) -> Option<Effect> {
 /// the frame showed, so it should be drawn again.
 pub fn on_drawn(app: &mut App, drawn: Drawn) -> bool {
     app.drawn = drawn;
+    app.preview.rewrap(app.preview_text_width());
     let before = app.preview.scroll;
     app.scroll_to_target();
     clamp_scroll(app);
@@ -56,7 +57,10 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         Context::SaveDialog => on_save_dialog(app, action),
         Context::Choice | Context::Text => on_step(app, action),
     };
-    if app.preview.refresh(&app.answers) {
+    let refreshed = app.preview.refresh(&app.answers);
+    app.preview.ensure(&app.answers);
+    app.preview.rewrap(app.preview_text_width());
+    if refreshed {
         app.touch();
         reveal_changes(app);
     }
@@ -263,7 +267,7 @@ fn go_to(app: &mut App, step: Step) {
     {
         app.status = None;
     }
-    app.preview.set_baseline();
+    app.preview.set_baseline(&app.answers);
     app.show_where_the_step_acts();
 }
 

@@ -46,7 +46,7 @@ pub fn render_tabs(frame: &mut Frame, app: &App, area: Rect) {
     for tab in &Tab::ALL[first..=last] {
         let style = if *tab == app.preview.tab {
             t.selected()
-        } else if app.preview.content(*tab).text().is_none() {
+        } else if !app.preview.available(*tab) {
             t.dim()
         } else {
             t.plain()
