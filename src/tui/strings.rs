@@ -33,7 +33,6 @@ pub const PREVIEW_SCRIPT_NOTE: &str =
     "The third entryPoint item (the sh -c script) as plain shell text; the App tab holds the JSON.";
 
 // Status line messages.
-pub const NOTHING_TO_COPY: &str = "nothing to copy";
 pub const FIRST_STEP: &str = "this is the first step";
 
 pub fn pasted_joined(lines: usize) -> String {
