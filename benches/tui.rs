@@ -19,7 +19,7 @@ use ddecs_wizard::tui::theme::Theme;
 use ddecs_wizard::tui::update;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::{Rect, Size};
+use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 /// Counts what the backend writes instead of sending it anywhere; the
@@ -63,7 +63,9 @@ fn step(term: &mut (Term, Counter), app: &mut App, event: &Event) -> (Duration, 
     let before = term.1.bytes.get();
     let start = Instant::now();
     black_box(update::on_event(app, event));
-    term.0.draw(|f| draw::render(f, app)).expect("draw");
+    let mut drawn = app.drawn;
+    term.0.draw(|f| drawn = draw::render(f, app)).expect("draw");
+    update::on_drawn(app, drawn);
     (start.elapsed(), term.1.bytes.get() - before)
 }
 
@@ -90,10 +92,12 @@ fn report(name: &str, mut times: Vec<Duration>, bytes: &[usize]) {
 
 fn first_frame(w: u16, h: u16) -> (Duration, usize) {
     let start = Instant::now();
-    let mut app = App::from_preset(&Preset::default(), Theme::COLOUR).expect("defaults");
-    app.size = Size::new(w, h);
+    let app = App::from_preset(&Preset::default(), Theme::COLOUR).expect("defaults");
     let (mut term, counter) = terminal(w, h);
-    term.draw(|f| draw::render(f, &app)).expect("draw");
+    term.draw(|f| {
+        black_box(draw::render(f, &app));
+    })
+    .expect("draw");
     (start.elapsed(), counter.bytes.get())
 }
 
@@ -133,11 +137,10 @@ fn main() {
         .chars()
         .map(|c| key(KeyCode::Char(c)))
         .collect();
-    let to_command = vec![
-        key(KeyCode::Enter),
-        key(KeyCode::Enter),
-        key(KeyCode::Enter),
-    ];
+    // Launch type, agent, language, connection: then the command, with the
+    // cursor moved to the end so typing appends to the default.
+    let mut to_command = vec![key(KeyCode::Enter); 4];
+    to_command.push(key(KeyCode::End));
     scenario(
         "type a char in the command, Script tab",
         100,
@@ -157,7 +160,7 @@ fn main() {
         30,
     );
     let mut agent_tab = app_tab.clone();
-    agent_tab.push(shift(KeyCode::Left));
+    agent_tab.extend([shift(KeyCode::Left), shift(KeyCode::Left)]);
     scenario(
         "type a char in the command, Agent tab",
         100,
@@ -183,11 +186,11 @@ fn main() {
         "↑/↓ through languages (re-render all)",
         100,
         30,
-        &[key(KeyCode::Enter)],
+        &[key(KeyCode::Enter), key(KeyCode::Enter)],
         &arrows,
         50,
     );
-    let tabs: Vec<Event> = [KeyCode::Right; 7].into_iter().map(key).collect();
+    let tabs: Vec<Event> = [KeyCode::Right; 8].into_iter().map(key).collect();
     scenario("→ through preview tabs", 100, 30, &[], &tabs, 100);
     let pages: Vec<Event> = [KeyCode::PageDown, KeyCode::PageDown, KeyCode::Home]
         .into_iter()

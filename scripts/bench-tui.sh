@@ -49,7 +49,7 @@ for run in 1 2 3 4 5; do
 	sock=$dir/tmux$run.sock
 	start=$(now_ms)
 	t -f /dev/null new-session -d -x 100 -y 30 -c "$dir" "exec $bin"
-	wait_for "1/6 Agent version"
+	wait_for "1/9 Launch type"
 	ms=$(( $(now_ms) - start ))
 	[ "$ms" -lt "$best" ] && best=$ms
 	[ "$run" -lt 5 ] && t kill-server
@@ -67,8 +67,9 @@ echo "idle over 5 s: $(( after - before )) CPU ticks of 1/$clk s ($(( (after - b
 
 # 600 keystrokes into the startup command (each re-renders the preview
 # and draws a frame), then arrows through the languages and all the tabs.
-t send-keys 4
-wait_for "4/6 Startup command"
+t send-keys 5
+wait_for "5/9 Startup command"
+t send-keys End
 before=$(cpu_ticks "$pid")
 i=0
 while [ $i -lt 20 ]; do
@@ -82,9 +83,9 @@ ticks=$(( after - before ))
 echo "600 keystrokes in the startup command: $ticks ticks = $(( ticks * 1000000 / clk / 600 )) µs of CPU per keystroke (update + draw + write)"
 
 t send-keys Escape
-wait_for "3/6 IMDS version"
-t send-keys 2
-wait_for "2/6 Language"
+wait_for "4/9 Connection"
+t send-keys 3
+wait_for "3/9 Language"
 for _ in 1 2 3 4 5 6 7 8 9 10; do
 	t send-keys Down Down Down Down Down Down Up Up Up Up Up Up Right Right Right Right Right Right Right
 done

@@ -5,4 +5,6 @@ pub mod commands;
 pub mod core;
 pub mod output;
 pub mod plain;
+pub mod terminal;
 pub mod tui;
+pub mod wizard;

@@ -33,9 +33,17 @@ fn main() -> ExitCode {
         Some(Command::HoldClipboard) => {
             ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut io::stdout().lock())
         }
-        None if cli.plain => ddecs_wizard::plain::run(&cli.preset),
-        None => ddecs_wizard::tui::run(&cli.preset)
-            .and_then(|outcome| Ok(outcome.report(&mut io::stdout().lock())?)),
+        None => {
+            // One reading of the terminal for both front ends, so they
+            // agree on colour and escape codes.
+            let caps = ddecs_wizard::terminal::Capabilities::from_env();
+            if cli.plain {
+                ddecs_wizard::plain::run(&cli.preset, &caps)
+            } else {
+                ddecs_wizard::tui::run(&cli.preset, &caps)
+                    .and_then(|outcome| Ok(outcome.report(&mut io::stdout().lock())?))
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

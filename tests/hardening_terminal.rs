@@ -113,8 +113,8 @@ fn plain_stopped_at_a_choice(signal: &str, status: i32) {
         return;
     };
     // A list of choices: the cursor is hidden and the terminal raw.
-    pane.wait_for("Datadog agent version");
-    pane.wait_for("7.17 or lower");
+    pane.wait_for("Where do the app's tasks run?");
+    pane.wait_for("ECS Managed Instances");
     assert!(
         !pane.cursor_visible(),
         "dialoguer hides the cursor on a choice"
@@ -139,6 +139,16 @@ fn plain_shows_an_escape_in_a_flag_instead_of_obeying_it() {
     let image = format!("img{RETITLE}");
     let args = [
         "--plain",
+        "--launch-type",
+        "ec2",
+        "--transport",
+        "tcp",
+        "--app-name",
+        "web",
+        "--site",
+        "datadoghq.com",
+        "--api-key-secret-arn",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd",
         "--app-image",
         &image,
         "--language",
@@ -198,7 +208,7 @@ fn wizard_sigquit_gives_the_terminal_back() {
     else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
+    pane.wait_for("1/9 Launch type");
     assert!(pane.alternate_screen());
     kill("QUIT", wizard_pid(&pane));
     assert_eq!(pane.exit_status(), 128 + 3);
@@ -220,7 +230,7 @@ fn wizard_ends_when_its_terminal_goes_away_with_sighup_blocked() {
     let Some(pane) = Pane::start_shell(SCREEN, &command, &[], &[]) else {
         return;
     };
-    pane.wait_for("1/6 Agent version");
+    pane.wait_for("1/9 Launch type");
     let pid = wizard_pid(&pane);
     let _reaper = KillOnDrop(pid);
     let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

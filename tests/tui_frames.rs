@@ -1,9 +1,10 @@
-//! Snapshots of whole frames on ratatui's `TestBackend`: every step, every
-//! preview tab, the dialogs and the help, at 100x30 (wide layout) and 60x16
-//! (the minimum, narrow layout), with and without colour, plus the
-//! too-small message. One snapshot file per size and colour mode, each a
-//! tour through the wizard, so a layout change shows up as one readable
-//! diff. Also checks that no size from 1x1 up makes drawing panic.
+//! Snapshots of whole frames on ratatui's `TestBackend`: every step (with
+//! an invalid field where a step has one), every preview tab, the dialogs
+//! and the help, at 100x30 (wide layout) and 60x16 (the minimum, narrow
+//! layout), with and without colour, plus the too-small message. One
+//! snapshot file per size and colour mode, each a tour through the wizard,
+//! so a layout change shows up as one readable diff. Also checks that no
+//! size from 1x1 up makes drawing panic.
 
 mod tui_support;
 
@@ -20,7 +21,7 @@ use ddecs_wizard::tui::theme::Theme;
 use ddecs_wizard::tui::update;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::crossterm::event::KeyCode::{Char, Down, Enter, Esc, Right};
+use ratatui::crossterm::event::KeyCode::{Backspace, Char, Down, Enter, Esc, Right, Up};
 use ratatui::Terminal;
 use tui_support::*;
 
@@ -28,6 +29,7 @@ fn saved_paths() -> Vec<PathBuf> {
     [
         "agent-task-definition.json",
         "agent-container.json",
+        "app-task-definition.json",
         "app-container.json",
         "tracer.js",
     ]
@@ -35,6 +37,8 @@ fn saved_paths() -> Vec<PathBuf> {
     .map(|n| PathBuf::from("./ddecs-wizard-out").join(n))
     .collect()
 }
+
+const ARN: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dd-api-key";
 
 /// Walks through the wizard, dumping a frame at each interesting point.
 fn tour(theme: Theme, w: u16, h: u16) -> String {
@@ -44,39 +48,72 @@ fn tour(theme: Theme, w: u16, h: u16) -> String {
         out.push_str(&frame(app, w, h));
     };
     let mut app = wizard(&Preset::default(), theme);
-    shot("1 agent version: latest", &mut app);
+    shot("1 launch type: EC2", &mut app);
+    press(&mut app, Enter);
+    shot("2 agent version: latest", &mut app);
     keys(&mut app, &[Down, Down, Down]);
-    ctrl(&mut app, 'u');
-    type_text(&mut app, "7.17.1");
-    shot("1 agent version: typed 7.17.1", &mut app);
-    type_text(&mut app, "x");
-    shot("1 agent version: typed an invalid version", &mut app);
+    shot("2 agent version: another version, an empty field", &mut app);
+    type_text(&mut app, "7.15.2");
+    shot("2 agent version: typed 7.15.2", &mut app);
+    type_text(&mut app, ".x");
+    shot("2 agent version: invalid, the preview says so", &mut app);
     press(&mut app, Enter);
-    shot("1 agent version: Enter refused", &mut app);
-    ctrl(&mut app, 'u');
-    keys(&mut app, &[KeyCode::Up, Enter]);
-    shot("2 language", &mut app);
+    shot("2 agent version: Enter refused", &mut app);
+    keys(&mut app, &[Backspace, Backspace, Enter]);
+    shot("3 language", &mut app);
     press(&mut app, Down);
-    shot("2 language: Node.js, changed lines marked", &mut app);
+    shot("3 language: Node.js, changed lines marked", &mut app);
     press(&mut app, Enter);
-    shot("3 imds", &mut app);
+    shot("4 connection: IMDSv2", &mut app);
+    press(&mut app, Down);
+    shot("4 connection: the Unix socket", &mut app);
+    keys(&mut app, &[Up, Enter]);
+    shot("5 startup command: the default, selected", &mut app);
+    type_text(&mut app, "node server.js --port 8080 ünï 日本");
+    shot("5 startup command: typed over it", &mut app);
+    ctrl(&mut app, 'u');
+    shot("5 startup command: emptied, invalid", &mut app);
+    type_text(&mut app, "node server.js");
     press(&mut app, Enter);
-    shot("4 startup command", &mut app);
-    type_text(&mut app, " --port 8080 ünï 日本");
-    shot("4 startup command: typed", &mut app);
+    shot("6 app: the name, selected", &mut app);
+    type_text(&mut app, "checkout");
+    press(&mut app, Enter);
+    type_text(&mut app, "web image");
+    shot("6 app: an invalid image", &mut app);
+    ctrl(&mut app, 'w');
+    press(&mut app, Backspace);
+    type_text(&mut app, ":1.4");
     press(&mut app, Enter);
     type_text(&mut app, "checkout");
     press(&mut app, Down);
     type_text(&mut app, "prod eu");
-    shot("5 tags: an invalid env", &mut app);
+    shot("7 tags: an invalid env", &mut app);
     for _ in 0..3 {
-        press(&mut app, KeyCode::Backspace);
+        press(&mut app, Backspace);
     }
     press(&mut app, Enter);
-    shot("6 review", &mut app);
-    while app.preview.tab != Tab::TaskDefinition {
-        press(&mut app, Right);
+    shot("7 tags: version", &mut app);
+    press(&mut app, Enter);
+    shot("8 datadog: site", &mut app);
+    keys(&mut app, &[Down, Down, Down, Enter]);
+    shot("8 datadog: API key placeholder", &mut app);
+    press(&mut app, Up);
+    shot("8 datadog: secret ARN, empty", &mut app);
+    paste(&mut app, &format!("{ARN}\n"));
+    shot("8 datadog: secret ARN pasted", &mut app);
+    press(&mut app, Enter);
+    shot("9 review", &mut app);
+    for _ in Tab::ALL {
+        if app.preview.tab != Tab::AgentTaskDefinition {
+            press(&mut app, Right);
+        }
     }
+    assert_eq!(
+        app.preview.tab,
+        Tab::AgentTaskDefinition,
+        "{:?}",
+        app.context()
+    );
     for tab in Tab::ALL {
         shot(&format!("tab {}", tab.label()), &mut app);
         press(&mut app, Right);
@@ -96,13 +133,15 @@ fn tour(theme: Theme, w: u16, h: u16) -> String {
     shot("save dialog: disk full", &mut app);
     update::on_saved(&mut app, Ok(saved_paths()));
     shot("saved: status line", &mut app);
-    type_text(&mut app, "4");
-    ctrl(&mut app, 'e');
-    type_text(&mut app, "x");
-    press(&mut app, Esc);
+    press(&mut app, Char('1'));
+    press(&mut app, Down);
+    shot("1 launch type: Fargate", &mut app);
+    press(&mut app, Char('5'));
+    shot("5 startup command: not needed on Fargate", &mut app);
     press(&mut app, Char('q'));
     shot("quit? (answers changed since the save)", &mut app);
     press(&mut app, Char('n'));
+    press(&mut app, Esc);
     press(&mut app, Char('?'));
     shot("help", &mut app);
     out
@@ -154,7 +193,7 @@ fn no_size_makes_drawing_panic() {
     states.push(app.clone());
     keys(&mut app, &[Down, Down, Down]);
     states.push(app.clone());
-    for _ in 0..5 {
+    for _ in 0..12 {
         press(&mut app, Enter);
         type_text(&mut app, "ü日");
         states.push(app.clone());
@@ -173,7 +212,11 @@ fn no_size_makes_drawing_panic() {
                 let mut app = state.clone();
                 resize(&mut app, w, h);
                 let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-                terminal.draw(|f| draw::render(f, &app)).unwrap();
+                terminal
+                    .draw(|f| {
+                        draw::render(f, &app);
+                    })
+                    .unwrap();
                 press(&mut app, KeyCode::PageDown);
             }
         }
@@ -212,20 +255,21 @@ fn typing_one_character_writes_only_the_changed_cells() {
     )
     .unwrap();
     let mut app = wizard(&Preset::default(), Theme::COLOUR);
-    keys(&mut app, &[Enter, Enter, Enter]);
+    keys(&mut app, &[Enter, Enter, Enter, Enter, KeyCode::End]);
+    assert!(app.typing(), "at the startup command, the default kept");
     // The agent container does not depend on the startup command.
-    press_with(
-        &mut app,
-        KeyCode::Left,
-        ratatui::crossterm::event::KeyModifiers::SHIFT,
-    );
-    press_with(
-        &mut app,
-        KeyCode::Left,
-        ratatui::crossterm::event::KeyModifiers::SHIFT,
-    );
-    assert_eq!(app.preview.tab, Tab::AgentContainer);
-    terminal.draw(|f| draw::render(f, &app)).unwrap();
+    while app.preview.tab != Tab::AgentContainer {
+        press_with(
+            &mut app,
+            KeyCode::Left,
+            ratatui::crossterm::event::KeyModifiers::SHIFT,
+        );
+    }
+    terminal
+        .draw(|f| {
+            draw::render(f, &app);
+        })
+        .unwrap();
     let first = recorder.0.borrow().len();
     assert!(
         first > 2500,
@@ -234,7 +278,11 @@ fn typing_one_character_writes_only_the_changed_cells() {
     for c in ['x', 'y', 'z'] {
         recorder.0.borrow_mut().clear();
         press(&mut app, Char(c));
-        terminal.draw(|f| draw::render(f, &app)).unwrap();
+        terminal
+            .draw(|f| {
+                draw::render(f, &app);
+            })
+            .unwrap();
         let sent = recorder.0.borrow().clone();
         let text = String::from_utf8_lossy(&sent);
         assert!(

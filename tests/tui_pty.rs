@@ -41,7 +41,7 @@ const PHP_V1_717: [&str; 6] = [
 /// The wizard started without a preset, at its first question.
 fn at_first_question(env: &[(&str, &str)]) -> Option<Pane> {
     let pane = Pane::start(WIDE, &[], env)?;
-    pane.wait_for("1/6 Agent version");
+    pane.wait_for("1/9 Launch type");
     Some(pane)
 }
 
@@ -51,17 +51,30 @@ fn press_when(pane: &Pane, shown: &str, keys: &[&str]) {
     pane.press(keys);
 }
 
+/// Presses Enter through every question left, to Review.
+fn enter_to_review(pane: &Pane) {
+    for _ in 0..20 {
+        if pane.screen().contains("9/9 Review") {
+            return;
+        }
+        let before = pane.screen();
+        pane.press(&["Enter"]);
+        pane.wait_until("the next question", |screen| screen != before);
+    }
+    panic!("Enter did not reach Review:\n{}", pane.screen());
+}
+
 /// From the Review step: saves into the default directory, or into `dir`
-/// typed over it, waits for `saved`, quits, and expects status 0.
-fn save_and_quit(pane: &Pane, dir: Option<&str>, saved: &str) {
-    press_when(pane, "6/6 Review", &["Enter"]);
+/// typed over it, waits for the status line, quits, and expects status 0.
+fn save_and_quit(pane: &Pane, dir: Option<&str>) {
+    press_when(pane, "9/9 Review", &["Enter"]);
     pane.wait_for("Directory (created if missing)");
     if let Some(dir) = dir {
         pane.press(&["C-u"]);
         pane.type_text(dir);
     }
     pane.press(&["Enter"]);
-    press_when(pane, saved, &["q"]);
+    press_when(pane, "(printed again on exit, with the next steps)", &["q"]);
     assert_eq!(pane.exit_status(), 0);
 }
 
@@ -141,13 +154,17 @@ fn accepting_the_defaults_saves_what_generate_writes() {
         "0",
         "mouse capture must stay off"
     );
-    pane.press(&["Enter", "Enter", "Enter", "Enter", "Enter"]);
-    save_and_quit(&pane, None, "saved 6 files in ./ddecs-wizard-out");
+    enter_to_review(&pane);
+    save_and_quit(&pane, None);
     assert_restored(&pane);
-    let screen = pane.screen();
+    let history = pane.history();
     assert!(
-        screen.contains("wrote ./ddecs-wizard-out/agent-task-definition.json"),
-        "{screen}"
+        history.contains("wrote ./ddecs-wizard-out/agent-task-definition.json"),
+        "{history}"
+    );
+    assert!(
+        history.contains("Next steps (run them in ./ddecs-wizard-out)"),
+        "{history}"
     );
     assert_eq!(
         read_dir(&pane.work_dir().join("ddecs-wizard-out")),
@@ -160,42 +177,151 @@ fn a_php_v1_717_preset_saves_what_generate_writes() {
     let Some(pane) = Pane::start(WIDE, &PHP_V1_717, &[]) else {
         return;
     };
-    press_when(&pane, "4/6 Startup command", &["Enter", "Enter"]);
-    save_and_quit(&pane, None, "saved 7 files");
+    pane.wait_for("1/9 Launch type");
+    enter_to_review(&pane);
+    save_and_quit(&pane, None);
     assert_eq!(
         read_dir(&pane.work_dir().join("ddecs-wizard-out")),
         generated(&PHP_V1_717)
     );
 }
 
+const ARN: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dd-api-key";
+const IMAGE: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout:1.4.0";
+
+/// A newcomer's run: every answer typed or chosen in the wizard, none from
+/// a flag; the files and the next steps printed on exit hold them.
 #[test]
-fn answers_chosen_typed_and_pasted_save_what_generate_writes() {
+fn a_newcomers_answers_reach_the_files_and_the_next_steps() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.press(&["Down", "Down", "Enter"]);
-    press_when(
-        &pane,
-        "2/6 Language",
-        &["Down", "Down", "Down", "Down", "Down", "Down", "Enter"],
-    );
-    press_when(&pane, "3/6 IMDS version", &["Down", "Enter"]);
-    press_when(&pane, "4/6 Startup command", &["C-u"]);
-    pane.type_text("php-fpm -F -d 'x=\"$HOME\"' ");
-    pane.paste("über\\ 日本\n");
-    press_when(&pane, "über\\ 日本", &["Enter"]);
-    pane.wait_for("5/6 Tags");
-    pane.type_text("web");
-    pane.press(&["Enter"]);
-    save_and_quit(&pane, Some("out dir"), "saved 7 files in out dir");
+    // EC2, latest, Python, IMDSv2, the default command: as offered.
+    for question in [
+        "1/9 Launch type",
+        "2/9 Agent version",
+        "3/9 Language",
+        "4/9 Connection",
+        "5/9 Startup command",
+    ] {
+        press_when(&pane, question, &["Enter"]);
+    }
+    pane.wait_for("6/9 App");
+    pane.type_text("checkout");
+    press_when(&pane, "Container name checkout", &["Enter"]);
+    pane.type_text(IMAGE);
+    press_when(&pane, ".com/checkout:1.4.0", &["Enter"]);
+    pane.wait_for("7/9 Tags");
+    for (tag, shown) in [
+        ("checkout", "DD_SERVICE) checkout"),
+        ("prod", "DD_ENV) prod"),
+        ("1.4.0", "DD_VERSION) 1.4.0"),
+    ] {
+        pane.type_text(tag);
+        press_when(&pane, shown, &["Enter"]);
+    }
+    pane.wait_for("8/9 Datadog");
+    pane.press(&["Down", "Down", "Down"]);
+    press_when(&pane, "▶ datadoghq.eu", &["Enter"]);
+    pane.press(&["Up"]);
+    pane.wait_for("▶ secret ARN");
+    pane.paste(ARN);
+    press_when(&pane, "✓ the agent reads DD_API_KEY from", &["Enter"]);
+    let review = pane.wait_for("9/9 Review");
+    for shown in [
+        "App name         checkout",
+        "Site             datadoghq.eu",
+        "Env              prod",
+    ] {
+        assert!(review.contains(shown), "{shown:?} not on Review:\n{review}");
+    }
+    save_and_quit(&pane, Some("deploy"));
     let answered = [
-        "--startup-command",
-        "php-fpm -F -d 'x=\"$HOME\"' über\\ 日本",
+        "--app-name",
+        "checkout",
+        "--app-image",
+        IMAGE,
         "--service",
-        "web",
+        "checkout",
+        "--env",
+        "prod",
+        "--service-version",
+        "1.4.0",
+        "--site",
+        "datadoghq.eu",
+        "--api-key-secret-arn",
+        ARN,
     ];
-    let expected = generated(&[&PHP_V1_717[..], &answered].concat());
-    assert_eq!(read_dir(&pane.work_dir().join("out dir")), expected);
+    let saved = read_dir(&pane.work_dir().join("deploy"));
+    assert_eq!(saved, generated(&answered));
+    let text = |name: &str| {
+        let (_, bytes) = saved.iter().find(|(n, _)| n == name).expect(name);
+        String::from_utf8(bytes.clone()).unwrap()
+    };
+    let app = text("app-task-definition.json");
+    for value in ["\"family\": \"checkout\"", IMAGE, "\"DD_ENV\"", "\"1.4.0\""] {
+        assert!(
+            app.contains(value),
+            "{value} not in app-task-definition.json:\n{app}"
+        );
+    }
+    let agent = text("agent-container.json");
+    assert!(
+        agent.contains(ARN) && agent.contains("datadoghq.eu"),
+        "{agent}"
+    );
+    let history = pane.history();
+    let next = history
+        .find("Next steps (run them in deploy)")
+        .expect("next steps printed");
+    let steps = &history[next..];
+    assert!(steps.contains("file://app-task-definition.json"), "{steps}");
+    assert!(steps.contains("--task-definition checkout"), "{steps}");
+}
+
+/// Typing a version after "another version…" starts from an empty field,
+/// and an invalid one is said in the preview, not shown stale.
+#[test]
+fn another_version_is_typed_into_an_empty_field() {
+    let Some(pane) = at_first_question(&[]) else {
+        return;
+    };
+    press_when(&pane, "1/9 Launch type", &["Enter"]);
+    press_when(&pane, "2/9 Agent version", &["Down", "Down", "Down"]);
+    pane.wait_for("▶ another version");
+    pane.type_text("7.15.2");
+    let screen = pane.wait_for("agent:7.15.2\"");
+    assert!(!screen.contains("7.177"), "{screen}");
+    pane.type_text(".x");
+    let screen = pane.wait_for("Not shown while an answer is invalid");
+    assert!(
+        !screen.contains("agent:7.15.2"),
+        "stale output shown:\n{screen}"
+    );
+    pane.press(&["C-y"]);
+    pane.wait_for("cannot copy Agent: Agent version: invalid");
+    pane.press(&["C-c"]);
+    assert_exits_restored(&pane, 0);
+}
+
+/// A pasted two-line start command becomes one command joined with &&,
+/// shown as such, never the lines run together.
+#[test]
+fn a_multi_line_paste_is_joined_with_and() {
+    let Some(pane) = at_first_question(&[]) else {
+        return;
+    };
+    press_when(&pane, "1/9 Launch type", &["5"]);
+    pane.wait_for("5/9 Startup command");
+    pane.paste("php artisan migrate --force\nphp-fpm -F\n");
+    let screen = pane.wait_for("pasted 2 lines as one command, joined with &&");
+    assert!(screen.contains("migrate --force && php-fpm -F"), "{screen}");
+    assert!(
+        !screen.contains("exec php artisan migrate --force php-fpm"),
+        "{screen}"
+    );
+    pane.press(&["C-c"]);
+    assert_exits_restored(&pane, 0);
 }
 
 #[test]
@@ -203,8 +329,8 @@ fn q_with_unsaved_answers_asks_then_restores_the_terminal() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.press(&["Down"]);
-    press_when(&pane, "agent:7\"", &["q"]);
+    pane.press(&["Enter", "Down"]);
+    press_when(&pane, "▶ 7 —", &["q"]);
     press_when(&pane, "Quit without saving? y/n", &["y"]);
     assert_exits_restored(&pane, 0);
 }
@@ -214,8 +340,8 @@ fn ctrl_c_quits_at_once_even_while_typing() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.press(&["4"]);
-    pane.wait_for("4/6 Startup command");
+    pane.press(&["5"]);
+    pane.wait_for("5/9 Startup command");
     pane.type_text(" --more");
     press_when(&pane, "--more", &["C-c"]);
     assert_exits_restored(&pane, 0);
@@ -285,10 +411,10 @@ fn resizing_below_the_minimum_and_back() {
         "{small}"
     );
     pane.tmux(&["resize-window", "-x", "60", "-y", "16"]);
-    let narrow = pane.wait_for("─ Task def ─ Agent ─");
-    assert!(narrow.contains("▶ latest (recommended)"), "{narrow}");
+    let narrow = pane.wait_for("─ Agent task def ─ Agent ─");
+    assert!(narrow.contains("◉ Launch type"), "{narrow}");
     pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
-    press_when(&pane, "ddecs-wizard  ◉ Agent version", &["q"]);
+    press_when(&pane, "◉ Launch  ○ Agent", &["q"]);
     assert_eq!(pane.exit_status(), 0);
 }
 
@@ -320,11 +446,35 @@ fn no_colour_means_no_colour_codes() {
     pane.press(&["q"]);
     assert_eq!(pane.exit_status(), 0);
 
-    let Some(pane) = at_first_question(&[]) else {
+    // no-color.org: an empty NO_COLOR is as good as none.
+    for env in [&[][..], &[("NO_COLOR", "")][..]] {
+        let Some(pane) = at_first_question(env) else {
+            return;
+        };
+        let params = sgr_params(&pane.styled_screen());
+        assert!(params.iter().any(|p| is_colour(*p)), "colour with {env:?}");
+        // Bright black is the background on some palettes (Solarized).
+        assert!(
+            !params.contains(&90) && !params.contains(&100),
+            "{params:?}"
+        );
+        assert!(params.contains(&2), "decoration is dimmed: {params:?}");
+    }
+}
+
+#[test]
+fn a_dumb_terminal_gets_a_pointer_to_plain() {
+    let Some(pane) = Pane::start(WIDE, &[], &[("TERM", "dumb")]) else {
         return;
     };
-    let params = sgr_params(&pane.styled_screen());
-    assert!(params.iter().any(|p| is_colour(*p)), "colour when allowed");
+    assert_eq!(pane.exit_status(), 2);
+    let history = pane.history();
+    assert!(history.contains("use `ddecs-wizard --plain`"), "{history}");
+    assert!(
+        !pane.styled_history().contains('\x1b'),
+        "an escape code was written"
+    );
+    assert_restored(&pane);
 }
 
 #[test]

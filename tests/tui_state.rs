@@ -1,22 +1,25 @@
 //! The wizard's state machine, driven by key events as a user would type
-//! them: which step and config result, what is refused, and what is asked.
+//! them (each followed by a frame, as in the event loop): which step and
+//! config result, what is refused and why, and what is asked.
 
 mod tui_support;
 
 use ddecs_wizard::cli::Preset;
 use ddecs_wizard::commands::generate::artifact_files;
-use ddecs_wizard::core::{render, AgentVersion, Artifact, Config, Imds, Language};
+use ddecs_wizard::core::{render, Artifact, Config, Imds, Language, LaunchType};
 use ddecs_wizard::tui::draw::footer;
 use ddecs_wizard::tui::keys::Context;
-use ddecs_wizard::tui::preview::Tab;
-use ddecs_wizard::tui::state::{App, Overlay, StatusKind, Step};
+use ddecs_wizard::tui::preview::{Content, Tab};
+use ddecs_wizard::tui::state::{App, Overlay, StatusKind};
 use ddecs_wizard::tui::strings;
 use ddecs_wizard::tui::theme::Theme;
-use ddecs_wizard::tui::update::{self, Effect};
+use ddecs_wizard::tui::update::Effect;
+use ddecs_wizard::tui::Outcome;
+use ddecs_wizard::wizard::{Question, Step};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use tui_support::*;
 
-use KeyCode::{BackTab, Char, Down, Enter, Esc, Left, PageDown, PageUp, Right, Tab as TabKey, Up};
+use KeyCode::{BackTab, Backspace, Char, Down, Enter, Esc, Left, PageDown, PageUp, Right, Up};
 
 fn default_app() -> App {
     wizard(&Preset::default(), Theme::MONO)
@@ -36,13 +39,28 @@ fn status(app: &App) -> (StatusKind, String) {
     (s.kind, s.text.clone())
 }
 
+/// Enter through every question with its current answer, to Review.
+fn enter_to_review(app: &mut App) {
+    for _ in 0..20 {
+        if app.step == Step::Review {
+            return;
+        }
+        press(app, Enter);
+    }
+    panic!("Enter did not reach Review: {:?}", app.step);
+}
+
 #[test]
-fn accepting_every_default_reaches_the_save_dialog_in_six_keys() {
+fn accepting_every_default_saves_the_default_config() {
     let mut app = default_app();
-    assert_eq!(app.step, Step::AgentVersion);
-    keys(&mut app, &[Enter, Enter, Enter, Enter, Enter]);
-    assert_eq!(app.step, Step::Review);
-    assert_eq!(app.config, Config::default());
+    assert_eq!(app.step, Step::LaunchType);
+    let mut enters = 0;
+    while app.step != Step::Review {
+        press(&mut app, Enter);
+        enters += 1;
+    }
+    assert_eq!(enters, Question::ALL.len(), "one Enter per question");
+    assert_eq!(*app.config(), Config::default());
     assert_eq!(press(&mut app, Enter), None);
     assert_eq!(app.context(), Context::SaveDialog);
     assert_eq!(
@@ -55,115 +73,212 @@ fn accepting_every_default_reaches_the_save_dialog_in_six_keys() {
 }
 
 #[test]
+fn tab_skips_the_rest_of_a_step() {
+    let mut app = default_app();
+    for _ in 0..(Step::ALL.len() - 1) {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(app.step, Step::Review);
+    assert_eq!(*app.config(), Config::default());
+}
+
+#[test]
 fn choosing_php_v1_717_by_keys_gives_the_preset_config() {
     let mut app = default_app();
+    press(&mut app, Enter);
     keys(&mut app, &[Down, Down, Enter]);
     for _ in 0..6 {
         press(&mut app, Down);
     }
-    keys(&mut app, &[Enter, Down, Enter]);
+    press(&mut app, Enter);
+    assert_eq!(app.step, Step::Connection);
+    keys(&mut app, &[Down, Down, Enter]);
     assert_eq!(app.step, Step::StartupCommand);
-    assert_eq!(app.config, php_v1_717().to_config().unwrap());
-    assert_eq!(app.command.text(), "php-fpm -F");
+    assert_eq!(*app.config(), php_v1_717().to_config().unwrap());
+    assert_eq!(
+        app.inputs[Question::StartupCommand.index()].text(),
+        "php-fpm -F"
+    );
 }
 
 #[test]
 fn a_preset_prefills_answers_and_starts_at_the_first_open_step() {
     let app = wizard(&php_v1_717(), Theme::MONO);
-    assert_eq!(app.step, Step::StartupCommand);
-    assert_eq!(app.config, php_v1_717().to_config().unwrap());
-    assert_eq!(app.visited, [true, true, true, true, false, false]);
-    let all = Preset {
-        startup_command: Some("php-fpm -F -R".into()),
-        env: Some("prod".into()),
+    assert_eq!(app.step, Step::LaunchType);
+    let preset = Preset {
+        launch_type: Some(LaunchType::Ec2),
         ..php_v1_717()
     };
-    let app = wizard(&all, Theme::MONO);
-    assert_eq!(app.step, Step::Review);
+    let app = wizard(&preset, Theme::MONO);
+    assert_eq!(app.step, Step::StartupCommand);
+    assert_eq!(*app.config(), preset.to_config().unwrap());
+    assert_eq!(
+        app.visited,
+        [true, true, true, true, true, false, false, false, false]
+    );
 }
 
 #[test]
 fn language_change_replaces_only_an_unedited_command() {
     let mut app = default_app();
-    keys(&mut app, &[Enter, Down]);
-    assert_eq!(app.config.language, Language::Nodejs);
+    keys(&mut app, &[Enter, Enter, Down]);
+    assert_eq!(app.config().language, Language::Nodejs);
     assert_eq!(
-        app.config.startup_command,
+        app.config().startup_command,
         "node --require dd-trace/init server.js"
     );
-    keys(&mut app, &[Enter, Enter]);
+    keys(&mut app, &[Enter, Enter, KeyCode::End]);
     type_text(&mut app, " --port 8080");
     keys(&mut app, &[Esc, Esc]);
     assert_eq!(app.step, Step::Language);
     press(&mut app, Down);
-    assert_eq!(app.config.language, Language::Ruby);
+    assert_eq!(app.config().language, Language::Ruby);
     assert_eq!(
-        app.config.startup_command,
+        app.config().startup_command,
         "node --require dd-trace/init server.js --port 8080"
     );
 }
 
 #[test]
-fn typed_agent_version_is_validated_as_you_type() {
+fn another_version_starts_empty_so_typing_never_appends() {
     let mut app = default_app();
+    press(&mut app, Enter);
     keys(&mut app, &[Down, Down, Down]);
     assert_eq!(app.context(), Context::Text);
-    ctrl(&mut app, 'u');
-    assert_eq!(
-        app.problem(Step::AgentVersion).unwrap(),
-        strings::AGENT_TYPE_A_VERSION
-    );
-    assert_eq!(app.config.agent_version, "7.17".parse().unwrap());
-    type_text(&mut app, "7.17.1");
-    assert_eq!(app.config.agent_version, "7.17.1".parse().unwrap());
-    assert!(app.config.agent_version.is_legacy());
-    type_text(&mut app, ".");
-    assert!(app
-        .problem(Step::AgentVersion)
-        .unwrap()
-        .contains("invalid agent version"));
-    assert_eq!(
-        app.config.agent_version,
-        "7.17.1".parse().unwrap(),
-        "last good value kept"
-    );
-    press(&mut app, Enter);
-    assert_eq!(app.step, Step::AgentVersion, "Enter refused while invalid");
-    assert_eq!(status(&app).0, StatusKind::Error);
-    press(&mut app, KeyCode::Backspace);
+    assert_eq!(app.inputs[Question::AgentVersion.index()].text(), "");
+    type_text(&mut app, "7.15.2");
+    assert_eq!(app.config().agent_version, "7.15.2".parse().unwrap());
+    assert!(app.config().agent_version.is_legacy());
     press(&mut app, Enter);
     assert_eq!(app.step, Step::Language);
 }
 
 #[test]
-fn other_version_starts_from_the_chosen_one() {
+fn an_invalid_version_blocks_preview_copy_and_save_of_what_it_changes() {
     let mut app = default_app();
+    press(&mut app, Enter);
     keys(&mut app, &[Down, Down, Down]);
-    assert_eq!(app.agent_input.text(), "7.17");
-    type_text(&mut app, ".3");
-    assert_eq!(
-        app.config.agent_version,
-        AgentVersion::Version {
-            major: 7,
-            minor: Some(17),
-            patch: Some(3)
-        }
+    type_text(&mut app, "7.177.15.2");
+    assert_eq!(app.preview.tab, Tab::AgentContainer);
+    let Content::Blocked(why) = app.preview.current() else {
+        panic!("the preview shows {:?}", app.preview.current());
+    };
+    assert!(
+        why.starts_with("Agent version: invalid agent version \"7.177.15.2\""),
+        "{why}"
     );
-    keys(&mut app, &[Up]);
-    assert_eq!(app.config.agent_version, "7.17".parse().unwrap());
+    assert_eq!(ctrl(&mut app, 'y'), None, "copy refused");
+    let (kind, text) = status(&app);
+    assert_eq!(kind, StatusKind::Error);
+    assert!(
+        text.starts_with("cannot copy Agent: Agent version: invalid"),
+        "{text}"
+    );
+    ctrl(&mut app, 's');
+    assert!(app.overlay.is_none());
+    assert!(status(&app)
+        .1
+        .starts_with("cannot save: Agent version: invalid"));
+    assert!(!footer::items(&app).iter().any(|i| i.word == "save"));
+    press(&mut app, Enter);
+    assert_eq!(app.step, Step::AgentVersion, "Enter refused while invalid");
+    // The app container does not depend on the agent version: it can be
+    // copied, and shows what generate prints.
+    while app.preview.tab != Tab::AppContainer {
+        press_with(&mut app, Right, KeyModifiers::SHIFT);
+    }
+    let expected = render(app.config(), Artifact::AppContainer).unwrap();
+    assert_eq!(ctrl(&mut app, 'y'), Some(Effect::Copy(expected)));
+}
+
+#[test]
+fn an_invalid_tag_blocks_the_app_and_then_recovers() {
+    let mut app = default_app();
+    press(&mut app, Char('7'));
+    assert_eq!(app.step, Step::Tags);
+    type_text(&mut app, "checkout");
+    press(&mut app, Down);
+    type_text(&mut app, "prod eu");
+    assert_eq!(app.config().tags.service.as_deref(), Some("checkout"));
+    assert!(app
+        .answers
+        .problem(Question::Env)
+        .unwrap()
+        .contains("invalid env \"prod eu\""));
+    assert!(matches!(app.preview.current(), Content::Blocked(_)));
+    press(&mut app, Enter);
+    assert_eq!(app.focus, Some(Question::Env), "Enter refused");
+    for _ in 0..3 {
+        press(&mut app, Backspace);
+    }
+    let text = app.preview.current().text().expect("the preview is back");
+    assert!(text.contains("\"value\": \"prod\""), "{text}");
+    press(&mut app, Up);
+    ctrl(&mut app, 'u');
+    assert_eq!(
+        app.config().tags.service,
+        None,
+        "emptied field unsets the tag"
+    );
+}
+
+#[test]
+fn a_default_in_a_field_is_selected_so_typing_replaces_it() {
+    let mut app = default_app();
+    press(&mut app, Char('6'));
+    assert_eq!(app.focus, Some(Question::AppName));
+    assert!(app.inputs[Question::AppName.index()].is_selected());
+    type_text(&mut app, "checkout");
+    assert_eq!(app.config().app_name, "checkout");
+    press(&mut app, Enter);
+    assert_eq!(app.focus, Some(Question::AppImage));
+    type_text(&mut app, "nginx:1.27");
+    assert_eq!(app.config().app_image, "nginx:1.27");
+}
+
+#[test]
+fn a_multi_line_paste_into_the_command_is_joined_with_and_and_says_so() {
+    let mut app = default_app();
+    press(&mut app, Char('5'));
+    paste(&mut app, "php artisan migrate --force\nphp-fpm -F\n");
+    let joined = "php artisan migrate --force && php-fpm -F";
+    assert_eq!(app.inputs[Question::StartupCommand.index()].text(), joined);
+    assert_eq!(app.config().startup_command, joined);
+    assert_eq!(status(&app), (StatusKind::Info, strings::pasted_joined(2)));
+    let script = Tab::Script.text(app.config()).unwrap();
+    assert!(
+        script.ends_with(&format!("\n{joined}\n")) || script.ends_with(&format!("\n{joined}")),
+        "{script}"
+    );
+    assert!(!script.contains("--force php-fpm"), "{script}");
+}
+
+#[test]
+fn a_multi_line_paste_into_a_one_line_field_is_refused() {
+    let mut app = default_app();
+    press(&mut app, Char('6'));
+    paste(&mut app, "web\napi");
+    assert_eq!(app.config().app_name, "app");
+    let (kind, text) = status(&app);
+    assert_eq!(kind, StatusKind::Error);
+    assert_eq!(
+        text,
+        "App name takes one line and the pasted text has 2: nothing pasted"
+    );
+    paste(&mut app, "web\n");
+    assert_eq!(
+        app.config().app_name,
+        "web",
+        "a trailing line break is not a line"
+    );
 }
 
 #[test]
 fn empty_startup_command_blocks_next_and_save() {
     let mut app = default_app();
-    keys(&mut app, &[Enter, Enter, Enter]);
-    assert_eq!(app.step, Step::StartupCommand);
+    press(&mut app, Char('5'));
     ctrl(&mut app, 'u');
-    assert_eq!(app.command.text(), "");
-    assert_eq!(
-        app.config.startup_command,
-        Language::Python.default_startup_command()
-    );
+    assert_eq!(app.inputs[Question::StartupCommand.index()].text(), "");
     press(&mut app, Enter);
     assert_eq!(app.step, Step::StartupCommand);
     ctrl(&mut app, 's');
@@ -171,88 +286,55 @@ fn empty_startup_command_blocks_next_and_save() {
     let (kind, text) = status(&app);
     assert_eq!(kind, StatusKind::Error);
     assert!(text.contains("Startup command"), "{text}");
-    assert!(!footer::items(&app).iter().any(|i| i.word == "save"));
 }
 
 #[test]
 fn letters_type_in_fields_and_command_elsewhere() {
     let mut app = default_app();
-    keys(&mut app, &[Enter, Enter, Enter]);
-    ctrl(&mut app, 'u');
+    press(&mut app, Char('5'));
     type_text(&mut app, "sq?c1");
-    assert_eq!(app.command.text(), "sq?c1");
+    assert_eq!(app.inputs[Question::StartupCommand.index()].text(), "sq?c1");
     assert!(app.overlay.is_none() && !app.quit);
     keys(&mut app, &[Left, Left, Left]);
     ctrl(&mut app, 'k');
     ctrl(&mut app, 'a');
     type_text(&mut app, "é ");
-    assert_eq!(app.command.text(), "é sq");
-    assert_eq!(app.config.startup_command, "é sq");
+    assert_eq!(app.config().startup_command, "é sq");
 }
 
 #[test]
-fn paste_goes_into_the_field_as_one_line() {
+fn on_fargate_the_startup_command_is_not_needed() {
     let mut app = default_app();
-    keys(&mut app, &[Enter, Enter, Enter]);
-    ctrl(&mut app, 'u');
-    paste(&mut app, "java -jar 'my app.jar' \"$X\" ünï\n");
-    assert_eq!(
-        app.config.startup_command,
-        "java -jar 'my app.jar' \"$X\" ünï"
-    );
-    assert!(app.status.is_none());
-    paste(&mut app, "\ncd /app\n./run");
-    assert!(app.command.text().ends_with("ünï cd /app ./run"));
-    assert_eq!(status(&app).1, strings::PASTE_JOINED);
-}
-
-#[test]
-fn tags_are_optional_and_checked() {
-    let mut app = default_app();
-    keys(&mut app, &[Enter, Enter, Enter, Enter]);
-    assert_eq!(app.step, Step::Tags);
-    type_text(&mut app, "checkout");
-    press(&mut app, Down);
-    type_text(&mut app, "prod eu");
-    assert_eq!(app.config.tags.service.as_deref(), Some("checkout"));
-    assert!(app
-        .problem(Step::Tags)
-        .unwrap()
-        .contains("invalid env \"prod eu\""));
-    assert_eq!(
-        app.config.tags.env.as_deref(),
-        Some("prod"),
-        "last good value kept"
-    );
+    keys(&mut app, &[Down, Enter, Enter, Enter]);
+    assert_eq!(app.config().launch_type, LaunchType::Fargate);
+    assert_eq!(app.step, Step::Connection);
+    let labels: Vec<&str> = app
+        .answers
+        .choices(Question::Connection)
+        .iter()
+        .map(|c| c.label)
+        .collect();
+    assert_eq!(labels, ["localhost (TCP)", "Unix socket"]);
     press(&mut app, Enter);
-    assert_eq!(app.step, Step::Tags);
-    for _ in 0..3 {
-        press(&mut app, KeyCode::Backspace);
-    }
-    assert_eq!(app.config.tags.env.as_deref(), Some("prod"));
-    press(&mut app, Up);
-    ctrl(&mut app, 'u');
-    assert_eq!(
-        app.config.tags.service, None,
-        "emptied field unsets the tag"
-    );
+    assert_eq!(app.step, Step::StartupCommand);
+    assert_eq!(app.focus, None);
+    assert_eq!(app.context(), Context::Choice);
     press(&mut app, Enter);
-    assert_eq!(app.step, Step::Review);
+    assert_eq!(app.step, Step::App);
 }
 
 #[test]
 fn any_step_can_be_revisited() {
     let mut app = default_app();
-    keys(&mut app, &[TabKey, TabKey, TabKey, TabKey, TabKey]);
-    assert_eq!(app.step, Step::Review);
-    press(&mut app, Char('2'));
+    enter_to_review(&mut app);
+    press(&mut app, Char('3'));
     assert_eq!(app.step, Step::Language);
     press_with(&mut app, BackTab, KeyModifiers::SHIFT);
     assert_eq!(app.step, Step::AgentVersion);
-    press(&mut app, Esc);
-    assert_eq!(app.step, Step::AgentVersion);
+    keys(&mut app, &[Esc, Esc]);
+    assert_eq!(app.step, Step::LaunchType);
     assert_eq!(status(&app).1, strings::FIRST_STEP);
-    press(&mut app, Char('6'));
+    press(&mut app, Char('9'));
     assert_eq!(app.step, Step::Review);
 }
 
@@ -279,7 +361,7 @@ fn ctrl_c_quits_from_everywhere() {
     let setups: [&dyn Fn(&mut App); 4] = [
         &|_| {},
         &|a| {
-            keys(a, &[Enter, Enter, Enter]);
+            press(a, Char('5'));
         },
         &|a| {
             press(a, Char('s'));
@@ -302,9 +384,7 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut app = wizard(&php_v1_717(), Theme::MONO);
-    press(&mut app, Enter);
-    keys(&mut app, &[Enter, Enter]);
-    assert_eq!(app.step, Step::Review);
+    enter_to_review(&mut app);
     press(&mut app, Enter);
     ctrl(&mut app, 'u');
     type_text(&mut app, out.to_str().unwrap());
@@ -315,14 +395,16 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
     perform_save(&mut app, &target, force);
     assert!(app.overlay.is_none());
     assert!(!app.has_unsaved_work());
-    assert_eq!(app.saved.len(), 7);
     let expected = artifact_files(&php_v1_717().to_config().unwrap());
+    assert_eq!(app.saved.len(), expected.len());
     for path in &app.saved {
         let name = path.file_name().unwrap().to_str().unwrap();
         let (_, text) = expected.iter().find(|(n, _)| *n == name).unwrap();
         assert_eq!(&std::fs::read_to_string(path).unwrap(), text, "{name}");
     }
-    assert!(status(&app).1.starts_with("saved 7 files in"));
+    assert!(status(&app)
+        .1
+        .starts_with(&format!("saved {} files in", expected.len())));
 
     press(&mut app, Char('s'));
     let effect = press(&mut app, Enter);
@@ -334,7 +416,10 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
     let Some(Overlay::Save(dialog)) = &app.overlay else {
         panic!("dialog stays open")
     };
-    assert_eq!(dialog.overwrite.as_ref().map(Vec::len), Some(7));
+    assert_eq!(
+        dialog.overwrite.as_ref().map(Vec::len),
+        Some(expected.len())
+    );
     press(&mut app, Char('n'));
     assert_eq!(app.context(), Context::SaveDialog);
     press(&mut app, Enter);
@@ -343,6 +428,34 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
         press(&mut app, Char('y')),
         Some(Effect::Save { dir, force: true })
     );
+}
+
+#[test]
+fn the_exit_report_lists_the_files_then_the_next_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = default_app();
+    press(&mut app, Char('6'));
+    type_text(&mut app, "checkout");
+    ctrl(&mut app, 's');
+    let Some(Effect::Save { force, .. }) = press(&mut app, Enter) else {
+        panic!("Enter in the dialog saves");
+    };
+    perform_save(&mut app, dir.path(), force);
+    let outcome = Outcome {
+        saved: app.saved.clone(),
+        last_save: app.last_save.clone(),
+    };
+    let mut out = Vec::new();
+    outcome.report(&mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with("wrote "), "{out}");
+    let next = out.find("Next steps").expect("next steps");
+    assert!(
+        out[next..].contains("file://app-task-definition.json"),
+        "{out}"
+    );
+    assert!(out[next..].contains("checkout"), "{out}");
+    assert!(!out.contains('\u{1b}'));
 }
 
 #[cfg(unix)]
@@ -366,8 +479,9 @@ fn a_failed_save_is_shown_in_the_dialog() {
 #[test]
 fn copy_takes_the_previewed_text_or_says_why_not() {
     let mut app = default_app();
+    press(&mut app, Enter);
     assert_eq!(app.preview.tab, Tab::AgentContainer);
-    let expected = render(&app.config, Artifact::AgentContainer).unwrap();
+    let expected = render(app.config(), Artifact::AgentContainer).unwrap();
     assert_eq!(press(&mut app, Char('c')), Some(Effect::Copy(expected)));
     while app.preview.tab != Tab::Apache {
         press(&mut app, Right);
@@ -375,37 +489,54 @@ fn copy_takes_the_previewed_text_or_says_why_not() {
     assert_eq!(press(&mut app, Char('c')), None);
     let (kind, text) = status(&app);
     assert_eq!(kind, StatusKind::Error);
-    assert!(text.contains("Apache is not used"), "{text}");
+    assert_eq!(text, "cannot copy Apache: it is not used with python");
     assert!(!footer::items(&app).iter().any(|i| i.word == "copy"));
+}
+
+#[test]
+fn entering_a_step_shows_where_its_answer_acts() {
+    let mut app = default_app();
+    press(&mut app, Char('5'));
+    assert_eq!(app.preview.tab, Tab::Script);
+    let shown = frame(&mut app, 120, 40);
+    assert!(
+        shown.contains("exec ddtrace-run python my_app.py"),
+        "{shown}"
+    );
+    keys(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+    assert_eq!(app.step, Step::Datadog);
+    assert_eq!(app.preview.tab, Tab::AgentContainer);
+    let shown = frame(&mut app, 120, 40);
+    assert!(shown.contains("\"value\": \"datadoghq.com\""), "{shown}");
 }
 
 #[test]
 fn preview_follows_every_keystroke() {
     let mut app = default_app();
-    keys(&mut app, &[Enter, Enter, Enter]);
-    assert_eq!(app.preview.tab, Tab::Script);
+    press(&mut app, Char('5'));
+    press(&mut app, KeyCode::End);
     type_text(&mut app, " --debug");
     let script = app.preview.current().text().unwrap();
     assert!(script.ends_with("exec ddtrace-run python my_app.py --debug"));
     let changed: Vec<bool> = app.preview.changed().to_vec();
     assert_eq!(changed.iter().filter(|c| **c).count(), 1);
     assert!(*changed.last().unwrap());
-    assert!(update::max_scroll(&app) > 0);
+    assert!(app.max_scroll() > 0);
     assert!(app.preview.scroll > 0, "scrolled to show the changed line");
 }
 
 #[test]
 fn preview_tabs_cycle_and_scroll_within_bounds() {
     let mut app = default_app();
-    press(&mut app, Left);
-    assert_eq!(app.preview.tab, Tab::TaskDefinition);
-    press(&mut app, Left);
-    assert_eq!(app.preview.tab, Tab::TracerCode);
-    press(&mut app, Right);
-    press(&mut app, Right);
+    press(&mut app, Enter);
     assert_eq!(app.preview.tab, Tab::AgentContainer);
     press(&mut app, Left);
-    let max = update::max_scroll(&app);
+    assert_eq!(app.preview.tab, Tab::AgentTaskDefinition);
+    press(&mut app, Left);
+    assert_eq!(app.preview.tab, Tab::TracerCode);
+    keys(&mut app, &[Right, Right, Right]);
+    assert_eq!(app.preview.tab, Tab::AppTaskDefinition);
+    let max = app.max_scroll();
     assert!(max > 0);
     for _ in 0..10 {
         press(&mut app, PageDown);
@@ -435,7 +566,7 @@ fn footer_lists_only_keys_that_work_now() {
     assert!(first.contains(&"quit") && first.contains(&"help"));
     press(&mut app, Enter);
     assert!(words(&app).contains(&"back"));
-    keys(&mut app, &[Enter, Enter]);
+    press(&mut app, Char('5'));
     let typing: Vec<(&str, &str)> = footer::items(&app)
         .iter()
         .map(|i| (i.keys, i.word))
@@ -455,16 +586,17 @@ fn help_opens_scrolls_and_closes_on_any_key() {
     for _ in 0..20 {
         press(&mut app, PageDown);
     }
-    press(&mut app, PageUp);
-    press(&mut app, PageUp);
+    for _ in 0..20 {
+        press(&mut app, PageUp);
+    }
     assert!(
         matches!(app.overlay, Some(Overlay::Help { scroll: 0 })),
-        "scrolling stops at the end: {:?}",
+        "scrolling stops at the ends: {:?}",
         app.overlay
     );
     press(&mut app, Char('x'));
     assert_eq!(app.overlay, None);
-    keys(&mut app, &[Enter, Enter, Enter]);
+    press(&mut app, Char('5'));
     press(&mut app, KeyCode::F(1));
     assert_eq!(app.context(), Context::Help);
     press(&mut app, Esc);

@@ -16,9 +16,11 @@ use anyhow::Result;
 use super::prompt::Prompter;
 use crate::cli::{GenerateArgs, Preset};
 use crate::commands::generate;
+use crate::core::next_steps;
 use crate::core::{render, Artifact, Config};
 use crate::output::clipboard;
 use crate::output::files::WriteError;
+use crate::output::safe::printable;
 
 /// Where files go unless the user names another directory.
 pub const DEFAULT_DIR: &str = "./ddecs-wizard-out";
@@ -97,8 +99,8 @@ fn artifact_label(artifact: Artifact) -> String {
 fn save(ui: &Prompter, config: &Config) -> Result<bool> {
     let dir: String = ui.input(
         "Save into which directory?",
-        Some(DEFAULT_DIR.to_owned()),
-        |dir: &String| {
+        Some(DEFAULT_DIR),
+        |dir: &str| {
             if dir.trim().is_empty() {
                 Err("type a directory, or press Enter for the default".to_owned())
             } else {
@@ -120,7 +122,14 @@ fn save(ui: &Prompter, config: &Config) -> Result<bool> {
     match written {
         Ok(paths) => {
             for path in paths {
-                ui.say(&format!("wrote {}", path.display()))?;
+                ui.say(&format!("wrote {}", printable(&path.display().to_string())))?;
+            }
+            ui.say(&format!(
+                "\nNext steps (run them in {}):\n",
+                printable(&dir.display().to_string())
+            ))?;
+            for line in next_steps::render(config).lines() {
+                ui.say(&printable(line))?;
             }
             Ok(true)
         }
@@ -128,6 +137,23 @@ fn save(ui: &Prompter, config: &Config) -> Result<bool> {
             ui.say(&format!("{e}; nothing else was written"))?;
             Ok(false)
         }
+    }
+}
+
+/// The terminal of a dumb terminal: it refuses the OSC 52 sequence, so a
+/// copy without a system clipboard fails with a reason instead of writing
+/// an escape code.
+struct NoEscapes;
+
+impl io::Write for NoEscapes {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::other(
+            "a dumb terminal (TERM=dumb) takes no escape codes, so no OSC 52",
+        ))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -143,8 +169,14 @@ fn overwrite_question(existing: &[PathBuf]) -> String {
 fn copy(ui: &Prompter, config: &Config) -> Result<bool> {
     let artifact = pick(ui, config, "Copy which artifact?", Artifact::AppContainer)?;
     let text = render(config, artifact)?;
-    // OSC 52 goes to the terminal the prompts are on.
-    match clipboard::copy(&text, &mut io::stderr()) {
+    // OSC 52 goes to the terminal the prompts are on, unless it takes no
+    // escape codes at all.
+    let result = if ui.by_lines() {
+        clipboard::copy(&text, &mut NoEscapes)
+    } else {
+        clipboard::copy(&text, &mut io::stderr())
+    };
+    match result {
         Ok(copied) => {
             ui.say(&format!("{artifact}: {copied}"))?;
             Ok(true)

@@ -2,13 +2,14 @@
 //! for screen readers, `TERM=dumb` and serial consoles, where a full-screen
 //! UI is unusable. Prompts go to stderr and artifacts to stdout.
 //!
-//! This layer only asks: the answers become a [`Preset`] like the command
-//! line's, and the core and `generate` do the rest.
+//! This layer only asks: the questions, their order and their checks come
+//! from the `wizard` model the full-screen UI renders too, and the core and
+//! `generate` do the rest.
 
 mod actions;
 mod interrupt;
 mod prompt;
-mod questions;
+pub mod questions;
 
 use std::io::{self, IsTerminal};
 
@@ -16,26 +17,30 @@ use anyhow::Result;
 
 use crate::cli::{generate_command, Preset, UsageError};
 use crate::core::shell;
+use crate::output::safe::printable;
+use crate::terminal::Capabilities;
+use crate::wizard::Answers;
 use prompt::Prompter;
 
 /// Runs the wizard with `preset` answering what it can.
-pub fn run(preset: &Preset) -> Result<()> {
+pub fn run(preset: &Preset, caps: &Capabilities) -> Result<()> {
     // A bad preset is a usage error before anything is asked.
-    preset.to_config()?;
+    let mut answers = Answers::from_preset(preset)?;
     require_terminal(
         io::stdin().is_terminal(),
         io::stdout().is_terminal(),
         io::stderr().is_terminal(),
     )?;
     interrupt::install()?;
-    let ui = Prompter::new();
-    let answers = questions::ask(&ui, preset)?;
-    let config = answers.to_config()?;
+    let ui = Prompter::new(caps);
+    questions::ask(&ui, &mut answers)?;
+    questions::review(&ui, &answers)?;
+    let config = answers.config();
     ui.say(&format!(
         "the same without questions: {}",
-        shell::join(&generate_command(&config))
+        printable(&shell::join(&generate_command(config)))
     ))?;
-    actions::offer(&ui, &answers, &config)
+    actions::offer(&ui, &answers.to_preset(), config)
 }
 
 /// Prompts need a terminal to read keys from and to draw on, and the

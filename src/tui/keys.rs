@@ -27,6 +27,7 @@ pub enum Action {
     ForceQuit,
     Quit,
     Next,
+    NextStep,
     Back,
     Jump(usize),
     Up,
@@ -141,17 +142,26 @@ const EVERYWHERE: &[Context] = &[Choice, Text, SaveDialog, Confirm, Help];
 
 pub static BINDINGS: &[Binding] = &[
     Binding {
-        keys: &[plain(KeyCode::Enter), plain(KeyCode::Tab)],
-        shown: "Enter Tab",
+        keys: &[plain(KeyCode::Enter)],
+        shown: "Enter",
         action: Action::Next,
         contexts: STEPS,
         section: Section::Steps,
-        help: Some("next step (on Review: save)"),
+        help: Some("next field, then the next step (on Review: save)"),
         footer: Some(Footer {
             word: "next",
             contexts: STEPS,
             keep: 9,
         }),
+    },
+    Binding {
+        keys: &[plain(KeyCode::Tab)],
+        shown: "Tab",
+        action: Action::NextStep,
+        contexts: STEPS,
+        section: Section::Steps,
+        help: Some("next step, skipping the rest of this one"),
+        footer: None,
     },
     Binding {
         keys: &[plain(KeyCode::Esc), plain(KeyCode::BackTab)],
@@ -172,7 +182,7 @@ pub static BINDINGS: &[Binding] = &[
         action: Action::Up,
         contexts: STEPS,
         section: Section::Steps,
-        help: Some("choose an answer, or move between fields"),
+        help: Some("choose an answer; past the end of a list, the next field"),
         footer: Some(Footer {
             word: "choose",
             contexts: STEPS,
@@ -189,8 +199,18 @@ pub static BINDINGS: &[Binding] = &[
         footer: None,
     },
     Binding {
-        keys: &[ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6')],
-        shown: "1…6",
+        keys: &[
+            ch('1'),
+            ch('2'),
+            ch('3'),
+            ch('4'),
+            ch('5'),
+            ch('6'),
+            ch('7'),
+            ch('8'),
+            ch('9'),
+        ],
+        shown: "1…9",
         action: Action::Jump(0),
         contexts: &[Choice],
         section: Section::Steps,

@@ -3,8 +3,10 @@
 //!
 //! Split the Elm way so most of it is testable without a terminal: `state`
 //! holds everything, `keys` maps key presses to actions, `update` applies
-//! them (pure, side effects returned as values), `draw` renders the state.
-//! This module only owns the terminal session and the event loop.
+//! them (pure, side effects returned as values), `draw` renders the state
+//! and returns what it laid out, which the loop records for the next key.
+//! The questions come from the front-end-neutral `wizard` module. This
+//! module only owns the terminal session and the event loop.
 
 pub mod draw;
 pub mod highlight;
@@ -18,7 +20,6 @@ pub mod theme;
 pub mod update;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context as _};
@@ -26,9 +27,12 @@ use ratatui::crossterm::event;
 
 use crate::cli::{Preset, UsageError};
 use crate::commands::generate;
+use crate::core::next_steps;
 use crate::output::clipboard;
+use crate::output::safe::printable;
+use crate::terminal::Capabilities;
 use session::Session;
-use state::App;
+use state::{App, Drawn, Saved};
 use theme::Theme;
 use update::Effect;
 
@@ -38,32 +42,53 @@ const STATUS_SHOWN_FOR: Duration = Duration::from_secs(4);
 /// What the session produced, reported once the terminal is restored.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    pub saved: Vec<PathBuf>,
+    /// Every file written, in order.
+    pub saved: Vec<std::path::PathBuf>,
+    /// The last save, whose next steps end the report.
+    pub last_save: Option<Saved>,
 }
 
 impl Outcome {
-    /// The same lines `generate --out-dir` prints.
+    /// The same lines `generate --out-dir` prints, then the next steps for
+    /// what was saved last.
     pub fn report(&self, out: &mut dyn Write) -> io::Result<()> {
         for path in &self.saved {
-            let path = path.display().to_string();
-            writeln!(out, "wrote {}", crate::output::safe::printable(&path))?;
+            writeln!(out, "wrote {}", printable(&path.display().to_string()))?;
+        }
+        if let Some(save) = &self.last_save {
+            writeln!(
+                out,
+                "\n{} (run them in {}):\n",
+                strings::NEXT_STEPS,
+                printable(&save.dir)
+            )?;
+            for line in next_steps::render(&save.config).lines() {
+                writeln!(out, "{}", printable(line))?;
+            }
         }
         out.flush()
     }
 }
 
-/// Runs the wizard. Without a terminal on stdin and stdout it refuses at
-/// once (a usage error, exit 2) without writing a single escape code.
-pub fn run(preset: &Preset) -> anyhow::Result<Outcome> {
+/// Runs the wizard. Without a terminal on stdin and stdout, or on one that
+/// cannot move its cursor, it refuses at once (a usage error, exit 2)
+/// without writing a single escape code, and names what to use instead.
+pub fn run(preset: &Preset, caps: &Capabilities) -> anyhow::Result<Outcome> {
     if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
         return Err(UsageError(strings::NEEDS_TERMINAL.to_owned()).into());
     }
-    let mut app = App::from_preset(preset, Theme::detect())?;
+    if caps.dumb {
+        return Err(UsageError(strings::NEEDS_CURSOR.to_owned()).into());
+    }
+    let mut app = App::from_preset(preset, Theme::for_terminal(caps))?;
     let mut session = Session::start().context("cannot set up the terminal")?;
     let result = event_loop(&mut session, &mut app);
     let signal = session.caught_signal();
     drop(session);
-    let outcome = Outcome { saved: app.saved };
+    let outcome = Outcome {
+        saved: app.saved,
+        last_save: app.last_save,
+    };
     if let Some(signal) = signal {
         // Die of the signal as the default handler would, so the parent
         // shell sees it, but only after the terminal is back and the paths
@@ -85,8 +110,15 @@ fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
         }
         // Every event may change the screen; ratatui's diff then writes
         // only the cells that did change.
-        app.size = session.terminal.size()?;
-        session.terminal.draw(|frame| draw::render(frame, app))?;
+        let mut drawn = Drawn::default();
+        session
+            .terminal
+            .draw(|frame| drawn = draw::render(frame, app))?;
+        if update::on_drawn(app, drawn) {
+            // The layout moved the preview (a first frame placing its
+            // scroll): show that before waiting for a key.
+            continue;
+        }
         let serial = app.status.as_ref().map(|s| s.serial);
         if serial != timing.map(|(s, _)| s) {
             timing = serial.map(|s| (s, Instant::now() + STATUS_SHOWN_FOR));
@@ -112,7 +144,7 @@ fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
 fn perform(session: &mut Session, app: &mut App, effect: Effect) -> io::Result<()> {
     match effect {
         Effect::Save { dir, force } => {
-            let result = generate::save(&app.config, &dir, force);
+            let result = generate::save(app.config(), &dir, force);
             update::on_saved(app, result);
         }
         Effect::Copy(text) => {

@@ -1,7 +1,11 @@
 //! The live preview: every tab's text rendered by the core, kept until the
-//! config changes (rendering is cheap, but a frame should not redo it), the
+//! answers change (rendering is cheap, but a frame should not redo it), the
 //! lines that changed since the user entered the current step, and the
-//! wrapping of long lines into screen rows.
+//! wrapping of long lines into screen rows at word and token boundaries.
+//!
+//! While an answer is invalid, every tab whose text depends on it shows why
+//! instead of text: a preview of the last valid value would look like the
+//! answer on screen, and could be copied.
 
 use std::borrow::Cow;
 
@@ -11,11 +15,13 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::core::entrypoint::build_script;
 use crate::core::{render, Artifact, Config};
+use crate::wizard::{Answers, Question};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
-    TaskDefinition,
+    AgentTaskDefinition,
     AgentContainer,
+    AppTaskDefinition,
     AppContainer,
     Script,
     Apache,
@@ -24,9 +30,10 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
-        Tab::TaskDefinition,
+    pub const ALL: [Tab; 8] = [
+        Tab::AgentTaskDefinition,
         Tab::AgentContainer,
+        Tab::AppTaskDefinition,
         Tab::AppContainer,
         Tab::Script,
         Tab::Apache,
@@ -35,14 +42,14 @@ impl Tab {
     ];
 
     pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+        self as usize
     }
 
-    /// The tab bar label; short so all seven fit in 60 columns.
     pub fn label(self) -> &'static str {
         match self {
-            Tab::TaskDefinition => "Task def",
+            Tab::AgentTaskDefinition => "Agent task def",
             Tab::AgentContainer => "Agent",
+            Tab::AppTaskDefinition => "App task def",
             Tab::AppContainer => "App",
             Tab::Script => "Script",
             Tab::Apache => "Apache",
@@ -51,18 +58,19 @@ impl Tab {
         }
     }
 
-    /// The `generate --output` artifact shown; the script tab shows part of
-    /// the app container instead.
-    pub fn artifact(self) -> Option<Artifact> {
-        Some(match self {
-            Tab::TaskDefinition => Artifact::AgentTaskDefinition,
+    /// The `generate --output` artifact behind the tab; the script tab
+    /// shows part of the entryPoint.
+    pub fn artifact(self) -> Artifact {
+        match self {
+            Tab::AgentTaskDefinition => Artifact::AgentTaskDefinition,
             Tab::AgentContainer => Artifact::AgentContainer,
+            Tab::AppTaskDefinition => Artifact::AppTaskDefinition,
             Tab::AppContainer => Artifact::AppContainer,
-            Tab::Script => return None,
+            Tab::Script => Artifact::Entrypoint,
             Tab::Apache => Artifact::Apache,
             Tab::PhpFpm => Artifact::PhpFpm,
             Tab::TracerCode => Artifact::TracerCode,
-        })
+        }
     }
 
     pub fn cycle(self, forward: bool) -> Tab {
@@ -73,6 +81,17 @@ impl Tab {
         } else {
             (i + n - 1) % n
         }]
+    }
+
+    /// The tab's text for `config`, or `None` where it does not apply.
+    pub fn text(self, config: &Config) -> Option<String> {
+        match self {
+            Tab::Script => {
+                self.artifact().applies_to(config).ok()?;
+                Some(build_script(config.imds, &config.startup_command))
+            }
+            tab => render(config, tab.artifact()).ok(),
+        }
     }
 }
 
@@ -88,33 +107,42 @@ pub enum Content {
         json: bool,
     },
     NotApplicable {
-        language: &'static str,
+        /// The answer that rules it out, as a flag or value.
+        to: String,
         why: &'static str,
     },
+    /// An answer this tab depends on is invalid: the reason.
+    Blocked(String),
 }
 
 impl Content {
-    fn render(config: &Config, tab: Tab) -> Content {
-        let (text, json) = match tab.artifact() {
-            None => (build_script(config.imds, &config.startup_command), false),
-            Some(artifact) => match render(config, artifact) {
-                Ok(text) => (text, artifact.is_json()),
-                Err(na) => {
-                    return Content::NotApplicable {
-                        language: config.language.label(),
-                        why: na.why,
-                    }
-                }
-            },
+    fn render(answers: &Answers, tab: Tab) -> Content {
+        let config = answers.config();
+        let artifact = tab.artifact();
+        if let Err(na) = artifact.applies_to(config) {
+            return Content::NotApplicable {
+                to: na.to,
+                why: na.why,
+            };
+        }
+        if let Some(why) = answers.blocked(artifact) {
+            return Content::Blocked(why);
+        }
+        let Some(text) = tab.text(config) else {
+            return Content::Blocked(String::new());
         };
         let lines = text.lines().map(display_line).collect();
-        Content::Text { text, lines, json }
+        Content::Text {
+            text,
+            lines,
+            json: artifact.is_json() && tab != Tab::Script,
+        }
     }
 
     pub fn text(&self) -> Option<&str> {
         match self {
             Content::Text { text, .. } => Some(text),
-            Content::NotApplicable { .. } => None,
+            Content::NotApplicable { .. } | Content::Blocked(_) => None,
         }
     }
 }
@@ -160,126 +188,204 @@ pub struct Row {
     pub line: usize,
     pub start: usize,
     pub end: usize,
-    /// The first row of its line (only those get the changed marker).
+    /// The first row of its line: only those get the changed marker; the
+    /// others get the continuation mark.
     pub first: bool,
+    /// Columns of indentation before a continuation row's text, so that it
+    /// lines up under its line.
+    pub indent: usize,
 }
 
-/// Hard-wraps `lines` at `width` cells. Long JSON strings (the entryPoint
-/// script) wrap anywhere, which keeps every character on screen exactly.
+/// Whether a row may start at grapheme `g` after `prev`: at a word after a
+/// space, after `,` or `;`, and after `&&`, `||` or `|` (never between the
+/// two characters of an operator, never at a space).
+fn may_break(prev: &str, g: &str) -> bool {
+    match prev {
+        " " => g != " ",
+        "," | ";" | "&" | "|" => !matches!(g, " " | "&" | "|" | "," | ";"),
+        _ => false,
+    }
+}
+
+/// Wraps `lines` into rows of at most `width` cells, breaking at word and
+/// token boundaries where it can and inside a token only when one is longer
+/// than a row. Continuation rows are indented like their line (up to half
+/// the width).
 pub fn wrap(lines: &[String], width: usize) -> Vec<Row> {
     let width = width.max(1);
     let mut rows = Vec::with_capacity(lines.len());
     for (n, line) in lines.iter().enumerate() {
-        let mut start = 0;
-        let mut first = true;
-        if line.is_ascii() {
-            while first || start < line.len() {
-                let end = (start + width).min(line.len());
-                rows.push(Row {
-                    line: n,
-                    start,
-                    end,
-                    first,
-                });
-                first = false;
-                start = end;
-            }
+        if line.len() <= width || line.width() <= width {
+            rows.push(Row {
+                line: n,
+                start: 0,
+                end: line.len(),
+                first: true,
+                indent: 0,
+            });
             continue;
         }
-        let mut col = 0;
-        for (i, g) in line.grapheme_indices(true) {
-            let w = g.width();
-            if col + w > width && col > 0 {
-                rows.push(Row {
-                    line: n,
-                    start,
-                    end: i,
-                    first,
-                });
-                first = false;
-                start = i;
-                col = 0;
+        let indent = (line.len() - line.trim_start_matches(' ').len()).min(width / 2);
+        // Cells (byte offset, text, width): a byte each for ASCII, the
+        // usual case, without segmenting it; graphemes otherwise.
+        let graphemes: Vec<(usize, &str, usize)> = if line.is_ascii() {
+            Vec::new()
+        } else {
+            line.grapheme_indices(true)
+                .map(|(i, g)| (i, g, g.width()))
+                .collect()
+        };
+        let count = if line.is_ascii() {
+            line.len()
+        } else {
+            graphemes.len()
+        };
+        let cell = |k: usize| -> (usize, &str, usize) {
+            if graphemes.is_empty() {
+                (k, &line[k..=k], 1)
+            } else {
+                graphemes[k]
             }
-            col += w;
+        };
+        let mut from = 0;
+        while from < count {
+            let first = from == 0;
+            let room = if first { width } else { width - indent };
+            let mut col = 0;
+            let mut to = from;
+            let mut last_break = None;
+            while to < count {
+                let (_, g, w) = cell(to);
+                if to > from && may_break(cell(to - 1).1, g) {
+                    last_break = Some(to);
+                }
+                if col + w > room && to > from {
+                    break;
+                }
+                col += w;
+                to += 1;
+            }
+            if to < count {
+                to = last_break.unwrap_or(to);
+            }
+            rows.push(Row {
+                line: n,
+                start: cell(from).0,
+                end: if to < count { cell(to).0 } else { line.len() },
+                first,
+                indent: if first { 0 } else { indent },
+            });
+            from = to;
         }
-        rows.push(Row {
-            line: n,
-            start,
-            end: line.len(),
-            first,
-        });
     }
     rows
 }
 
+/// What a tab shows before it was rendered for the current answers; never
+/// drawn, since every change renders the tab on screen.
+static STALE: Content = Content::Blocked(String::new());
+
+/// The preview of every tab. Only the tab on screen is rendered when an
+/// answer changes (a key press must stay cheap); another tab is rendered
+/// when it is shown, and all of them when a step starts (for the "changed"
+/// markers' reference).
 #[derive(Debug, Clone)]
 pub struct Preview {
     pub tab: Tab,
     /// The first screen row shown.
     pub scroll: usize,
-    rendered_for: Config,
-    contents: Vec<Content>,
+    rendered_for: (Config, Vec<(Question, String)>),
+    /// Each tab's content; `None` until rendered for the current answers.
+    contents: Vec<Option<Content>>,
+    /// Whether each tab has text for the current answers (it applies and
+    /// nothing it depends on is invalid), known without rendering it.
+    available: Vec<bool>,
     baseline: Vec<Option<String>>,
     changed: Vec<Vec<bool>>,
+    /// The rows of one tab at one width, kept until the text changes: a
+    /// key press and its frame need them several times.
+    wrapped: Option<(Tab, usize, Vec<Row>)>,
 }
 
 impl Preview {
-    pub fn new(config: &Config, tab: Tab) -> Preview {
-        let contents: Vec<Content> = Tab::ALL
-            .iter()
-            .map(|t| Content::render(config, *t))
-            .collect();
-        let baseline = contents
-            .iter()
-            .map(|c| c.text().map(str::to_owned))
-            .collect();
-        let changed = contents.iter().map(|_| Vec::new()).collect();
-        Preview {
+    pub fn new(answers: &Answers, tab: Tab) -> Preview {
+        let mut preview = Preview {
             tab,
             scroll: 0,
-            rendered_for: config.clone(),
-            contents,
-            baseline,
-            changed,
-        }
+            rendered_for: (answers.config().clone(), answers.problems().to_vec()),
+            contents: vec![None; Tab::ALL.len()],
+            available: availability(answers),
+            baseline: vec![None; Tab::ALL.len()],
+            changed: vec![Vec::new(); Tab::ALL.len()],
+            wrapped: None,
+        };
+        preview.set_baseline(answers);
+        preview
     }
 
-    /// Re-renders when `config` differs from the one last rendered; true
-    /// when it did.
-    pub fn refresh(&mut self, config: &Config) -> bool {
-        if *config == self.rendered_for {
+    /// Takes new answers, when they differ from the ones last rendered (the
+    /// config, or what is invalid): the tab on screen is rendered again,
+    /// the others when they are shown. True when anything changed.
+    pub fn refresh(&mut self, answers: &Answers) -> bool {
+        if *answers.config() == self.rendered_for.0
+            && answers.problems() == self.rendered_for.1.as_slice()
+        {
             return false;
         }
-        self.rendered_for = config.clone();
-        for (i, tab) in Tab::ALL.iter().enumerate() {
-            let content = Content::render(config, *tab);
-            self.changed[i] = match (&self.baseline[i], content.text()) {
-                (Some(old), Some(new)) => changed_lines(old, new),
-                _ => Vec::new(),
-            };
-            self.contents[i] = content;
-        }
+        self.rendered_for = (answers.config().clone(), answers.problems().to_vec());
+        self.contents.iter_mut().for_each(|c| *c = None);
+        self.available = availability(answers);
+        self.wrapped = None;
+        self.ensure(answers);
         true
     }
 
-    /// Makes the current texts the reference for "changed" markers.
-    pub fn set_baseline(&mut self) {
+    /// Renders the tab on screen if it is not yet rendered for `answers`.
+    pub fn ensure(&mut self, answers: &Answers) {
+        self.render(answers, self.tab);
+    }
+
+    fn render(&mut self, answers: &Answers, tab: Tab) {
+        let i = tab.index();
+        if self.contents[i].is_some() {
+            return;
+        }
+        let content = Content::render(answers, tab);
+        self.changed[i] = match (&self.baseline[i], content.text()) {
+            (Some(old), Some(new)) => changed_lines(old, new),
+            _ => Vec::new(),
+        };
+        self.contents[i] = Some(content);
+    }
+
+    /// Makes every tab's current text the reference for "changed" markers.
+    pub fn set_baseline(&mut self, answers: &Answers) {
+        for tab in Tab::ALL {
+            self.render(answers, tab);
+        }
         self.baseline = self
             .contents
             .iter()
-            .map(|c| c.text().map(str::to_owned))
+            .map(|c| c.as_ref().and_then(Content::text).map(str::to_owned))
             .collect();
         for flags in &mut self.changed {
             flags.clear();
         }
     }
 
+    /// The tab on screen.
     pub fn current(&self) -> &Content {
-        &self.contents[self.tab.index()]
+        self.contents[self.tab.index()].as_ref().unwrap_or(&STALE)
     }
 
-    pub fn content(&self, tab: Tab) -> &Content {
-        &self.contents[tab.index()]
+    /// A tab's content, once rendered for the current answers.
+    pub fn content(&self, tab: Tab) -> Option<&Content> {
+        self.contents[tab.index()].as_ref()
+    }
+
+    /// Whether `tab` has text for the current answers.
+    pub fn available(&self, tab: Tab) -> bool {
+        self.available[tab.index()]
     }
 
     /// Per line of the current tab: changed since the baseline.
@@ -291,14 +397,54 @@ impl Preview {
         self.changed().get(line).copied().unwrap_or(false)
     }
 
-    /// The rows of the current tab at `width`: text columns after the
-    /// one-column changed marker.
-    pub fn rows(&self, width: usize) -> Vec<Row> {
-        match self.current() {
-            Content::Text { lines, .. } => wrap(lines, width),
-            Content::NotApplicable { .. } => Vec::new(),
+    /// The rows of the current tab at `width` text columns.
+    pub fn rows(&self, width: usize) -> Cow<'_, [Row]> {
+        match &self.wrapped {
+            Some((tab, w, rows)) if *tab == self.tab && *w == width => Cow::Borrowed(rows),
+            _ => Cow::Owned(self.wrap_current(width)),
         }
     }
+
+    /// Keeps the current tab's rows at `width` for the calls to come.
+    pub fn rewrap(&mut self, width: usize) {
+        if !matches!(&self.wrapped, Some((tab, w, _)) if *tab == self.tab && *w == width) {
+            self.wrapped = Some((self.tab, width, self.wrap_current(width)));
+        }
+    }
+
+    fn wrap_current(&self, width: usize) -> Vec<Row> {
+        match self.current() {
+            Content::Text { lines, .. } => wrap(lines, width),
+            Content::NotApplicable { .. } | Content::Blocked(_) => Vec::new(),
+        }
+    }
+}
+
+/// Per tab: it applies to the answers and nothing it shows is invalid.
+fn availability(answers: &Answers) -> Vec<bool> {
+    Tab::ALL
+        .iter()
+        .map(|t| {
+            let artifact = t.artifact();
+            artifact.applies_to(answers.config()).is_ok() && answers.blocked(artifact).is_none()
+        })
+        .collect()
+}
+
+/// The first line where `tab` differs between two configs: where an answer
+/// acts on that tab. A JSON line that only gains or loses its trailing
+/// comma (because an item follows it now) is not where anything happens.
+pub fn first_difference(tab: Tab, a: &Config, b: &Config) -> Option<usize> {
+    let (a, b) = (tab.text(a)?, tab.text(b)?);
+    let same = |x: &str, y: &str| x.trim_end_matches(',') == y.trim_end_matches(',');
+    let mut lines_b = b.lines();
+    for (i, line) in a.lines().enumerate() {
+        match lines_b.next() {
+            Some(other) if same(line, other) => {}
+            _ => return Some(i),
+        }
+    }
+    lines_b.next().map(|_| a.lines().count())
 }
 
 fn changed_lines(old: &str, new: &str) -> Vec<bool> {
@@ -338,25 +484,36 @@ pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::Preset;
     use crate::core::Language;
+
+    fn answers(language: Language) -> Answers {
+        Answers::from_preset(&Preset {
+            language: Some(language),
+            ..Preset::default()
+        })
+        .unwrap()
+    }
 
     #[test]
     fn preview_text_is_exactly_generate_output() {
         for language in Language::ALL {
-            let config = Config::for_language(language);
-            let preview = Preview::new(&config, Tab::TaskDefinition);
+            let answers = answers(language);
+            let config = answers.config();
+            let preview = Preview::new(&answers, Tab::AgentContainer);
             for tab in Tab::ALL {
-                match (tab.artifact(), preview.content(tab)) {
-                    (Some(artifact), Content::Text { text, .. }) => {
-                        assert_eq!(*text, render(&config, artifact).unwrap())
-                    }
-                    (Some(artifact), Content::NotApplicable { why, .. }) => {
-                        assert_eq!(*why, render(&config, artifact).unwrap_err().why)
-                    }
-                    (None, content) => assert_eq!(
+                match (tab, preview.content(tab).expect("rendered at the start")) {
+                    (Tab::Script, content) => assert_eq!(
                         content.text(),
                         Some(build_script(config.imds, &config.startup_command).as_str())
                     ),
+                    (tab, Content::Text { text, .. }) => {
+                        assert_eq!(*text, render(config, tab.artifact()).unwrap())
+                    }
+                    (tab, Content::NotApplicable { why, .. }) => {
+                        assert_eq!(*why, render(config, tab.artifact()).unwrap_err().why)
+                    }
+                    (tab, Content::Blocked(why)) => panic!("{tab:?} blocked: {why}"),
                 }
             }
         }
@@ -364,40 +521,107 @@ mod tests {
 
     #[test]
     fn refresh_marks_changed_lines_since_the_baseline() {
-        let mut config = Config::default();
-        let mut preview = Preview::new(&config, Tab::AgentContainer);
-        assert!(!preview.refresh(&config));
-        config.agent_version = "7.17".parse().unwrap();
-        assert!(preview.refresh(&config));
-        let changed: Vec<usize> = (0..preview.changed().len())
-            .filter(|i| preview.is_changed(*i))
-            .collect();
+        let mut answers = answers(Language::Python);
+        let mut preview = Preview::new(&answers, Tab::AgentContainer);
+        assert!(!preview.refresh(&answers));
+        answers.select(Question::AgentVersion, 2);
+        assert!(preview.refresh(&answers));
         let Content::Text { lines, .. } = preview.current() else {
             panic!("agent container applies")
         };
-        let marked: Vec<&str> = changed.iter().map(|i| lines[*i].trim()).collect();
+        let marked: Vec<&str> = (0..lines.len())
+            .filter(|i| preview.is_changed(*i))
+            .map(|i| lines[i].trim())
+            .collect();
         assert!(
             marked.contains(&"\"image\": \"public.ecr.aws/datadog/agent:7.17\","),
             "{marked:?}"
         );
-        assert!(
-            marked.contains(&"\"name\": \"DD_APM_ENABLED\","),
-            "{marked:?}"
-        );
-        preview.set_baseline();
+        preview.set_baseline(&answers);
         assert!(preview.changed().iter().all(|c| !c));
     }
 
     #[test]
-    fn wrap_keeps_every_character() {
-        let lines = vec!["abcdefghij".to_owned(), String::new(), "日本語x".to_owned()];
-        let rows = wrap(&lines, 4);
-        let pieces: Vec<&str> = rows
+    fn an_invalid_answer_blocks_the_tabs_it_changes() {
+        let mut answers = answers(Language::Python);
+        let mut preview = Preview::new(&answers, Tab::AgentContainer);
+        answers.select(Question::AgentVersion, 3);
+        answers.set_text(Question::AgentVersion, "7.177.15.2");
+        preview.refresh(&answers);
+        assert!(
+            matches!(preview.current(), Content::Blocked(why) if why.starts_with("Agent version: invalid agent version"))
+        );
+        assert!(preview.available(Tab::AppContainer));
+        assert!(!preview.available(Tab::AgentContainer));
+    }
+
+    fn pieces(lines: &[String], width: usize) -> Vec<String> {
+        wrap(lines, width)
             .iter()
-            .map(|r| &lines[r.line][r.start..r.end])
-            .collect();
-        assert_eq!(pieces, ["abcd", "efgh", "ij", "", "日本", "語x"]);
-        assert_eq!(rows.iter().filter(|r| r.first).count(), 3);
+            .map(|r| {
+                let mark = if r.first { "" } else { "↪" };
+                format!(
+                    "{mark}{}{}",
+                    " ".repeat(r.indent),
+                    &lines[r.line][r.start..r.end]
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_tokens() {
+        let lines = vec!["a && b || (IFS=. ; read x)".to_owned()];
+        assert_eq!(
+            pieces(&lines, 9),
+            ["a && b ", "↪|| ", "↪(IFS=. ; ", "↪read x)"]
+        );
+        let lines = vec!["    \"value\": \"DD_ENV,DD_SERVICE\"".to_owned()];
+        assert_eq!(
+            pieces(&lines, 20),
+            ["    \"value\": ", "↪    \"DD_ENV,", "↪    DD_SERVICE\""]
+        );
+    }
+
+    #[test]
+    fn wrap_keeps_every_character() {
+        let lines = vec![
+            "abcdefghij".to_owned(),
+            String::new(),
+            "日本語x".to_owned(),
+            "set -e; if [ \"$a\" ] && [ -n \"$b\" ]; then exec app; fi".to_owned(),
+        ];
+        for width in 1..30 {
+            let rows = wrap(&lines, width);
+            for (n, line) in lines.iter().enumerate() {
+                let joined: String = rows
+                    .iter()
+                    .filter(|r| r.line == n)
+                    .map(|r| &line[r.start..r.end])
+                    .collect();
+                assert_eq!(&joined, line, "width {width}");
+            }
+            for r in &rows {
+                let w = lines[r.line][r.start..r.end].width() + r.indent;
+                assert!(w <= width.max(1) || r.end - r.start <= 4, "{width}: {r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_difference_finds_where_an_answer_acts() {
+        let a = Config::default();
+        let b = Question::StartupCommand.alternative(&a);
+        let script = Tab::Script.text(&a).unwrap();
+        let line = first_difference(Tab::Script, &a, &b).unwrap();
+        assert!(
+            script
+                .lines()
+                .nth(line)
+                .unwrap()
+                .contains("exec ddtrace-run"),
+            "{line}"
+        );
     }
 
     #[test]

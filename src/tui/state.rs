@@ -1,156 +1,20 @@
-//! Everything the wizard knows between two key presses. The [`Config`] is the
-//! single source of truth for answers; list selections are read from it, and
-//! text fields write into it whenever what they hold is valid.
+//! Everything the wizard knows between two key presses. The answers are the
+//! front-end-neutral [`Answers`]; this adds what only a screen has: the step
+//! and field in focus, the text fields' cursors, the preview, dialogs, the
+//! status line, and what the last frame laid out.
 
 use std::path::PathBuf;
 
-use ratatui::layout::Size;
+use ratatui::layout::Rect;
 
-use super::keys::Context;
-use super::preview::{Preview, Tab};
+use super::keys::{Action, Context};
+use super::preview::{first_difference, Preview, Tab};
 use super::strings;
 use super::text_input::TextInput;
 use super::theme::Theme;
 use crate::cli::Preset;
-use crate::core::config::{validate_startup_command, validate_tag};
-use crate::core::{AgentVersion, Config, Imds, Language};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    AgentVersion,
-    Language,
-    Imds,
-    StartupCommand,
-    Tags,
-    Review,
-}
-
-impl Step {
-    pub const ALL: [Step; 6] = [
-        Step::AgentVersion,
-        Step::Language,
-        Step::Imds,
-        Step::StartupCommand,
-        Step::Tags,
-        Step::Review,
-    ];
-
-    pub fn index(self) -> usize {
-        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::AgentVersion => "Agent version",
-            Step::Language => "Language",
-            Step::Imds => "IMDS version",
-            Step::StartupCommand => "Startup command",
-            Step::Tags => "Tags",
-            Step::Review => "Review",
-        }
-    }
-
-    pub fn short_title(self) -> &'static str {
-        match self {
-            Step::AgentVersion => "Agent",
-            Step::Language => "Language",
-            Step::Imds => "IMDS",
-            Step::StartupCommand => "Command",
-            Step::Tags => "Tags",
-            Step::Review => "Review",
-        }
-    }
-
-    pub fn question(self) -> &'static str {
-        match self {
-            Step::AgentVersion => strings::Q_AGENT,
-            Step::Language => strings::Q_LANGUAGE,
-            Step::Imds => strings::Q_IMDS,
-            Step::StartupCommand => strings::Q_COMMAND,
-            Step::Tags => strings::Q_TAGS,
-            Step::Review => strings::Q_REVIEW,
-        }
-    }
-
-    pub fn next(self) -> Option<Step> {
-        Step::ALL.get(self.index() + 1).copied()
-    }
-
-    pub fn prev(self) -> Option<Step> {
-        self.index().checked_sub(1).map(|i| Step::ALL[i])
-    }
-
-    /// The preview tab that shows what this step's answer changes.
-    pub fn suggested_tab(self) -> Option<Tab> {
-        match self {
-            Step::AgentVersion => Some(Tab::AgentContainer),
-            Step::Language | Step::Tags => Some(Tab::AppContainer),
-            Step::Imds | Step::StartupCommand => Some(Tab::Script),
-            Step::Review => None,
-        }
-    }
-}
-
-/// The agent version answers offered as a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AgentChoice {
-    Latest,
-    Major7,
-    Legacy,
-    Other,
-}
-
-impl AgentChoice {
-    pub const ALL: [AgentChoice; 4] = [
-        AgentChoice::Latest,
-        AgentChoice::Major7,
-        AgentChoice::Legacy,
-        AgentChoice::Other,
-    ];
-
-    pub fn label_and_hint(self) -> (&'static str, &'static str) {
-        match self {
-            AgentChoice::Latest => strings::AGENT_LATEST,
-            AgentChoice::Major7 => strings::AGENT_MAJOR_7,
-            AgentChoice::Legacy => strings::AGENT_LEGACY,
-            AgentChoice::Other => strings::AGENT_OTHER,
-        }
-    }
-
-    pub fn why(self) -> &'static str {
-        match self {
-            AgentChoice::Latest => strings::AGENT_LATEST_WHY,
-            AgentChoice::Major7 => strings::AGENT_MAJOR_7_WHY,
-            AgentChoice::Legacy => strings::AGENT_LEGACY_WHY,
-            AgentChoice::Other => strings::AGENT_OTHER_WHY,
-        }
-    }
-
-    /// The version a fixed choice stands for; `Other` is typed.
-    pub fn version(self) -> Option<AgentVersion> {
-        match self {
-            AgentChoice::Latest => Some(AgentVersion::Latest),
-            AgentChoice::Major7 => Some(AgentVersion::Version {
-                major: 7,
-                minor: None,
-                patch: None,
-            }),
-            AgentChoice::Legacy => Some(AgentVersion::Version {
-                major: 7,
-                minor: Some(17),
-                patch: None,
-            }),
-            AgentChoice::Other => None,
-        }
-    }
-
-    pub fn for_version(version: &AgentVersion) -> AgentChoice {
-        AgentChoice::ALL
-            .into_iter()
-            .find(|c| c.version().as_ref() == Some(version))
-            .unwrap_or(AgentChoice::Other)
-    }
-}
+use crate::core::Config;
+use crate::wizard::{Answers, Kind, Question, Step};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveDialog {
@@ -182,17 +46,50 @@ pub struct Status {
     pub serial: u64,
 }
 
+/// What the last frame laid out, recorded by drawing for the next key:
+/// paging and scroll limits need the sizes the user actually sees, and
+/// `update` must not lay out a screen itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    /// The whole screen.
+    pub screen: Rect,
+    /// The preview's text area (the marker column included).
+    pub preview: Rect,
+    /// Help lines that do not fit, and the rows a page of help scrolls.
+    pub help_max_scroll: usize,
+    pub help_page: usize,
+}
+
+impl Default for Drawn {
+    fn default() -> Self {
+        Drawn {
+            screen: Rect::new(0, 0, 100, 30),
+            preview: Rect::default(),
+            help_max_scroll: 0,
+            help_page: 1,
+        }
+    }
+}
+
+/// What was saved last: shown again with the next steps on exit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub config: Config,
+    pub dir: String,
+    pub paths: Vec<PathBuf>,
+}
+
 #[derive(Debug, Clone)]
 pub struct App {
-    pub config: Config,
+    pub answers: Answers,
     pub step: Step,
-    /// Steps seen or answered by a preset: drawn as done in the strip.
-    pub visited: [bool; 6],
-    pub agent_choice: AgentChoice,
-    pub agent_input: TextInput,
-    pub command: TextInput,
-    pub tags: [TextInput; 3],
-    pub tag_focus: usize,
+    /// The question being answered on this step; `None` on Review or when
+    /// nothing on the step is needed.
+    pub focus: Option<Question>,
+    /// Steps seen or answered by a flag: drawn as done in the strip.
+    pub visited: [bool; Step::ALL.len()],
+    /// The text field of each question that takes text, by question index.
+    pub inputs: [TextInput; Question::ALL.len()],
     pub preview: Preview,
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
@@ -202,65 +99,78 @@ pub struct App {
     /// Every file written this session, printed after the terminal is
     /// restored.
     pub saved: Vec<PathBuf>,
-    last_saved: Option<Config>,
+    /// The last save, for the next steps on exit.
+    pub last_save: Option<Saved>,
     /// Whether the user did anything worth asking about before quitting.
     touched: bool,
     pub theme: Theme,
-    /// The terminal size, for scroll limits and page sizes.
-    pub size: Size,
+    pub drawn: Drawn,
+    /// A preview line to scroll to once the preview's width is known.
+    target_line: Option<usize>,
     pub quit: bool,
 }
 
 impl App {
-    /// A wizard for `config`; steps a preset answered are marked done and
-    /// the first unanswered step is shown (Review when all are).
-    pub fn new(config: Config, answered: [bool; 6], theme: Theme) -> App {
+    /// A wizard for `answers`; steps whose questions all have an answer
+    /// from a flag are marked done, and the first step with an open
+    /// question is shown (Review when none is).
+    pub fn new(answers: Answers, theme: Theme) -> App {
+        let answered = |step: Step| {
+            step.questions()
+                .iter()
+                .all(|q| answers.given_by(*q).is_some() || answers.not_needed(*q).is_some())
+        };
         let step = Step::ALL
             .into_iter()
-            .find(|s| !answered[s.index()])
+            .find(|s| *s != Step::Review && !answered(*s))
             .unwrap_or(Step::Review);
-        let mut visited = answered;
+        let mut visited = [false; Step::ALL.len()];
+        for s in Step::ALL {
+            visited[s.index()] = s != Step::Review && answered(s);
+        }
         visited[step.index()] = true;
-        let agent_choice = AgentChoice::for_version(&config.agent_version);
-        let agent_input = TextInput::new(&if agent_choice == AgentChoice::Other {
-            config.agent_version.to_string()
-        } else {
-            String::new()
-        });
-        let tag = |v: &Option<String>| TextInput::new(v.as_deref().unwrap_or(""));
-        let tags = [
-            tag(&config.tags.service),
-            tag(&config.tags.env),
-            tag(&config.tags.version),
-        ];
-        App {
-            command: TextInput::new(&config.startup_command),
-            preview: Preview::new(&config, step.suggested_tab().unwrap_or(Tab::TaskDefinition)),
-            config,
+        let inputs = Question::ALL.map(|q| TextInput::selected(answers.text(q)));
+        let mut app = App {
+            preview: Preview::new(&answers, Tab::AgentContainer),
+            answers,
             step,
+            focus: None,
             visited,
-            agent_choice,
-            agent_input,
-            tags,
-            tag_focus: 0,
+            inputs,
             overlay: None,
             status: None,
             status_serial: 0,
             save_dir: strings::DEFAULT_SAVE_DIR.to_owned(),
             saved: Vec::new(),
-            last_saved: None,
+            last_save: None,
             touched: false,
             theme,
-            size: Size::new(100, 30),
+            drawn: Drawn::default(),
+            target_line: None,
             quit: false,
-        }
+        };
+        app.focus = app.open_questions(step).first().copied();
+        app.show_where_the_step_acts();
+        app
     }
 
     /// The wizard pre-filled from command-line presets; a bad preset value
     /// is an error naming its flag.
     pub fn from_preset(preset: &Preset, theme: Theme) -> Result<App, crate::cli::UsageError> {
-        let config = preset.to_config()?;
-        Ok(App::new(config, answered_by(preset), theme))
+        Ok(App::new(Answers::from_preset(preset)?, theme))
+    }
+
+    pub fn config(&self) -> &Config {
+        self.answers.config()
+    }
+
+    /// The questions of `step` that apply to the answers so far.
+    pub fn open_questions(&self, step: Step) -> Vec<Question> {
+        step.questions()
+            .iter()
+            .copied()
+            .filter(|q| self.answers.not_needed(*q).is_none())
+            .collect()
     }
 
     pub fn context(&self) -> Context {
@@ -269,108 +179,39 @@ impl App {
             Some(Overlay::Save(dialog)) if dialog.overwrite.is_some() => Context::Confirm,
             Some(Overlay::Save(_)) => Context::SaveDialog,
             Some(Overlay::ConfirmQuit) => Context::Confirm,
-            None if self.step_has_field(self.step) => Context::Text,
+            None if self.typing() => Context::Text,
             None => Context::Choice,
         }
     }
 
-    pub fn step_has_field(&self, step: Step) -> bool {
-        match step {
-            Step::AgentVersion => self.agent_choice == AgentChoice::Other,
-            Step::StartupCommand | Step::Tags => true,
-            Step::Language | Step::Imds | Step::Review => false,
-        }
+    /// Whether the focused question takes text now.
+    pub fn typing(&self) -> bool {
+        self.focus.is_some_and(|q| self.answers.wants_text(q))
     }
 
-    /// Why the answer on `step` cannot be used yet, if it cannot.
-    pub fn problem(&self, step: Step) -> Option<String> {
-        match step {
-            Step::AgentVersion if self.agent_choice == AgentChoice::Other => {
-                let typed = self.agent_input.text();
-                if typed.is_empty() {
-                    Some(strings::AGENT_TYPE_A_VERSION.to_owned())
-                } else {
-                    typed.parse::<AgentVersion>().err().map(|e| e.to_string())
-                }
-            }
-            Step::StartupCommand => validate_startup_command(self.command.text())
-                .err()
-                .map(|e| e.to_string()),
-            Step::Tags => self.tag_problems().into_iter().next().map(|(_, p)| p),
-            _ => None,
-        }
-    }
-
-    /// Each invalid tag field with its message.
-    pub fn tag_problems(&self) -> Vec<(usize, String)> {
-        self.tags
+    /// The first problem on `step`, with its question.
+    pub fn step_problem(&self, step: Step) -> Option<(Question, &str)> {
+        step.questions()
             .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.text().is_empty())
-            .filter_map(|(i, t)| {
-                validate_tag(strings::TAG_WHAT[i], t.text())
-                    .err()
-                    .map(|e| (i, e.to_string()))
-            })
-            .collect()
+            .find_map(|q| self.answers.problem(*q).map(|p| (*q, p)))
     }
 
-    /// The first step whose answer is not usable, with the reason.
-    pub fn first_problem(&self) -> Option<(Step, String)> {
-        Step::ALL
-            .into_iter()
-            .find_map(|s| self.problem(s).map(|p| (s, p)))
+    /// The first question whose answer is not usable, with the reason.
+    pub fn first_problem(&self) -> Option<(Question, &str)> {
+        self.answers
+            .problems()
+            .first()
+            .map(|(q, why)| (*q, why.as_str()))
     }
 
-    /// Copies valid field contents into the config. Invalid text stays in
-    /// its field (with its message on screen) and the config keeps the last
-    /// good value, so the preview never shows something `generate` would
-    /// refuse.
-    pub fn sync_fields(&mut self) {
-        if self.agent_choice == AgentChoice::Other {
-            if let Ok(version) = self.agent_input.text().parse() {
-                self.config.agent_version = version;
-            }
-        } else if let Some(version) = self.agent_choice.version() {
-            self.config.agent_version = version;
-        }
-        if validate_startup_command(self.command.text()).is_ok() {
-            self.config.startup_command = self.command.text().to_owned();
-        }
-        let values: Vec<Option<String>> = self
-            .tags
-            .iter()
-            .map(|t| (!t.text().is_empty()).then(|| t.text().to_owned()))
-            .collect();
-        let bad: Vec<usize> = self.tag_problems().into_iter().map(|(i, _)| i).collect();
-        let targets = [
-            &mut self.config.tags.service,
-            &mut self.config.tags.env,
-            &mut self.config.tags.version,
-        ];
-        for (i, target) in targets.into_iter().enumerate() {
-            if !bad.contains(&i) {
-                target.clone_from(&values[i]);
+    /// Text fields follow the answers where the model changed them (a new
+    /// language brings its default command): the new text is selected.
+    pub fn sync_inputs(&mut self) {
+        for q in Question::ALL {
+            if q.kind() != Kind::Choice && self.inputs[q.index()].text() != self.answers.text(q) {
+                self.inputs[q.index()] = TextInput::selected(self.answers.text(q));
             }
         }
-    }
-
-    /// Picks a language; the startup command follows it unless the user
-    /// changed it from the previous language's default.
-    pub fn set_language(&mut self, language: Language) {
-        let old = self.config.language;
-        if old == language {
-            return;
-        }
-        if self.command.text() == old.default_startup_command() {
-            self.command.set(language.default_startup_command());
-        }
-        self.config.language = language;
-        self.sync_fields();
-    }
-
-    pub fn set_imds(&mut self, imds: Imds) {
-        self.config.imds = imds;
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, kind: StatusKind) {
@@ -388,30 +229,106 @@ impl App {
 
     /// Answers exist that were never saved, or changed since the last save.
     pub fn has_unsaved_work(&self) -> bool {
-        match &self.last_saved {
-            Some(saved) => *saved != self.config,
+        match &self.last_save {
+            Some(saved) => saved.config != *self.config(),
             None => self.touched,
         }
     }
 
-    pub fn mark_saved(&mut self, paths: Vec<PathBuf>) {
-        self.last_saved = Some(self.config.clone());
-        for path in paths {
-            if !self.saved.contains(&path) {
-                self.saved.push(path);
+    pub fn mark_saved(&mut self, dir: String, paths: Vec<PathBuf>) {
+        for path in &paths {
+            if !self.saved.contains(path) {
+                self.saved.push(path.clone());
             }
+        }
+        self.last_save = Some(Saved {
+            config: self.config().clone(),
+            dir,
+            paths,
+        });
+    }
+
+    /// Text columns in the preview as last drawn: one column is the
+    /// changed-line marker.
+    pub fn preview_text_width(&self) -> usize {
+        usize::from(self.drawn.preview.width.saturating_sub(1))
+    }
+
+    /// Rows a page of the preview scrolls.
+    pub fn preview_page(&self) -> usize {
+        usize::from(self.drawn.preview.height.saturating_sub(1)).max(1)
+    }
+
+    /// The largest useful scroll of the current tab, at the size last drawn.
+    pub fn max_scroll(&self) -> usize {
+        let rows = self.preview.rows(self.preview_text_width()).len();
+        rows.saturating_sub(usize::from(self.drawn.preview.height))
+    }
+
+    /// Shows the tab where the focused question acts, scrolled to the
+    /// first line a different answer would change (so entering a step
+    /// brings what it changes into view).
+    pub fn show_where_the_step_acts(&mut self) {
+        let Some(q) = self.focus else {
+            return;
+        };
+        let config = self.config().clone();
+        let other = q.alternative(&config);
+        let candidates = tabs_for(self.step)
+            .iter()
+            .copied()
+            .chain(Tab::ALL)
+            .filter(|t| self.preview.available(*t));
+        let Some((tab, line)) = candidates
+            .filter_map(|t| first_difference(t, &config, &other).map(|line| (t, line)))
+            .next()
+        else {
+            return;
+        };
+        self.preview.tab = tab;
+        self.preview.ensure(&self.answers);
+        self.target_line = Some(line);
+        self.scroll_to_target();
+    }
+
+    /// Scrolls to the target line, with two rows of context above it, once
+    /// a frame has given the preview a width.
+    pub fn scroll_to_target(&mut self) {
+        if self.drawn.preview.width == 0 {
+            return;
+        }
+        if let Some(line) = self.target_line.take() {
+            self.preview.rewrap(self.preview_text_width());
+            let rows = self.preview.rows(self.preview_text_width());
+            let row = rows.iter().position(|r| r.line == line).unwrap_or(0);
+            self.preview.scroll = row.saturating_sub(2);
+        }
+    }
+
+    /// Whether `action` does something right now (the footer lists only
+    /// those).
+    pub fn can(&self, action: &Action) -> bool {
+        match action {
+            Action::Back => self.step.prev().is_some(),
+            Action::Up | Action::Down => self.focus.is_some(),
+            Action::PageUp | Action::PageDown => self.max_scroll() > 0,
+            Action::Copy => self.preview.current().text().is_some(),
+            Action::Save => self.first_problem().is_none(),
+            Action::Next => self.focus.is_none_or(|q| self.answers.problem(q).is_none()),
+            Action::NextStep => self.step_problem(self.step).is_none(),
+            _ => true,
         }
     }
 }
 
-/// Which steps the preset answers.
-pub fn answered_by(preset: &Preset) -> [bool; 6] {
-    [
-        preset.agent_version.is_some(),
-        preset.language.is_some(),
-        preset.imds.is_some(),
-        preset.startup_command.is_some(),
-        preset.service.is_some() || preset.env.is_some() || preset.service_version.is_some(),
-        false,
-    ]
+/// The preview tabs that show a step's answer best, in order; any other
+/// tab where the answer acts comes after them.
+fn tabs_for(step: Step) -> &'static [Tab] {
+    match step {
+        Step::LaunchType => &[Tab::AppTaskDefinition],
+        Step::AgentVersion | Step::Datadog => &[Tab::AgentContainer, Tab::AppTaskDefinition],
+        Step::Connection | Step::StartupCommand => &[Tab::Script, Tab::AppContainer],
+        Step::Language | Step::App | Step::Tags => &[Tab::AppContainer],
+        Step::Review => &[],
+    }
 }

@@ -2,6 +2,11 @@
 //! grapheme boundary, so moving and deleting treat "é" (e + combining
 //! accent), emoji and CJK as one character each, as the user sees them.
 //! Keys follow readline, which is what shell users type by reflex.
+//!
+//! A field that opens on a default or a flag's value holds it *selected*,
+//! as a browser's address bar does: typing or pasting replaces it, a
+//! cursor key keeps it for editing. So typing `7.15.2` or `web` never
+//! appends to text the user did not write.
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
@@ -26,6 +31,8 @@ pub enum Edit {
 pub struct TextInput {
     text: String,
     cursor: usize,
+    /// The whole text is selected: the next character replaces it.
+    selected: bool,
 }
 
 /// What a field shows in `width` cells: the visible text and where the
@@ -42,7 +49,20 @@ impl TextInput {
         TextInput {
             text: text.to_owned(),
             cursor: text.len(),
+            selected: false,
         }
+    }
+
+    /// A field holding `text` selected, so typing replaces it.
+    pub fn selected(text: &str) -> TextInput {
+        TextInput {
+            selected: !text.is_empty(),
+            ..TextInput::new(text)
+        }
+    }
+
+    pub fn is_selected(&self) -> bool {
+        self.selected
     }
 
     pub fn text(&self) -> &str {
@@ -59,12 +79,35 @@ impl TextInput {
     }
 
     pub fn insert(&mut self, s: &str) {
+        if std::mem::take(&mut self.selected) {
+            self.text.clear();
+            self.cursor = 0;
+        }
         self.text.insert_str(self.cursor, s);
         self.cursor += s.len();
     }
 
     /// Applies `edit`; true when the text changed (not just the cursor).
+    /// On a selection, a deletion removes it all and a move ends it at the
+    /// side the key points to.
     pub fn edit(&mut self, edit: Edit) -> bool {
+        if std::mem::take(&mut self.selected) {
+            match edit {
+                Edit::Left | Edit::WordLeft | Edit::Home => self.cursor = 0,
+                Edit::Right | Edit::WordRight | Edit::End => self.cursor = self.text.len(),
+                Edit::Backspace
+                | Edit::Delete
+                | Edit::DeleteToStart
+                | Edit::DeleteToEnd
+                | Edit::DeleteWordBack => {
+                    let changed = !self.text.is_empty();
+                    self.text.clear();
+                    self.cursor = 0;
+                    return changed;
+                }
+            }
+            return false;
+        }
         let before = self.text.len();
         match edit {
             Edit::Left => self.cursor = self.prev_boundary(),
@@ -227,29 +270,6 @@ fn printable(g: &str) -> String {
         .collect()
 }
 
-/// Cleans pasted text for a one-line field: trailing line breaks dropped,
-/// inner ones joined with a space, other control characters removed. Says
-/// whether lines were joined, so the UI can tell the user.
-pub fn clean_paste(pasted: &str) -> (String, bool) {
-    let trimmed = pasted.trim_end_matches(['\r', '\n']);
-    let mut joined = false;
-    let mut out = String::with_capacity(trimmed.len());
-    let mut chars = trimmed.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\r' | '\n' => {
-                joined = true;
-                out.push(' ');
-            }
-            '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    (out, joined)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,7 +278,27 @@ mod tests {
         TextInput {
             text: text.to_owned(),
             cursor,
+            selected: false,
         }
+    }
+
+    #[test]
+    fn a_selected_default_is_replaced_by_typing_and_kept_by_moving() {
+        let mut t = TextInput::selected("7.17");
+        t.insert("7");
+        assert_eq!((t.text(), t.is_selected()), ("7", false));
+        let mut t = TextInput::selected("app");
+        t.edit(Edit::End);
+        t.insert("-web");
+        assert_eq!(t.text(), "app-web");
+        let mut t = TextInput::selected("php-fpm -F");
+        t.edit(Edit::Home);
+        t.insert("exec ");
+        assert_eq!(t.text(), "exec php-fpm -F");
+        let mut t = TextInput::selected("app");
+        assert!(t.edit(Edit::Backspace));
+        assert_eq!(t.text(), "");
+        assert!(!TextInput::selected("").is_selected());
     }
 
     #[test]
@@ -348,11 +388,5 @@ mod tests {
     fn control_characters_are_shown_not_sent() {
         let t = TextInput::new("a\nb\tc");
         assert_eq!(t.view(10).text, "a␊b␉c");
-    }
-
-    #[test]
-    fn paste_is_one_line() {
-        assert_eq!(clean_paste("node app.js\n"), ("node app.js".into(), false));
-        assert_eq!(clean_paste("a\r\nb\tc\u{7}"), ("a b c".into(), true));
     }
 }

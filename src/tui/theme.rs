@@ -2,8 +2,14 @@
 //! every selection, focus and error also has a marker (▶, ◉, ✗) or bold and
 //! reverse video, so the screen reads the same with NO_COLOR or on a
 //! monochrome terminal.
+//!
+//! Nothing is drawn in colour 8 (bright black): on Solarized Dark and
+//! similar palettes it is the background colour, so decoration and
+//! secondary text use the DIM modifier or the default colour instead.
 
 use ratatui::style::{Color, Modifier, Style};
+
+use crate::terminal::Capabilities;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -14,28 +20,11 @@ impl Theme {
     pub const MONO: Theme = Theme { colour: false };
     pub const COLOUR: Theme = Theme { colour: true };
 
-    /// Reads NO_COLOR and TERM from the process environment.
-    pub fn detect() -> Theme {
-        Theme::from_env(
-            std::env::var_os("NO_COLOR").is_some(),
-            std::env::var("TERM").ok().as_deref(),
-        )
-    }
-
-    /// NO_COLOR set to anything, no TERM, `dumb`, or a terminal type known
-    /// to have no colours (vt100/vt220, `-m`/`-mono` variants) means mono.
-    pub fn from_env(no_colour: bool, term: Option<&str>) -> Theme {
-        let mono_term = match term {
-            None | Some("") | Some("dumb") => true,
-            Some(t) => {
-                t.starts_with("vt1")
-                    || t.starts_with("vt2")
-                    || t.ends_with("-m")
-                    || t.ends_with("-mono")
-            }
-        };
+    /// Colour exactly when the terminal capabilities allow it, the same
+    /// decision `--plain` makes.
+    pub fn for_terminal(caps: &Capabilities) -> Theme {
         Theme {
-            colour: !(no_colour || mono_term),
+            colour: caps.colour,
         }
     }
 
@@ -81,9 +70,24 @@ impl Theme {
         self.pick(Style::default().fg(Color::Gray), Style::default())
     }
 
-    /// Decoration that carries no information (rules, inactive tabs).
+    /// Decoration and things not in play (rules, upcoming steps, tabs that
+    /// do not apply, the scroll position): dimmed, never a colour that a
+    /// palette may make invisible.
     pub fn dim(&self) -> Style {
-        self.pick(Style::default().fg(Color::DarkGray), Style::default())
+        self.pick(
+            Style::default().add_modifier(Modifier::DIM),
+            Style::default(),
+        )
+    }
+
+    /// Something the user must still do (a placeholder left in the files).
+    pub fn warn(&self) -> Style {
+        self.pick(
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
     }
 
     pub fn key(&self) -> Style {
@@ -153,24 +157,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_colour_wins_over_any_terminal() {
-        assert!(!Theme::from_env(true, Some("xterm-256color")).colour);
-        assert!(Theme::from_env(false, Some("xterm-256color")).colour);
-        assert!(Theme::from_env(false, Some("tmux-256color")).colour);
+    fn colour_follows_the_terminal_capabilities() {
+        let caps = |no_color: Option<&str>| {
+            Capabilities::from_vars(
+                no_color.map(std::ffi::OsStr::new),
+                Some(std::ffi::OsStr::new("xterm-256color")),
+                Some(std::ffi::OsStr::new("C.UTF-8")),
+            )
+        };
+        assert!(!Theme::for_terminal(&caps(Some("1"))).colour);
+        assert!(Theme::for_terminal(&caps(Some(""))).colour);
+        assert!(Theme::for_terminal(&caps(None)).colour);
     }
 
     #[test]
-    fn monochrome_terminals_get_no_colour() {
-        for term in [
-            None,
-            Some(""),
-            Some("dumb"),
-            Some("vt100"),
-            Some("vt220"),
-            Some("xterm-mono"),
-            Some("xterm-m"),
+    fn nothing_uses_bright_black() {
+        let t = Theme::COLOUR;
+        for style in [
+            t.title(),
+            t.selected(),
+            t.hint(),
+            t.dim(),
+            t.key(),
+            t.ok(),
+            t.error(),
+            t.warn(),
+            t.field(),
+            t.step_done(),
+            t.step_current(),
+            t.changed_marker(),
+            t.border(),
+            t.json_key(),
+            t.json_string(),
+            t.json_literal(),
         ] {
-            assert!(!Theme::from_env(false, term).colour, "{term:?}");
+            assert_ne!(style.fg, Some(Color::DarkGray), "{style:?}");
+            assert_ne!(style.bg, Some(Color::DarkGray), "{style:?}");
         }
     }
 
@@ -185,6 +207,7 @@ mod tests {
             t.key(),
             t.ok(),
             t.error(),
+            t.warn(),
             t.field(),
             t.step_done(),
             t.step_current(),

@@ -1,22 +1,21 @@
 //! Turns an [`Action`] into a state change. Pure: anything that touches the
 //! outside world (writing files, the clipboard, clearing the screen) comes
 //! back as an [`Effect`] for the event loop to perform, and its result is fed
-//! back through `on_saved` / `on_copied`. Tests drive this with key events
-//! and look at the resulting state.
+//! back through `on_saved` / `on_copied`. Sizes come from what the last frame
+//! recorded ([`App::drawn`]): nothing here lays out or draws a screen.
 
 use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::Event;
-use ratatui::layout::{Rect, Size};
 
-use super::draw::{help, layout};
 use super::keys::{self, Action, Context};
-use super::state::{AgentChoice, App, Overlay, SaveDialog, StatusKind, Step};
+use super::state::{App, Drawn, Overlay, SaveDialog, StatusKind};
 use super::strings;
-use super::text_input::{clean_paste, TextInput};
-use crate::core::{Imds, Language};
+use super::text_input::TextInput;
 use crate::output::clipboard::{Copied, CopyError};
 use crate::output::files::WriteError;
+use crate::wizard::question::pasted_lines;
+use crate::wizard::{Kind, Pasted, Question, Step};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -30,13 +29,25 @@ pub fn on_event(app: &mut App, event: &Event) -> Option<Effect> {
     match event {
         Event::Key(key) => keys::action(app.context(), key).and_then(|a| update(app, a)),
         Event::Paste(text) => update(app, Action::Paste(text.clone())),
-        Event::Resize(w, h) => {
-            app.size = Size::new(*w, *h);
-            clamp_scroll(app);
-            None
-        }
+        // The next frame lays out the new size and records it.
         _ => None,
     }
+}
+
+/// Takes what a frame laid out, for the keys that follow it: a scroll
+/// target waiting for the preview's size is placed, and scroll positions
+/// are kept within what that frame can show. True when that changed what
+/// the frame showed, so it should be drawn again.
+pub fn on_drawn(app: &mut App, drawn: Drawn) -> bool {
+    app.drawn = drawn;
+    app.preview.rewrap(app.preview_text_width());
+    let before = app.preview.scroll;
+    app.scroll_to_target();
+    clamp_scroll(app);
+    if let Some(Overlay::Help { scroll }) = &mut app.overlay {
+        *scroll = (*scroll).min(drawn.help_max_scroll);
+    }
+    app.preview.scroll != before
 }
 
 pub fn update(app: &mut App, action: Action) -> Option<Effect> {
@@ -46,7 +57,10 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         Context::SaveDialog => on_save_dialog(app, action),
         Context::Choice | Context::Text => on_step(app, action),
     };
-    if app.preview.refresh(&app.config) {
+    let refreshed = app.preview.refresh(&app.answers);
+    app.preview.ensure(&app.answers);
+    app.preview.rewrap(app.preview_text_width());
+    if refreshed {
         app.touch();
         reveal_changes(app);
     }
@@ -55,12 +69,12 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
 }
 
 fn on_help(app: &mut App, action: Action) -> Option<Effect> {
-    let page = usize::from(app.size.height.saturating_sub(6)).max(1);
+    let page = app.drawn.help_page.max(1);
+    let max = app.drawn.help_max_scroll;
     match action {
         Action::ForceQuit => app.quit = true,
         Action::Redraw => return Some(Effect::ClearScreen),
         Action::PageUp | Action::PageDown => {
-            let max = help::max_scroll(app, screen(app));
             if let Some(Overlay::Help { scroll }) = &mut app.overlay {
                 *scroll = if action == Action::PageUp {
                     scroll.saturating_sub(page)
@@ -119,10 +133,14 @@ fn on_save_dialog(app: &mut App, action: Action) -> Option<Effect> {
             dialog.dir.insert(c.encode_utf8(&mut [0; 4]));
             dialog.error = None;
         }
-        Action::Paste(text) => {
-            dialog.dir.insert(&clean_paste(&text).0);
-            dialog.error = None;
-        }
+        Action::Paste(text) => match pasted_lines(&text).as_slice() {
+            [] => {}
+            [line] => {
+                dialog.dir.insert(line);
+                dialog.error = None;
+            }
+            _ => dialog.error = Some("a directory is one line: nothing pasted".to_owned()),
+        },
         _ => {}
     }
     None
@@ -139,6 +157,7 @@ fn on_step(app: &mut App, action: Action) -> Option<Effect> {
             }
         }
         Action::Next => next(app),
+        Action::NextStep => next_step(app),
         Action::Back => match app.step.prev() {
             Some(step) => go_to(app, step),
             None => app.set_status(strings::FIRST_STEP, StatusKind::Info),
@@ -154,10 +173,10 @@ fn on_step(app: &mut App, action: Action) -> Option<Effect> {
             app.preview.scroll = 0;
         }
         Action::PageUp => {
-            let page = preview_page(app);
+            let page = app.preview_page();
             app.preview.scroll = app.preview.scroll.saturating_sub(page);
         }
-        Action::PageDown => app.preview.scroll += preview_page(app),
+        Action::PageDown => app.preview.scroll += app.preview_page(),
         Action::Top => app.preview.scroll = 0,
         Action::Bottom => app.preview.scroll = usize::MAX,
         Action::Copy => return copy(app),
@@ -165,15 +184,15 @@ fn on_step(app: &mut App, action: Action) -> Option<Effect> {
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::Redraw => return Some(Effect::ClearScreen),
         Action::Edit(edit) => {
-            if let Some(field) = focused_field(app) {
-                field.edit(edit);
-                app.sync_fields();
+            if let Some(q) = typing_into(app) {
+                app.inputs[q.index()].edit(edit);
+                take_field(app, q);
             }
         }
         Action::Insert(c) => {
-            if let Some(field) = focused_field(app) {
-                field.insert(c.encode_utf8(&mut [0; 4]));
-                app.sync_fields();
+            if let Some(q) = typing_into(app) {
+                app.inputs[q.index()].insert(c.encode_utf8(&mut [0; 4]));
+                take_field(app, q);
             }
         }
         Action::Paste(text) => paste(app, &text),
@@ -182,10 +201,49 @@ fn on_step(app: &mut App, action: Action) -> Option<Effect> {
     None
 }
 
+/// The question whose field takes what is typed, if one does.
+fn typing_into(app: &App) -> Option<Question> {
+    app.focus.filter(|q| app.answers.wants_text(*q))
+}
+
+/// Hands a field's text to the answers.
+fn take_field(app: &mut App, q: Question) {
+    let text = app.inputs[q.index()].text().to_owned();
+    app.answers.set_text(q, &text);
+}
+
+/// Enter: the next field of the step, else the next step; refused while
+/// the focused answer is not usable.
 fn next(app: &mut App) {
     app.touch();
-    if let Some(problem) = app.problem(app.step) {
-        app.set_status(strings::fix_before_next(&problem), StatusKind::Error);
+    if app.step == Step::Review {
+        open_save(app);
+        return;
+    }
+    if let Some(q) = app.focus {
+        if let Some(problem) = app.answers.problem(q) {
+            let message = strings::fix_before_next(problem);
+            app.set_status(message, StatusKind::Error);
+            return;
+        }
+        let open = app.open_questions(app.step);
+        if let Some(at) = open.iter().position(|o| *o == q) {
+            if let Some(following) = open.get(at + 1) {
+                app.focus = Some(*following);
+                return;
+            }
+        }
+    }
+    next_step(app);
+}
+
+/// Tab: the next step, once every answer on this one is usable.
+fn next_step(app: &mut App) {
+    app.touch();
+    if let Some((q, problem)) = app.step_problem(app.step) {
+        let message = strings::fix_before_next(problem);
+        app.focus = Some(q);
+        app.set_status(message, StatusKind::Error);
         return;
     }
     match app.step.next() {
@@ -200,6 +258,7 @@ fn go_to(app: &mut App, step: Step) {
     }
     app.step = step;
     app.visited[step.index()] = true;
+    app.focus = app.open_questions(step).first().copied();
     // A complaint about the step just left no longer applies.
     if app
         .status
@@ -208,97 +267,75 @@ fn go_to(app: &mut App, step: Step) {
     {
         app.status = None;
     }
-    app.preview.set_baseline();
-    if let Some(tab) = step.suggested_tab() {
-        if tab != app.preview.tab {
-            app.preview.tab = tab;
-            app.preview.scroll = 0;
-        }
-    }
+    app.preview.set_baseline(&app.answers);
+    app.show_where_the_step_acts();
 }
 
-/// Up/Down: the previous/next answer in a list, or the previous/next field.
+/// Up/Down: the previous/next answer in a list; past either end of the
+/// list, or in a text field, the previous/next question of the step.
 fn choose(app: &mut App, down: bool) {
-    let step_by = |i: usize, n: usize| {
-        if down {
-            (i + 1).min(n - 1)
-        } else {
-            i.saturating_sub(1)
-        }
+    let Some(q) = app.focus else {
+        return;
     };
-    match app.step {
-        Step::AgentVersion => {
-            let all = AgentChoice::ALL;
-            let i = all.iter().position(|c| *c == app.agent_choice).unwrap_or(0);
-            app.agent_choice = all[step_by(i, all.len())];
-            // Start "another version" from the one just above it in the
-            // list (7.17), which is easy to turn into 7.17.1.
-            if app.agent_choice == AgentChoice::Other && app.agent_input.text().is_empty() {
-                app.agent_input = TextInput::new(&app.config.agent_version.to_string());
-            }
-            app.sync_fields();
+    if q.kind() != Kind::Text {
+        let count = app.answers.choices(q).len();
+        let i = app.answers.selected(q);
+        let moved = if down {
+            (i + 1 < count).then_some(i + 1)
+        } else {
+            i.checked_sub(1)
+        };
+        if let Some(i) = moved {
+            app.answers.select(q, i);
+            app.sync_inputs();
+            return;
         }
-        Step::Language => {
-            let all = Language::ALL;
-            let i = all
-                .iter()
-                .position(|l| *l == app.config.language)
-                .unwrap_or(0);
-            app.set_language(all[step_by(i, all.len())]);
-        }
-        Step::Imds => {
-            let all = Imds::ALL;
-            let i = all.iter().position(|m| *m == app.config.imds).unwrap_or(0);
-            app.set_imds(all[step_by(i, all.len())]);
-        }
-        Step::Tags => app.tag_focus = step_by(app.tag_focus, app.tags.len()),
-        Step::StartupCommand | Step::Review => {}
     }
-}
-
-fn focused_field(app: &mut App) -> Option<&mut TextInput> {
-    match app.step {
-        Step::AgentVersion if app.agent_choice == AgentChoice::Other => Some(&mut app.agent_input),
-        Step::StartupCommand => Some(&mut app.command),
-        Step::Tags => Some(&mut app.tags[app.tag_focus]),
-        _ => None,
+    let open = app.open_questions(app.step);
+    let at = open.iter().position(|o| *o == q).unwrap_or(0);
+    let to = if down {
+        open.get(at + 1)
+    } else {
+        at.checked_sub(1).and_then(|i| open.get(i))
+    };
+    if let Some(to) = to {
+        app.focus = Some(*to);
     }
 }
 
 fn paste(app: &mut App, text: &str) {
-    let (clean, joined) = clean_paste(text);
-    if let Some(field) = focused_field(app) {
-        field.insert(&clean);
-        app.sync_fields();
-        if joined {
-            app.set_status(strings::PASTE_JOINED, StatusKind::Info);
+    let Some(q) = typing_into(app) else {
+        return;
+    };
+    match q.paste(text) {
+        Pasted::Line(line) => {
+            app.inputs[q.index()].insert(&line);
+            take_field(app, q);
         }
+        Pasted::Joined { text, lines } => {
+            app.inputs[q.index()].insert(&text);
+            take_field(app, q);
+            app.set_status(strings::pasted_joined(lines), StatusKind::Info);
+        }
+        Pasted::Refused(why) => app.set_status(why, StatusKind::Error),
     }
 }
 
 fn copy(app: &mut App) -> Option<Effect> {
-    match app.preview.current().text() {
-        Some(text) => Some(Effect::Copy(text.to_owned())),
-        None => {
-            let tab = app.preview.tab.label();
-            app.set_status(
-                format!(
-                    "{}: {tab} is not used for this app",
-                    strings::NOTHING_TO_COPY
-                ),
-                StatusKind::Error,
-            );
-            None
-        }
-    }
+    let tab = app.preview.tab;
+    let why = match app.preview.current() {
+        super::preview::Content::Text { text, .. } => return Some(Effect::Copy(text.clone())),
+        super::preview::Content::Blocked(why) => why.clone(),
+        super::preview::Content::NotApplicable { to, .. } => format!("it is not used with {to}"),
+    };
+    app.set_status(strings::cannot_copy(tab.label(), &why), StatusKind::Error);
+    None
 }
 
 fn open_save(app: &mut App) {
-    if let Some((step, problem)) = app.first_problem() {
-        app.set_status(
-            strings::cannot_save(step.title(), &problem),
-            StatusKind::Error,
-        );
+    if let Some((q, problem)) = app.first_problem() {
+        let message = strings::cannot_save(q.label(), problem);
+        app.set_status(message, StatusKind::Error);
         return;
     }
     app.overlay = Some(Overlay::Save(SaveDialog {
@@ -326,8 +363,8 @@ pub fn on_saved(app: &mut App, result: Result<Vec<PathBuf>, WriteError>) {
             let dir = dialog.dir.text().trim().to_owned();
             app.overlay = None;
             app.set_status(strings::saved(paths.len(), &dir), StatusKind::Info);
-            app.save_dir = dir;
-            app.mark_saved(paths);
+            app.save_dir.clone_from(&dir);
+            app.mark_saved(dir, paths);
         }
         Err(WriteError::Exists(paths)) => {
             dialog.error = None;
@@ -348,35 +385,18 @@ pub fn on_copied(app: &mut App, result: Result<Copied, CopyError>) {
     }
 }
 
-fn screen(app: &App) -> Rect {
-    Rect::from((ratatui::layout::Position::ORIGIN, app.size))
-}
-
-/// Rows the preview shows at the current size.
-fn preview_area(app: &App) -> Rect {
-    layout::areas(app, screen(app)).preview
-}
-
-fn preview_page(app: &App) -> usize {
-    usize::from(preview_area(app).height.saturating_sub(1)).max(1)
-}
-
-/// The largest useful scroll for the current tab at the current size.
-pub fn max_scroll(app: &App) -> usize {
-    let area = preview_area(app);
-    let rows = app.preview.rows(layout::preview_text_width(area)).len();
-    rows.saturating_sub(usize::from(area.height))
-}
-
+/// Keeps the scroll within the text; a tab showing a message instead
+/// keeps its place for when the text comes back.
 fn clamp_scroll(app: &mut App) {
-    app.preview.scroll = app.preview.scroll.min(max_scroll(app));
+    if app.preview.current().text().is_some() {
+        app.preview.scroll = app.preview.scroll.min(app.max_scroll());
+    }
 }
 
 /// After an answer changed the preview: if no changed line is on screen,
 /// scroll so the first one is, with a little context above it.
 fn reveal_changes(app: &mut App) {
-    let area = preview_area(app);
-    let rows = app.preview.rows(layout::preview_text_width(area));
+    let rows = app.preview.rows(app.preview_text_width());
     let changed_rows: Vec<usize> = rows
         .iter()
         .enumerate()
@@ -384,26 +404,10 @@ fn reveal_changes(app: &mut App) {
         .map(|(i, _)| i)
         .collect();
     let top = app.preview.scroll;
-    let bottom = top + usize::from(area.height);
+    let bottom = top + usize::from(app.drawn.preview.height);
     if let Some(first) = changed_rows.first() {
         if !changed_rows.iter().any(|r| (top..bottom).contains(r)) {
             app.preview.scroll = first.saturating_sub(2);
         }
-    }
-}
-
-/// Whether `action` does something right now (the footer lists only those).
-pub fn is_available(app: &App, action: &Action) -> bool {
-    match action {
-        Action::Back => app.step.prev().is_some(),
-        Action::Up | Action::Down => matches!(
-            app.step,
-            Step::AgentVersion | Step::Language | Step::Imds | Step::Tags
-        ),
-        Action::PageUp | Action::PageDown => max_scroll(app) > 0,
-        Action::Copy => app.preview.current().text().is_some(),
-        Action::Save => app.first_problem().is_none(),
-        Action::Next => app.problem(app.step).is_none(),
-        _ => true,
     }
 }

@@ -148,6 +148,35 @@ impl Pane {
         Some(pane)
     }
 
+    /// Like [`start`](Pane::start), but the program waits until every
+    /// byte it writes to the terminal is being recorded; [`output`]
+    /// (Pane::output) returns them. For checks of the exact bytes sent
+    /// (no escape code at all), from the first to the last.
+    pub fn start_recorded(terminal: Terminal, args: &[&str], env: &[(&str, &str)]) -> Option<Pane> {
+        let command = format!(
+            "while [ ! -e \"$dir/recording\" ]; do sleep 0.02; done; {} \"$@\"",
+            quote(BIN)
+        );
+        let pane = Pane::start_shell(terminal, &command, args, env)?;
+        let raw = pane.record("output.raw");
+        pane.tmux(&[
+            "pipe-pane",
+            "-O",
+            &format!("cat > {}", quote(&raw.display().to_string())),
+        ]);
+        fs::write(pane.record("recording"), "").expect("start the recording");
+        Some(pane)
+    }
+
+    /// Every byte the program wrote to the terminal, for a pane started
+    /// with [`start_recorded`](Pane::start_recorded); only after
+    /// [`exit_status`](Pane::exit_status) returned.
+    pub fn output(&self) -> Vec<u8> {
+        // pipe-pane hands the bytes to `cat` as they come: let it catch up.
+        thread::sleep(Duration::from_millis(200));
+        fs::read(self.record("output.raw")).expect("the recorded output")
+    }
+
     /// The program's working directory.
     pub fn work_dir(&self) -> PathBuf {
         self.dir.path().join("work")

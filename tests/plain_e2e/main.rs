@@ -2,7 +2,9 @@
 //! (tmux), answered key by key, checked against what `generate` gives for
 //! the same answers.
 
+mod dumb;
 mod prompts;
+mod same_questions;
 #[path = "../common/tmux.rs"]
 mod tmux;
 mod x11;
@@ -99,9 +101,13 @@ fn has_colour(styled: &str) -> bool {
     styled.contains("\x1b[3") || styled.contains("\x1b[9")
 }
 
+const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
+
 /// Every question answered on the command line, so only the menu is left.
-const ALL_PRESET: [&str; 15] = [
+const ALL_PRESET: [&str; 27] = [
     "--plain",
+    "--launch-type",
+    "ec2",
     "--agent-version",
     "latest",
     "--language",
@@ -110,12 +116,22 @@ const ALL_PRESET: [&str; 15] = [
     "v2",
     "--startup-command",
     "/app/server --port 8080",
+    "--app-name",
+    "api",
+    "--app-image",
+    "api:1",
     "--service",
     "checkout",
     "--env",
     "prod",
     "--service-version",
     "1.4.0",
+    "--site",
+    "datadoghq.eu",
+    "--api-key-secret-arn",
+    SECRET,
+    "--transport",
+    "tcp",
 ];
 
 /// What `generate` prints for the app container with [`ALL_PRESET`].
@@ -125,18 +141,37 @@ fn all_preset_app_container() -> String {
     generate(&args)
 }
 
-/// Answers the questions from the language on, in the order asked: the
-/// language and IMDS lists, then the startup command and the three tags
-/// as `typed` (empty takes the default).
-fn answer_from_language(pane: &Pane, language: &str, imds: &str, typed: [&str; 4]) {
-    pane.choose("Application language", language);
-    pane.choose("host's private IP", imds);
-    for (prompt, text) in ["Startup command", "DD_SERVICE", "DD_ENV", "DD_VERSION"]
-        .into_iter()
-        .zip(typed)
+/// Answers every question in the order asked: `choices` for the lists
+/// (launch type, agent version, language, connection), then the typed
+/// answers (startup command, app name, image, service, env, version;
+/// empty takes the default), then the site and the API key lists.
+fn answer_all(pane: &Pane, choices: [&str; 4], typed: [&str; 6], site: &str, api_key: &str) {
+    for (prompt, item) in [
+        "Where do the app's tasks run?",
+        "Which Datadog agent version?",
+        "Which language is the app written in?",
+        "How does the app reach the agent?",
+    ]
+    .into_iter()
+    .zip(choices)
+    {
+        pane.choose(prompt, item);
+    }
+    for (prompt, text) in [
+        "How does the app start?",
+        "Container name",
+        "Image",
+        "Service (DD_SERVICE)",
+        "Environment (DD_ENV)",
+        "Version (DD_VERSION)",
+    ]
+    .into_iter()
+    .zip(typed)
     {
         pane.answer(prompt, text);
     }
+    pane.choose("Datadog site", site);
+    pane.choose("API key", api_key);
 }
 
 /// Prints `artifact` alone from the menu.
@@ -168,22 +203,29 @@ fn python_defaults_print_and_save_what_generate_gives() {
     let Some(pane) = Pane::start(TERMINAL, &["--plain"], &[]) else {
         return;
     };
-    pane.choose("Datadog agent version", "latest");
-    answer_from_language(&pane, "Python", "IMDSv2", ["", "", "", ""]);
+    answer_all(
+        &pane,
+        ["EC2", "latest", "Python", "IMDSv2"],
+        [""; 6],
+        "datadoghq.com",
+        "placeholder",
+    );
+    pane.wait_for("Placeholders left in the files:");
     pane.choose("What now?", "Print all");
     // The default moved on to saving; Enter takes it, and the default dir.
     save_into(&pane, "");
     pane.wait_for("wrote ./ddecs-wizard-out/tracer.py");
+    pane.wait_for("--task-definition app");
     quit(&pane);
 
     let history = pane.history();
     assert_printed(&history, &generate(&[]));
-    // Each question is left on screen once, as its answer: a list redrawn
-    // over wrapped lines would leave copies behind.
+    // Each list is left on screen once, as its answer: a list redrawn over
+    // wrapped lines would leave copies behind.
     for prompt in [
-        "Datadog agent version",
-        "Application language",
-        "How does the app find the host's private IP?",
+        "Which Datadog agent version?",
+        "Which language is the app written in?",
+        "How does the app reach the agent?",
     ] {
         assert_eq!(history.matches(prompt).count(), 1, "{prompt}:\n{history}");
     }
@@ -193,6 +235,14 @@ fn python_defaults_print_and_save_what_generate_gives() {
              --language python --agent-version latest --imds v2 \
              --startup-command 'ddtrace-run python my_app.py'"
         ),
+        "{history}"
+    );
+    assert!(
+        history.contains("App image        <YOUR_APP_IMAGE>  ! placeholder"),
+        "{history}"
+    );
+    assert!(
+        history.contains("Next steps (run them in ./ddecs-wizard-out)"),
         "{history}"
     );
     let expected = generate_out_dir(&[]);
@@ -214,9 +264,13 @@ fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
     ) else {
         return;
     };
-    pane.choose("Datadog agent version", "7.17 or lower");
-    pane.answer("Exact agent version", "");
-    answer_from_language(&pane, "PHP", "IMDSv1", ["", "web", "prod", "1.2.3"]);
+    answer_all(
+        &pane,
+        ["EC2", "7.17", "PHP", "IMDSv1"],
+        ["", "web", "web:2", "web", "prod", "1.2.3"],
+        "datadoghq.eu",
+        "placeholder",
+    );
     let same = [
         "--language",
         "php",
@@ -226,12 +280,18 @@ fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
         "7.17",
         "--startup-command",
         "php-fpm -F",
+        "--app-name",
+        "web",
+        "--app-image",
+        "web:2",
         "--service",
         "web",
         "--env",
         "prod",
         "--service-version",
         "1.2.3",
+        "--site",
+        "datadoghq.eu",
     ];
     let with = |extra: &[&'static str]| [&same[..], extra].concat();
 
@@ -269,6 +329,35 @@ fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
 }
 
 #[test]
+fn another_version_is_typed_without_a_prefilled_value() {
+    let Some(pane) = Pane::start(TERMINAL, &["--plain", "--launch-type", "ec2"], &[]) else {
+        return;
+    };
+    pane.choose("Which Datadog agent version?", "another version");
+    pane.answer("Agent version (a major", "7.15.2");
+    pane.choose("Which language is the app written in?", "Java");
+    pane.choose("How does the app reach the agent?", "Unix socket");
+    pane.answer("Container name", "");
+    pane.answer("Image", "");
+    for prompt in [
+        "Service (DD_SERVICE)",
+        "Environment (DD_ENV)",
+        "Version (DD_VERSION)",
+    ] {
+        pane.answer(prompt, "");
+    }
+    pane.choose("Datadog site", "datadoghq.com");
+    pane.choose("API key", "placeholder");
+    pane.wait_for("Agent version    7.15.2 (+ the 2 APM env vars)");
+    let history = pane.history();
+    assert!(
+        history.contains("Startup command: not needed (with the Unix socket"),
+        "{history}"
+    );
+    quit(&pane);
+}
+
+#[test]
 fn preset_answers_are_shown_not_asked() {
     let Some(pane) = Pane::start(TERMINAL, &ALL_PRESET, &[]) else {
         return;
@@ -277,20 +366,23 @@ fn preset_answers_are_shown_not_asked() {
     quit(&pane);
     let history = pane.history();
     for shown in [
-        "agent version: latest (from --agent-version)",
-        "language: go (from --language)",
-        "IMDS source: v2 (from --imds)",
-        "startup command: /app/server --port 8080 (from --startup-command)",
-        "service: checkout (from --service)",
-        "env: prod (from --env)",
-        "service version: 1.4.0 (from --service-version)",
+        "Launch type: EC2 (from --launch-type)",
+        "Agent version: latest (from --agent-version)",
+        "Language: Go (from --language)",
+        "Connection: host IP via IMDSv2 (from --transport/--imds)",
+        "Startup command: /app/server --port 8080 (from --startup-command)",
+        "App name: api (from --app-name)",
+        "Service: checkout (from --service)",
+        "Env: prod (from --env)",
+        "Version: 1.4.0 (from --service-version)",
+        "Site: datadoghq.eu (from --site)",
     ] {
         assert!(history.contains(shown), "no {shown:?} in:\n{history}");
     }
     for asked in [
-        "Datadog agent version",
-        "Application language",
-        "Service name for",
+        "Which Datadog agent version?",
+        "Which language is the app written in?",
+        "Service (DD_SERVICE)",
     ] {
         assert!(!history.contains(asked), "{asked:?} was asked:\n{history}");
     }
@@ -319,9 +411,16 @@ fn no_color_gets_no_colour() {
     assert_no_colour_with(&[("NO_COLOR", "1")]);
 }
 
+/// no-color.org: NO_COLOR counts only when it is not empty, in `--plain`
+/// as in the full-screen wizard.
 #[test]
-fn dumb_terminal_gets_no_colour() {
-    assert_no_colour_with(&[("TERM", "dumb")]);
+fn an_empty_no_color_keeps_colour() {
+    let Some(pane) = Pane::start(TERMINAL, &ALL_PRESET, &[("NO_COLOR", "")]) else {
+        return;
+    };
+    print_one(&pane, "Tracer code");
+    quit(&pane);
+    assert!(has_colour(&pane.styled_history()));
 }
 
 #[test]
@@ -335,8 +434,8 @@ fn ctrl_c_at_a_choice_exits_130_with_the_cursor_shown() {
         return;
     };
     // A choice list hides the cursor while it is on screen.
-    pane.wait_until("the agent version list", |text| {
-        text.contains("❯ latest (recommended)")
+    pane.wait_until("the launch type list", |text| {
+        text.contains("❯ EC2 (agent as a DAEMON service)")
     });
     assert!(!pane.cursor_visible());
     pane.press(&["C-c"]);
@@ -351,6 +450,8 @@ fn ctrl_c_at_a_text_prompt_exits_130() {
         TERMINAL,
         &[
             "--plain",
+            "--launch-type",
+            "ec2",
             "--agent-version",
             "7",
             "--language",
@@ -363,7 +464,7 @@ fn ctrl_c_at_a_text_prompt_exits_130() {
         return;
     };
     pane.wait_until("the startup command prompt", |text| {
-        last_line(text).contains("Startup command")
+        last_line(text).contains("How does the app start?")
     });
     pane.press(&["C-c"]);
     assert_eq!(pane.exit_status(), 130);

@@ -24,6 +24,10 @@ pub trait Prompts {
 
     /// Answers a yes/no question with one key.
     fn confirm(&self, prompt: &str, yes: bool);
+
+    /// On a dumb terminal: picks the numbered choice that reads `item` in
+    /// the list under `prompt` (Enter alone when `item` is empty).
+    fn pick(&self, prompt: &str, item: &str);
 }
 
 impl Prompts for Pane {
@@ -68,6 +72,43 @@ impl Prompts for Pane {
             });
         }
         self.press(&["Enter"]);
+    }
+
+    fn pick(&self, prompt: &str, item: &str) {
+        let text = self.wait_until(&format!("the {prompt:?} menu"), |text| {
+            let lines: Vec<&str> = text.lines().collect();
+            lines
+                .iter()
+                .rposition(|l| l.trim_end() == prompt)
+                .is_some_and(|at| {
+                    lines[at..].iter().any(|l| l.starts_with("choose 1-"))
+                        && last_line(text).starts_with("choose 1-")
+                })
+        });
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .rposition(|l| l.trim_end() == prompt)
+            .expect("the prompt");
+        let number = if item.is_empty() {
+            String::new()
+        } else {
+            lines[at + 1..]
+                .iter()
+                .find_map(|l| {
+                    let (n, label) = l.trim_start().split_once(") ")?;
+                    label.contains(item).then(|| n.to_owned())
+                })
+                .unwrap_or_else(|| panic!("no {item:?} under {prompt:?}:\n{text}"))
+        };
+        let asked = count_lines(&text, "choose 1-");
+        if !number.is_empty() {
+            self.type_text(&number);
+        }
+        self.press(&["Enter"]);
+        self.wait_until(&format!("{prompt:?} to be answered"), |text| {
+            !last_line(text).starts_with("choose 1-") || count_lines(text, "choose 1-") > asked
+        });
     }
 
     fn confirm(&self, prompt: &str, yes: bool) {

@@ -1,6 +1,9 @@
 //! Helpers shared by the TUI tests: driving the wizard with key events and
 //! rendering it on ratatui's `TestBackend` into a readable text dump (the
 //! screen, the cursor, then every styled run), for insta snapshots.
+//!
+//! Like the event loop, every event is followed by a frame, whose layout
+//! the next key then uses.
 
 #![allow(dead_code)]
 
@@ -14,19 +17,37 @@ use ddecs_wizard::tui::update::{self, Effect};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Cell;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Size;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
 
 pub fn wizard(preset: &Preset, theme: Theme) -> App {
     let mut app = App::from_preset(preset, theme).expect("valid preset");
-    app.size = Size::new(100, 30);
+    draw_frame(&mut app, 100, 30);
     app
 }
 
+/// Handles `event`, then draws a frame at the size last drawn.
+pub fn event(app: &mut App, event: &Event) -> Option<Effect> {
+    let effect = update::on_event(app, event);
+    let screen = app.drawn.screen;
+    draw_frame(app, screen.width, screen.height);
+    effect
+}
+
+/// Draws a frame at `w` x `h` and records its layout as the loop does.
+pub fn draw_frame(app: &mut App, w: u16, h: u16) -> TestBackend {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    let mut drawn = app.drawn;
+    terminal
+        .draw(|f| drawn = draw::render(f, app))
+        .expect("test backend draws");
+    update::on_drawn(app, drawn);
+    terminal.backend().clone()
+}
+
 pub fn press_with(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Option<Effect> {
-    update::on_event(app, &Event::Key(KeyEvent::new(code, mods)))
+    event(app, &Event::Key(KeyEvent::new(code, mods)))
 }
 
 pub fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
@@ -49,21 +70,20 @@ pub fn type_text(app: &mut App, text: &str) {
 }
 
 pub fn paste(app: &mut App, text: &str) -> Option<Effect> {
-    update::on_event(app, &Event::Paste(text.to_owned()))
+    event(app, &Event::Paste(text.to_owned()))
 }
 
 pub fn resize(app: &mut App, w: u16, h: u16) {
     update::on_event(app, &Event::Resize(w, h));
+    draw_frame(app, w, h);
 }
 
 /// Draws `app` at `w` x `h` as the event loop would and dumps the result.
 pub fn frame(app: &mut App, w: u16, h: u16) -> String {
-    resize(app, w, h);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    terminal
-        .draw(|f| draw::render(f, app))
-        .expect("test backend draws");
-    dump(terminal.backend())
+    // The first frame at a new size records its layout; the second shows
+    // the state that layout leads to (scroll kept in range).
+    draw_frame(app, w, h);
+    dump(&draw_frame(app, w, h))
 }
 
 /// The screen as text, then the cursor, then the styled runs per row.
@@ -142,6 +162,6 @@ fn style_name(cell: &Cell) -> String {
 
 /// Performs a save effect as the event loop does.
 pub fn perform_save(app: &mut App, dir: &std::path::Path, force: bool) {
-    let result = ddecs_wizard::commands::generate::save(&app.config, dir, force);
+    let result = ddecs_wizard::commands::generate::save(app.config(), dir, force);
     update::on_saved(app, result);
 }

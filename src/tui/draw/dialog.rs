@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::centered;
 use super::text::wrap_words;
-use crate::core::Artifact;
+use crate::commands::generate::artifact_files;
 use crate::tui::preview::truncate;
 use crate::tui::state::{App, SaveDialog};
 use crate::tui::strings;
@@ -53,10 +53,9 @@ pub fn render_save(frame: &mut Frame, app: &App, dialog: &SaveDialog) {
         Span::styled(" ".repeat(pad), t.field()),
     ]));
     lines.push(Line::default());
-    let language = app.config.language;
-    let names: Vec<&str> = Artifact::applicable(&app.config)
+    let names: Vec<&str> = artifact_files(app.config())
         .into_iter()
-        .filter_map(|a| a.file_name(language))
+        .map(|(name, _)| name)
         .collect();
     let writes = format!("{} {}", strings::SAVE_WILL_WRITE, names.join(", "));
     for line in wrap_words(&writes, inner) {

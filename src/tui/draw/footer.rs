@@ -10,8 +10,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::tui::keys::{Action, BINDINGS};
 use crate::tui::preview::truncate;
-use crate::tui::state::{App, StatusKind, Step};
-use crate::tui::update::is_available;
+use crate::tui::state::{App, StatusKind};
+use crate::wizard::{Kind, Step};
 
 pub fn render_status(frame: &mut Frame, app: &App, area: Rect, position: Option<String>) {
     let t = app.theme;
@@ -51,7 +51,7 @@ pub fn items(app: &App) -> Vec<Item> {
         .iter()
         .filter_map(|b| {
             let footer = b.footer.as_ref()?;
-            (footer.contexts.contains(&context) && is_available(app, &b.action)).then(|| Item {
+            (footer.contexts.contains(&context) && app.can(&b.action)).then(|| Item {
                 keys: footer_keys(b.shown),
                 word: footer_word(app, &b.action, footer.word),
                 keep: footer.keep,
@@ -69,7 +69,7 @@ fn footer_keys(shown: &'static str) -> &'static str {
 fn footer_word(app: &App, action: &Action, word: &'static str) -> &'static str {
     match (action, app.step) {
         (Action::Next, Step::Review) => "save",
-        (Action::Up, Step::Tags) => "field",
+        (Action::Up, _) if app.focus.is_some_and(|q| q.kind() == Kind::Text) => "field",
         _ => word,
     }
 }

@@ -46,22 +46,18 @@ fn popup(area: Rect) -> Rect {
     centered(area, 76, area.height.saturating_sub(2))
 }
 
-/// The furthest the help can scroll in `area`.
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    let popup = popup(area);
-    let inner_w = usize::from(popup.width.saturating_sub(2));
-    let inner_h = usize::from(popup.height.saturating_sub(2));
-    lines(app, inner_w).len().saturating_sub(inner_h)
-}
-
-pub fn render(frame: &mut Frame, app: &App, scroll: usize) {
+/// Draws the help scrolled to `scroll`; how far it can scroll at this size
+/// and the rows of a page, for the keys that follow.
+pub fn render(frame: &mut Frame, app: &App, scroll: usize) -> (usize, usize) {
     let area = frame.area();
     let popup = popup(area);
     if popup.width < 3 || popup.height < 3 {
-        return;
+        return (0, 1);
     }
     let all = lines(app, usize::from(popup.width - 2));
-    let top = scroll.min(max_scroll(app, area));
+    let inner_h = usize::from(popup.height - 2);
+    let max = all.len().saturating_sub(inner_h);
+    let top = scroll.min(max);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.border())
@@ -72,4 +68,5 @@ pub fn render(frame: &mut Frame, app: &App, scroll: usize) {
         Paragraph::new(all.into_iter().skip(top).collect::<Vec<_>>()).block(block),
         popup,
     );
+    (max, inner_h.saturating_sub(1).max(1))
 }

@@ -1,15 +1,12 @@
-//! Where each part of the screen goes. Shared by drawing and by `update`
-//! (which needs the preview's size for paging and scroll limits), so both
-//! always agree.
+//! Where each part of the screen goes. Drawing records the result in
+//! [`crate::tui::state::Drawn`], which is how `update` knows the sizes for
+//! paging and scroll limits.
 //!
 //! Wide (≥ 100 columns): question left, preview right. Narrow: the question
 //! on top, the preview below. Frameless, with one rule row that also holds
 //! the preview tabs, because at the 60x16 minimum every row counts.
 
 use ratatui::layout::Rect;
-
-use super::steps;
-use crate::tui::state::App;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
@@ -41,7 +38,17 @@ fn left_width(width: u16) -> u16 {
     (width * 2 / 5).clamp(36, 48)
 }
 
-pub fn areas(app: &App, area: Rect) -> Areas {
+/// The width the question pane gets at this screen size.
+pub fn question_width(area: Rect) -> u16 {
+    if area.width >= WIDE_WIDTH {
+        left_width(area.width).saturating_sub(2)
+    } else {
+        area.width.saturating_sub(2)
+    }
+}
+
+/// The areas for a question pane of `question_lines` lines.
+pub fn areas(area: Rect, question_lines: usize) -> Areas {
     let (x, y, w, h) = (area.x, area.y, area.width, area.height);
     let row = |y: u16| Rect::new(x, y, w, 1);
     let main_h = h.saturating_sub(4);
@@ -63,7 +70,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     } else {
         let inner_w = w.saturating_sub(2);
         let room = main_h;
-        let wanted = u16::try_from(steps::height(app, inner_w)).unwrap_or(u16::MAX);
+        let wanted = u16::try_from(question_lines).unwrap_or(u16::MAX);
         let question_h = wanted.min(room.saturating_sub(MIN_PREVIEW_ROWS));
         let preview_h = room.saturating_sub(question_h);
         Areas {
@@ -78,9 +85,4 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             footer: row(y + h.saturating_sub(1)),
         }
     }
-}
-
-/// Text columns in the preview: one column is the changed-line marker.
-pub fn preview_text_width(preview: Rect) -> usize {
-    usize::from(preview.width.saturating_sub(1))
 }

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the [`App`] onto a ratatui frame. Nothing
 //! here changes state, so what a test renders on a `TestBackend` is what
-//! the terminal shows. One module per area of the screen.
+//! the terminal shows; what it laid out comes back as [`Drawn`] for the
+//! event loop to record. One module per area of the screen.
 
 pub mod dialog;
 pub mod footer;
@@ -17,15 +18,25 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::state::{App, Overlay};
+use super::state::{App, Drawn, Overlay};
 
-pub fn render(frame: &mut Frame, app: &App) {
+/// Draws the whole screen; the areas it used.
+pub fn render(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
+    let mut drawn = Drawn {
+        screen: area,
+        preview: Rect::default(),
+        help_max_scroll: 0,
+        help_page: 1,
+    };
     if layout::too_small(area) {
         too_small::render(frame, app, area);
-        return;
+        return drawn;
     }
-    let areas = layout::areas(app, area);
+    // The question pane is built once: its height sizes the narrow layout.
+    let pane = steps::pane(app, layout::question_width(area));
+    let areas = layout::areas(area, pane.lines.len());
+    drawn.preview = areas.preview;
     let t = app.theme;
     progress::render(frame, app, areas.progress);
     if areas.wide {
@@ -39,22 +50,30 @@ pub fn render(frame: &mut Frame, app: &App) {
             .collect();
         frame.render_widget(Paragraph::new(bar), areas.separator);
     }
-    steps::render(frame, app, areas.question);
+    steps::render(frame, pane, areas.question);
     preview::render_tabs(frame, app, areas.tabs);
-    preview::render(frame, app, areas.preview);
+    let rows = app
+        .preview
+        .rows(usize::from(areas.preview.width.saturating_sub(1)));
+    preview::render(frame, app, &rows, areas.preview);
     footer::render_status(
         frame,
         app,
         areas.status,
-        preview::position(app, areas.preview),
+        preview::position(app, &rows, areas.preview),
     );
     footer::render(frame, app, areas.footer);
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => help::render(frame, app, *scroll),
+        Some(Overlay::Help { scroll }) => {
+            let (max, page) = help::render(frame, app, *scroll);
+            drawn.help_max_scroll = max;
+            drawn.help_page = page;
+        }
         Some(Overlay::Save(dialog)) => dialog::render_save(frame, app, dialog),
         Some(Overlay::ConfirmQuit) => dialog::render_quit(frame, app),
         None => {}
     }
+    drawn
 }
 
 /// A `width` x `height` rectangle centred in `area`, shrunk to fit.

@@ -1,65 +1,99 @@
 //! The preview: the tab bar (on the rule row), the selected artifact's
-//! text with changed lines marked in a one-column gutter, and the scroll
-//! position shown in the status line. Only the rows on screen are
+//! text with a one-column gutter (▌ changed line, ↪ continued line), and the
+//! scroll position shown in the status line. Only the rows on screen are
 //! highlighted and built, whatever the length of the text.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
-use super::layout::preview_text_width;
 use super::text::wrap_words;
 use crate::tui::highlight;
-use crate::tui::preview::{Content, Tab};
+use crate::tui::preview::{Content, Row, Tab};
 use crate::tui::state::App;
 use crate::tui::strings;
 
+/// The tab bar. When the tabs do not all fit, a window of them around the
+/// selected one shows, with ‹ or › where more are hidden.
 pub fn render_tabs(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    let mut spans = Vec::new();
-    for (i, tab) in Tab::ALL.into_iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled("─", t.dim()));
+    let width = usize::from(area.width);
+    let label = |tab: Tab| format!(" {} ", tab.label());
+    let widths: Vec<usize> = Tab::ALL.iter().map(|tab| label(*tab).width() + 1).collect();
+    let selected = app.preview.tab.index();
+    // Widen the window from the selected tab while it fits, leaving room
+    // for the two arrows.
+    let (mut first, mut last) = (selected, selected);
+    let mut used = widths[selected];
+    loop {
+        let grew_right = last + 1 < Tab::ALL.len() && used + widths[last + 1] + 2 <= width;
+        if grew_right {
+            last += 1;
+            used += widths[last];
         }
-        let style = if tab == app.preview.tab {
+        let grew_left = first > 0 && used + widths[first - 1] + 2 <= width;
+        if grew_left {
+            first -= 1;
+            used += widths[first];
+        }
+        if !grew_right && !grew_left {
+            break;
+        }
+    }
+    let mut spans = vec![Span::styled(if first > 0 { "‹" } else { "─" }, t.dim())];
+    for tab in &Tab::ALL[first..=last] {
+        let style = if *tab == app.preview.tab {
             t.selected()
-        } else if app.preview.content(tab).text().is_none() {
+        } else if !app.preview.available(*tab) {
             t.dim()
         } else {
             t.plain()
         };
-        spans.push(Span::styled(format!(" {} ", tab.label()), style));
+        spans.push(Span::styled(label(*tab), style));
+        spans.push(Span::styled("─", t.dim()));
     }
-    let width = usize::from(area.width);
     let used: usize = spans.iter().map(Span::width).sum();
+    let more = if last + 1 < Tab::ALL.len() {
+        "›"
+    } else {
+        "─"
+    };
     if used < width {
-        spans.insert(0, Span::styled("─", t.dim()));
         spans.push(Span::styled("─".repeat(width - used - 1), t.dim()));
+        spans.push(Span::styled(more, t.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+/// The current tab's text, `rows` being its rows at this width.
+pub fn render(frame: &mut Frame, app: &App, rows: &[Row], area: Rect) {
     if area.is_empty() {
         return;
     }
     let t = app.theme;
-    let text_w = preview_text_width(area);
+    let text_w = usize::from(area.width.saturating_sub(1));
     let height = usize::from(area.height);
-    let lines: Vec<Line> = match app.preview.current() {
-        Content::NotApplicable { language, why } => {
-            let mut out = vec![Line::styled(
-                format!(" {} ({language}):", strings::PREVIEW_NOT_APPLICABLE),
-                t.bold(),
-            )];
-            for line in wrap_words(why, text_w) {
-                out.push(Line::styled(format!(" {line}"), t.hint()));
-            }
-            out
+    let message = |title: String, why: &str, style| {
+        let mut out = vec![Line::styled(title, t.bold())];
+        for line in wrap_words(why, text_w) {
+            out.push(Line::styled(format!(" {line}"), style));
         }
+        out
+    };
+    let lines: Vec<Line> = match app.preview.current() {
+        Content::NotApplicable { to, why } => message(
+            format!(" {} ({to}):", strings::PREVIEW_NOT_APPLICABLE),
+            why,
+            t.hint(),
+        ),
+        Content::Blocked(why) => message(
+            format!(" {}:", strings::PREVIEW_BLOCKED),
+            &format!("✗ {why}"),
+            t.error(),
+        ),
         Content::Text { lines, json, .. } => {
-            let rows = app.preview.rows(text_w);
             let top = app.preview.scroll.min(rows.len().saturating_sub(height));
             let mut cache: Option<(usize, Vec<highlight::Segment>)> = None;
             rows[top..]
@@ -67,12 +101,17 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 .take(height)
                 .map(|row| {
                     let line = &lines[row.line];
-                    let marker = if row.first && app.preview.is_changed(row.line) {
+                    let gutter = if !row.first {
+                        Span::styled("↪", t.dim())
+                    } else if app.preview.is_changed(row.line) {
                         Span::styled("▌", t.changed_marker())
                     } else {
                         Span::raw(" ")
                     };
-                    let mut spans = vec![marker];
+                    let mut spans = vec![gutter];
+                    if row.indent > 0 {
+                        spans.push(Span::raw(" ".repeat(row.indent)));
+                    }
                     if *json && t.colour {
                         if cache.as_ref().map(|c| c.0) != Some(row.line) {
                             cache = Some((row.line, highlight::json_line(line, &t)));
@@ -97,8 +136,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
 
 /// "12–35/74": the rows on screen and the total, when the text does not
 /// fit; `None` when it does.
-pub fn position(app: &App, area: Rect) -> Option<String> {
-    let rows = app.preview.rows(preview_text_width(area)).len();
+pub fn position(app: &App, rows: &[Row], area: Rect) -> Option<String> {
+    let rows = rows.len();
     let height = usize::from(area.height);
     if rows <= height || height == 0 {
         return None;

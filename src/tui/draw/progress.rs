@@ -1,20 +1,23 @@
 //! The progress strip: every step always visible, marked done (●), current
-//! (◉), needing a fix (✗) or not yet seen (○). The marker carries the
-//! meaning; colour only repeats it.
+//! (◉), needing a fix (✗), not needed for these answers (–) or not yet seen
+//! (○). The marker carries the meaning; colour only repeats it.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::tui::state::{App, Step};
+use crate::tui::state::App;
 use crate::tui::strings;
+use crate::wizard::Step;
 
 fn marker(app: &App, step: Step) -> &'static str {
-    if app.problem(step).is_some() && (app.visited[step.index()] || step == app.step) {
+    if app.step_problem(step).is_some() && (app.visited[step.index()] || step == app.step) {
         "✗"
     } else if step == app.step {
         "◉"
+    } else if step != Step::Review && app.open_questions(step).is_empty() {
+        "–"
     } else if app.visited[step.index()] {
         "●"
     } else {

@@ -1,9 +1,11 @@
-//! The question pane: one builder per step, each producing lines plus the
-//! line that must stay visible (the selected answer or the field being
-//! typed in) and where the cursor goes. Building lines first lets the
-//! narrow layout size the pane before anything is drawn.
+//! The question pane, drawn from the question model: each of the step's
+//! questions as a list or a field, with its verdict and what it means. It is
+//! built once per frame as lines plus the line that must stay visible (the
+//! selected answer or the field being typed in) and where the cursor goes,
+//! so that the narrow layout can size the pane before anything is drawn.
 
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -11,13 +13,16 @@ use unicode_width::UnicodeWidthStr;
 
 use super::text::wrap_words;
 use crate::cli::generate_command;
+use crate::commands::generate::artifact_files;
 use crate::core::shell::{self, exec_form};
-use crate::core::{Artifact, Imds, Language};
+use crate::output::safe::printable;
 use crate::tui::preview::truncate;
-use crate::tui::state::{AgentChoice, App, Step};
+use crate::tui::state::App;
 use crate::tui::strings;
 use crate::tui::text_input::TextInput;
 use crate::tui::theme::Theme;
+use crate::wizard::review::{self, Note};
+use crate::wizard::{Choice, Kind, Question, Step};
 
 /// The pane's lines, the line to keep in view, and the cursor as (line,
 /// column) when a field is being typed in.
@@ -54,38 +59,38 @@ impl Builder {
         self.push(Line::default());
     }
 
-    fn prose(&mut self, text: &str, style: ratatui::style::Style, indent: usize) {
+    fn prose(&mut self, text: &str, style: Style, indent: usize) {
         let pad = " ".repeat(indent);
         for line in wrap_words(text, self.width.saturating_sub(indent)) {
             self.push(Line::styled(format!("{pad}{line}"), style));
         }
     }
 
-    fn heading(&mut self, step: Step) {
+    fn heading(&mut self, step: Step, question: &str) {
         let t = self.theme;
         self.push(Line::from(vec![Span::styled(
             format!("{}/{} {}", step.index() + 1, Step::ALL.len(), step.title()),
             t.title(),
         )]));
-        self.prose(step.question(), t.bold(), 0);
+        self.prose(question, t.bold(), 0);
         self.blank();
     }
 
-    /// A list of answers: `▶` and reverse video mark the selected one, and
-    /// its line becomes the focus. A hint follows the label when it fits,
-    /// else it goes on the next line.
-    fn choices(&mut self, items: &[(&str, &str)], selected: usize) {
+    /// A list of answers: `▶` marks the selected one, in reverse video while
+    /// the list has the focus, and its line becomes the focus. A hint
+    /// follows the label when it fits, else it goes on the next line.
+    fn choices(&mut self, items: &[Choice], selected: usize, focused: bool) {
         let t = self.theme;
-        for (i, (label, hint)) in items.iter().enumerate() {
+        for (i, choice) in items.iter().enumerate() {
             let chosen = i == selected;
             let marker = if chosen { "▶ " } else { "  " };
-            let head = format!("{marker}{label}");
-            let tail = if hint.is_empty() {
+            let head = format!("{marker}{}", choice.label);
+            let tail = if choice.hint.is_empty() {
                 String::new()
             } else {
-                format!(" — {hint}")
+                format!(" — {}", choice.hint)
             };
-            if chosen {
+            if chosen && focused {
                 self.pane.focus = self.pane.lines.len();
             }
             let same_line = head.width() + tail.width() <= self.width;
@@ -97,42 +102,44 @@ impl Builder {
                 ));
             }
             let used = head.width() + if same_line { tail.width() } else { 0 };
-            if chosen {
+            if chosen && focused {
                 spans.push(Span::raw(" ".repeat(self.width.saturating_sub(used))));
                 self.push(Line::from(spans).style(t.selected()));
+            } else if chosen {
+                self.push(Line::from(spans).style(t.bold()));
             } else {
                 self.push(Line::from(spans));
             }
-            if !same_line && !hint.is_empty() {
-                let text = truncate(hint, self.width.saturating_sub(4)).into_owned();
+            if !same_line && !choice.hint.is_empty() {
+                let text = truncate(choice.hint, self.width.saturating_sub(4)).into_owned();
                 self.push(Line::styled(format!("    {text}"), t.hint()));
             }
         }
     }
 
     /// A text field after `prefix`, underlined (or shaded) to its full
-    /// width; the cursor is placed in it when `focused`.
-    fn field(
-        &mut self,
-        prefix: Line<'static>,
-        input: &TextInput,
-        placeholder: &str,
-        focused: bool,
-    ) {
+    /// width; the cursor is placed in it when `focused`. Text the user did
+    /// not type shows selected: typing replaces it.
+    fn field(&mut self, prefix: Line<'static>, input: &TextInput, example: &str, focused: bool) {
         let t = self.theme;
         let prefix_w = prefix.width();
         let room = self.width.saturating_sub(prefix_w);
         let room16 = u16::try_from(room).unwrap_or(u16::MAX);
         let view = input.view(room16);
         let mut spans = prefix.spans;
-        if input.text().is_empty() && !placeholder.is_empty() {
-            let shown = truncate(placeholder, room).into_owned();
+        if input.text().is_empty() && !example.is_empty() {
+            let shown = truncate(example, room).into_owned();
             let pad = room.saturating_sub(shown.width());
             spans.push(Span::styled(shown, t.field().patch(t.dim())));
             spans.push(Span::styled(" ".repeat(pad), t.field()));
         } else {
             let pad = room.saturating_sub(view.text.width());
-            spans.push(Span::styled(view.text, t.field()));
+            let style = if input.is_selected() {
+                t.selected()
+            } else {
+                t.field()
+            };
+            spans.push(Span::styled(view.text, style));
             spans.push(Span::styled(" ".repeat(pad), t.field()));
         }
         if focused {
@@ -155,14 +162,20 @@ impl Builder {
 
 pub fn pane(app: &App, width: u16) -> Pane {
     let mut b = Builder::new(width, app.theme);
-    b.heading(app.step);
-    match app.step {
-        Step::AgentVersion => agent_version(app, &mut b),
-        Step::Language => language(app, &mut b),
-        Step::Imds => imds(app, &mut b),
-        Step::StartupCommand => startup_command(app, &mut b),
-        Step::Tags => tags(app, &mut b),
-        Step::Review => review(app, &mut b),
+    let step = app.step;
+    let questions = step.questions();
+    let title = match questions {
+        [one] => one.prompt(),
+        _ => step.intro().unwrap_or_default(),
+    };
+    b.heading(step, title);
+    if step == Step::Review {
+        review(app, &mut b);
+    } else {
+        for q in questions {
+            question(app, &mut b, *q, questions.len() > 1);
+        }
+        explain(app, &mut b);
     }
     // Trailing blank lines only push the preview down in the narrow layout.
     while b.pane.lines.len() > b.pane.focus + 1
@@ -173,205 +186,204 @@ pub fn pane(app: &App, width: u16) -> Pane {
     b.pane
 }
 
-/// Lines the pane wants at `width`.
-pub fn height(app: &App, width: u16) -> usize {
-    pane(app, width).lines.len()
-}
-
-fn agent_version(app: &App, b: &mut Builder) {
-    let items: Vec<(&str, &str)> = AgentChoice::ALL
-        .iter()
-        .map(|c| c.label_and_hint())
-        .collect();
-    let selected = AgentChoice::ALL
-        .iter()
-        .position(|c| *c == app.agent_choice)
-        .unwrap_or(0);
-    b.choices(&items, selected);
-    if app.agent_choice == AgentChoice::Other {
-        b.field(
-            Line::raw("    > "),
-            &app.agent_input,
-            "e.g. 7.17.1",
-            app.overlay.is_none(),
-        );
-        let verdict = match app.problem(Step::AgentVersion) {
-            Some(problem) => Err(problem),
-            None => {
-                let v = &app.config.agent_version;
-                let mut text = format!("image tag {}", v.image_tag());
-                if v.is_legacy() {
-                    text = format!("{text}; {}", strings::AGENT_LEGACY_NOTE);
-                }
-                Ok(text)
+/// One question: its list or field, and its verdict.
+fn question(app: &App, b: &mut Builder, q: Question, several: bool) {
+    let t = b.theme;
+    let answers = &app.answers;
+    if let Some(why) = answers.not_needed(q) {
+        let label = if several { q.label() } else { "" };
+        let text = format!("{label} {} {why}.", strings::NOT_NEEDED);
+        b.prose(text.trim_start(), t.hint(), 0);
+        return;
+    }
+    let focused = app.focus == Some(q) && app.overlay.is_none();
+    let label_style = if focused { t.bold() } else { t.plain() };
+    match q.kind() {
+        Kind::Choice | Kind::ChoiceOrText => {
+            if several {
+                b.push(Line::styled(q.prompt(), label_style));
             }
-        };
-        b.verdict(verdict, 4);
-    }
-    b.blank();
-    b.prose(app.agent_choice.why(), b.theme.hint(), 0);
-}
-
-fn language(app: &App, b: &mut Builder) {
-    let items: Vec<(&str, &str)> = Language::ALL.iter().map(|l| (l.label(), "")).collect();
-    let selected = Language::ALL
-        .iter()
-        .position(|l| *l == app.config.language)
-        .unwrap_or(0);
-    b.choices(&items, selected);
-    b.blank();
-    b.prose(
-        &strings::language_why(app.config.language),
-        b.theme.hint(),
-        0,
-    );
-}
-
-fn imds(app: &App, b: &mut Builder) {
-    let items: Vec<(&str, &str)> = Imds::ALL.iter().map(|i| strings::imds_choice(*i)).collect();
-    let selected = Imds::ALL
-        .iter()
-        .position(|i| *i == app.config.imds)
-        .unwrap_or(0);
-    b.choices(&items, selected);
-    b.blank();
-    b.prose(strings::imds_why(app.config.imds), b.theme.hint(), 0);
-}
-
-fn startup_command(app: &App, b: &mut Builder) {
-    b.field(Line::raw("> "), &app.command, "", app.overlay.is_none());
-    let verdict = match app.problem(Step::StartupCommand) {
-        Some(problem) => Err(problem),
-        None if exec_form(app.command.text()).is_some() => Ok(format!(
-            "{} exec {}",
-            strings::COMMAND_EXEC,
-            app.command.text()
-        )),
-        None => Err(strings::COMMAND_NOT_EXEC.to_owned()),
-    };
-    b.verdict(verdict, 2);
-    b.blank();
-    let language = app.config.language;
-    b.prose(
-        &format!(
-            "{} {}: {}",
-            strings::COMMAND_DEFAULT,
-            language.label(),
-            language.default_startup_command()
-        ),
-        b.theme.hint(),
-        0,
-    );
-    b.prose(strings::COMMAND_WHY, b.theme.hint(), 0);
-}
-
-fn tags(app: &App, b: &mut Builder) {
-    let t = b.theme;
-    for (i, input) in app.tags.iter().enumerate() {
-        let focused = i == app.tag_focus;
-        let marker = if focused { "▶ " } else { "  " };
-        let label = format!("{marker}{:<8}", strings::TAG_LABELS[i]);
-        let prefix = Line::from(Span::styled(
-            label,
-            if focused { t.bold() } else { t.plain() },
-        ));
-        b.field(
-            prefix,
-            input,
-            strings::TAG_ENV_VARS[i],
-            focused && app.overlay.is_none(),
-        );
-    }
-    for (_, problem) in app.tag_problems() {
-        b.verdict(Err(problem), 2);
-    }
-    b.blank();
-    b.prose(strings::TAGS_WHY, t.hint(), 0);
-}
-
-fn review(app: &App, b: &mut Builder) {
-    let t = b.theme;
-    let c = &app.config;
-    let tags: Vec<String> = [
-        ("service", &c.tags.service),
-        ("env", &c.tags.env),
-        ("version", &c.tags.version),
-    ]
-    .iter()
-    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
-    .collect();
-    let version = if c.agent_version.is_legacy() {
-        format!("{} (+ APM env vars)", c.agent_version)
-    } else {
-        c.agent_version.to_string()
-    };
-    let files = Artifact::applicable(c)
-        .into_iter()
-        .filter(|a| a.file_name(c.language).is_some())
-        .count();
-    let rows = [
-        (Step::AgentVersion.title(), version),
-        (Step::Language.title(), c.language.label().to_owned()),
-        (
-            Step::Imds.title(),
-            strings::imds_choice(c.imds).0.to_owned(),
-        ),
-        (Step::StartupCommand.title(), c.startup_command.clone()),
-        (
-            Step::Tags.title(),
-            if tags.is_empty() {
-                strings::UNSET.to_owned()
+            let items = answers.choices(q);
+            b.choices(&items, answers.selected(q), focused);
+            if answers.wants_text(q) {
+                let input = &app.inputs[q.index()];
+                b.field(Line::raw("    > "), input, q.example(), focused);
+                if let Some(verdict) = verdict(app, q) {
+                    b.verdict(verdict, 4);
+                }
+            }
+        }
+        Kind::Text => {
+            let prefix = if several {
+                let width = app
+                    .step
+                    .questions()
+                    .iter()
+                    .map(|q| q.prompt().width())
+                    .max()
+                    .unwrap_or(0);
+                let marker = if focused { "▶ " } else { "  " };
+                Line::styled(format!("{marker}{:<width$} ", q.prompt()), label_style)
             } else {
-                tags.join(" ")
-            },
-        ),
-        ("App container", format!("{} · {}", c.app_name, c.app_image)),
-        ("Site", c.site.clone()),
-        (
-            "API key",
-            c.api_key_secret_arn
-                .clone()
-                .unwrap_or_else(|| "placeholder value".to_owned()),
-        ),
-    ];
-    let label_w = 16;
-    let value_w = b.width.saturating_sub(label_w);
-    for (label, value) in rows {
-        let value = truncate(&value.replace(char::is_control, " "), value_w).into_owned();
-        b.push(Line::from(vec![
-            Span::styled(format!("{label:<label_w$}"), t.hint()),
-            Span::raw(value),
-        ]));
+                Line::raw("> ")
+            };
+            b.field(prefix, &app.inputs[q.index()], q.example(), focused);
+            if let Some(verdict) = verdict(app, q) {
+                b.verdict(verdict, 2);
+            }
+        }
     }
-    b.blank();
-    let problems: Vec<(Step, String)> = Step::ALL
-        .into_iter()
-        .filter_map(|s| app.problem(s).map(|p| (s, p)))
-        .collect();
-    if problems.is_empty() {
-        b.verdict(
-            Ok(format!(
-                "{}: {files} file{} into {}",
-                strings::REVIEW_READY,
-                strings::plural(files),
-                app.save_dir
+    if focused {
+        if let Some(flag) = answers.given_by(q) {
+            b.prose(
+                &format!("(given by {flag}; change it here if you like)"),
+                t.hint(),
+                2,
+            );
+        }
+    }
+    if several {
+        b.blank();
+    }
+}
+
+/// What a field's text means, or what is wrong with it.
+fn verdict(app: &App, q: Question) -> Option<Result<String, String>> {
+    let answers = &app.answers;
+    if let Some(problem) = answers.problem(q) {
+        return Some(Err(problem.to_owned()));
+    }
+    let c = app.config();
+    match q {
+        Question::AgentVersion => {
+            let mut text = format!("image tag {}", c.agent_version.image_tag());
+            if c.agent_version.is_legacy() {
+                text = format!("{text}; {}", strings::AGENT_LEGACY_NOTE);
+            }
+            Some(Ok(text))
+        }
+        Question::StartupCommand => Some(match exec_form(&c.startup_command) {
+            Some(_) => Ok(format!(
+                "{} exec {}",
+                strings::COMMAND_EXEC,
+                printable(&c.startup_command)
             )),
-            0,
-        );
-        b.prose(strings::REVIEW_SAVE_HINT, t.plain(), 0);
-    } else {
-        for (step, problem) in problems {
-            b.verdict(
-                Err(format!("{} {}: {problem}", step.index() + 1, step.title())),
+            None => Err(strings::COMMAND_NOT_EXEC.to_owned()),
+        }),
+        Question::ApiKey => Some(Ok(strings::ARN_OK.to_owned())),
+        _ => None,
+    }
+}
+
+/// Below the questions: what the focused answer means, and a conflict
+/// between answers when the question it is charged to is on another step.
+fn explain(app: &App, b: &mut Builder) {
+    let t = b.theme;
+    let answers = &app.answers;
+    if let Some(q) = app.focus {
+        let why = match q.kind() {
+            Kind::Choice | Kind::ChoiceOrText => answers
+                .choices(q)
+                .get(answers.selected(q))
+                .map(|c| c.why.clone())
+                .unwrap_or_default(),
+            Kind::Text => q.explain().to_owned(),
+        };
+        if !why.is_empty() {
+            b.blank();
+            b.prose(&why, t.hint(), 0);
+        }
+        if q == Question::AppImage && answers.is_placeholder(q) {
+            b.prose(strings::IMAGE_PLACEHOLDER, t.warn(), 0);
+        }
+        if q == Question::StartupCommand {
+            let language = app.config().language;
+            b.prose(
+                &format!(
+                    "{} {}: {}",
+                    strings::COMMAND_DEFAULT,
+                    language.label(),
+                    language.default_startup_command()
+                ),
+                t.hint(),
                 0,
             );
         }
     }
-    b.prose(strings::REVIEW_PRESET_HINT, t.hint(), 0);
+    if let Some((q, why)) = answers.conflict() {
+        if q.step() != app.step {
+            b.blank();
+            b.verdict(Err(format!("{} {} {why}", q.label(), strings::CONFLICT)), 0);
+        }
+    }
+}
+
+fn review(app: &App, b: &mut Builder) {
+    let t = b.theme;
+    let rows = review::rows(&app.answers);
+    let label_w = rows
+        .iter()
+        .map(|r| r.question.label().width())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    for row in &rows {
+        let (value, style, note) = match &row.note {
+            Note::Answered => (row.value.clone(), t.plain(), String::new()),
+            Note::Flag(flag) => (row.value.clone(), t.plain(), format!(" ({flag})")),
+            Note::NotNeeded(_) => (row.value.clone(), t.dim(), String::new()),
+            Note::Placeholder => (row.value.clone(), t.warn(), " ! placeholder".to_owned()),
+            Note::Problem(why) => (format!("✗ {why}"), t.error(), String::new()),
+        };
+        let room = b.width.saturating_sub(label_w + note.width());
+        let value = truncate(&value, room).into_owned();
+        b.push(Line::from(vec![
+            Span::styled(format!("{:<label_w$}", row.question.label()), t.hint()),
+            Span::styled(value, style),
+            Span::styled(note, if style == t.warn() { t.warn() } else { t.dim() }),
+        ]));
+    }
     b.blank();
-    let command = shell::join(&generate_command(c));
+    let files = artifact_files(app.config()).len();
+    match app.first_problem() {
+        None => {
+            let left = review::placeholders(app.config());
+            if !left.is_empty() {
+                b.prose(strings::REVIEW_PLACEHOLDERS, t.warn(), 0);
+                for placeholder in left {
+                    b.prose(&format!("! {}", placeholder.describe()), t.warn(), 2);
+                }
+                b.blank();
+            }
+            b.verdict(
+                Ok(format!(
+                    "{}: {files} file{} into {}",
+                    strings::REVIEW_READY,
+                    strings::plural(files),
+                    app.save_dir
+                )),
+                0,
+            );
+            b.prose(strings::REVIEW_SAVE_HINT, t.plain(), 0);
+        }
+        Some(_) => {
+            for (q, problem) in app.answers.problems() {
+                b.verdict(
+                    Err(format!(
+                        "{} {} › {}: {problem}",
+                        q.step().index() + 1,
+                        q.step().title(),
+                        q.label()
+                    )),
+                    0,
+                );
+            }
+        }
+    }
+    b.blank();
+    let command = shell::join(&generate_command(app.config()));
     b.prose(
-        &format!("{} {command}", strings::REVIEW_SAME_AS),
+        &format!("{} {}", strings::REVIEW_SAME_AS, printable(&command)),
         t.hint(),
         0,
     );
@@ -404,12 +416,12 @@ fn compact(pane: Pane, height: usize) -> Pane {
     out
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, pane: Pane, area: Rect) {
     if area.is_empty() {
         return;
     }
     let height = usize::from(area.height);
-    let pane = compact(pane(app, area.width), height);
+    let pane = compact(pane, height);
     // Keep the focus line in view, with the line after it when there is one
     // (a field's verdict).
     let want = (pane.focus + 2).min(pane.lines.len());

@@ -1,0 +1,115 @@
+//! The steps of the wizard, in order, and which questions each one holds.
+//! Both front ends walk exactly this list.
+
+use super::question::Question;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    LaunchType,
+    AgentVersion,
+    Language,
+    Connection,
+    StartupCommand,
+    App,
+    Tags,
+    Datadog,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 9] = [
+        Step::LaunchType,
+        Step::AgentVersion,
+        Step::Language,
+        Step::Connection,
+        Step::StartupCommand,
+        Step::App,
+        Step::Tags,
+        Step::Datadog,
+        Step::Review,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::LaunchType => "Launch type",
+            Step::AgentVersion => "Agent version",
+            Step::Language => "Language",
+            Step::Connection => "Connection",
+            Step::StartupCommand => "Startup command",
+            Step::App => "App",
+            Step::Tags => "Tags",
+            Step::Datadog => "Datadog",
+            Step::Review => "Review",
+        }
+    }
+
+    /// The title where the progress strip is short of room.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Step::LaunchType => "Launch",
+            Step::AgentVersion => "Agent",
+            Step::Language => "Lang",
+            Step::Connection => "Conn",
+            Step::StartupCommand => "Start",
+            Step::App => "App",
+            Step::Tags => "Tags",
+            Step::Datadog => "Datadog",
+            Step::Review => "Review",
+        }
+    }
+
+    /// What the step asks, in order.
+    pub fn questions(self) -> &'static [Question] {
+        match self {
+            Step::LaunchType => &[Question::LaunchType],
+            Step::AgentVersion => &[Question::AgentVersion],
+            Step::Language => &[Question::Language],
+            Step::Connection => &[Question::Connection],
+            Step::StartupCommand => &[Question::StartupCommand],
+            Step::App => &[Question::AppName, Question::AppImage],
+            Step::Tags => &[Question::Service, Question::Env, Question::ServiceVersion],
+            Step::Datadog => &[Question::Site, Question::ApiKey],
+            Step::Review => &[],
+        }
+    }
+
+    /// A line above the questions of a step that asks several.
+    pub fn intro(self) -> Option<&'static str> {
+        match self {
+            Step::App => Some("The app's container in the task definition"),
+            Step::Tags => Some("Unified service tags (optional)"),
+            Step::Datadog => Some("Where the agent sends the traces"),
+            Step::Review => Some("Review, then save"),
+            _ => None,
+        }
+    }
+
+    pub fn next(self) -> Option<Step> {
+        Step::ALL.get(self.index() + 1).copied()
+    }
+
+    pub fn prev(self) -> Option<Step> {
+        self.index().checked_sub(1).map(|i| Step::ALL[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_question_is_asked_once_in_the_order_of_its_enum() {
+        let asked: Vec<Question> = Step::ALL
+            .iter()
+            .flat_map(|s| s.questions().iter().copied())
+            .collect();
+        assert_eq!(asked, Question::ALL);
+        for (i, step) in Step::ALL.iter().enumerate() {
+            assert_eq!(step.index(), i);
+        }
+    }
+}
