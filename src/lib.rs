@@ -1,5 +1,7 @@
 //! ddecs-wizard: Datadog APM tracing for Amazon ECS on EC2, generated right.
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod core;

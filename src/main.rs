@@ -23,6 +23,20 @@ fn main() -> ExitCode {
             commands::patch::run(args, &mut io::stdout().lock(), &mut io::stderr())
         }
         Some(Command::Check(args)) => commands::check::run(args, &mut io::stdout().lock()),
+        #[cfg(feature = "aws")]
+        Some(Command::Pull(args)) => {
+            commands::pull::run(args, &mut io::stdout().lock(), &mut io::stderr())
+        }
+        #[cfg(feature = "aws")]
+        Some(Command::Apply(args)) => {
+            commands::apply::run(args, &mut io::stdout().lock(), &mut io::stderr())
+        }
+        #[cfg(feature = "aws")]
+        Some(Command::Register(args)) => {
+            commands::register::run(args, &mut io::stdout().lock(), &mut io::stderr())
+        }
+        #[cfg(feature = "aws")]
+        Some(Command::Doctor(args)) => commands::doctor::run(args, &mut io::stdout().lock()),
         Some(Command::HoldClipboard) => {
             ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut io::stdout().lock())
         }
