@@ -556,6 +556,38 @@ mod tests {
         assert_eq!(preset.to_config().unwrap().transport, Transport::Uds);
     }
 
+    #[cfg(feature = "aws")]
+    #[test]
+    fn apply_service_names_the_ecs_service_and_dd_service_the_tag() {
+        let cli = Cli::try_parse_from([
+            "ddecs-wizard",
+            "apply",
+            "web",
+            "--service",
+            "web-svc",
+            "--service",
+            "web-canary",
+            "--cluster",
+            "prod",
+            "--dd-service",
+            "web",
+        ])
+        .unwrap();
+        let Some(Command::Apply(apply)) = cli.command else {
+            panic!("not apply: {cli:?}");
+        };
+        assert_eq!(apply.ecs_services, ["web-svc", "web-canary"]);
+        assert_eq!(apply.cluster.as_deref(), Some("prod"));
+        assert_eq!(apply.preset.service.as_deref(), Some("web"));
+        // patch keeps --service for the tag.
+        let cli =
+            Cli::try_parse_from(["ddecs-wizard", "patch", "t.json", "--service", "web"]).unwrap();
+        let Some(Command::Patch(patch)) = cli.command else {
+            panic!("not patch: {cli:?}");
+        };
+        assert_eq!(patch.preset.service.as_deref(), Some("web"));
+    }
+
     #[test]
     fn invalid_free_text_names_the_flag() {
         let preset = Preset {

@@ -6,10 +6,13 @@
 #![cfg(feature = "aws")]
 
 mod moto;
+#[path = "common/tmux.rs"]
+mod tmux;
 
 use moto::{aws, isolate, stderr, stdout, Aws};
 use serde_json::{json, Value};
 use std::process::Command;
+use tmux::{Pane, Terminal, View};
 
 const APP: &str = "web";
 const AGENT_IMAGE: &str = "public.ecr.aws/datadog/agent:7";
@@ -237,6 +240,42 @@ fn apply_without_a_terminal_needs_yes() {
         "{message}"
     );
     assert_eq!(aws.revisions(APP).len(), 1);
+}
+
+#[test]
+fn apply_asks_on_a_terminal_and_only_yes_writes() {
+    let Some(aws) = aws() else { return };
+    seed_app(&aws, APP);
+    let env = aws.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let terminal = Terminal {
+        width: 160,
+        height: 50,
+        view: View::History,
+    };
+    let ask = |answer: &str| {
+        let pane = Pane::start(terminal, &["apply", APP], &env)?;
+        pane.wait_for("Register a new revision of web? [y/N]");
+        pane.type_text(answer);
+        pane.press(&["Enter"]);
+        Some((pane.exit_status(), pane.history()))
+    };
+    let Some((status, screen)) = ask("n") else {
+        return;
+    };
+    assert_eq!(status, 1, "{screen}");
+    assert!(
+        screen.contains("cancelled: nothing was registered or changed"),
+        "{screen}"
+    );
+    assert_eq!(aws.revisions(APP).len(), 1, "a no registered");
+
+    let Some((status, screen)) = ask("y") else {
+        return;
+    };
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains(":task-definition/web:2"), "{screen}");
+    assert_eq!(aws.revisions(APP).len(), 2);
 }
 
 #[test]

@@ -176,6 +176,26 @@ pub fn isolate(command: &mut Command) -> &mut Command {
 }
 
 impl Aws {
+    /// The environment a command needs to reach this region of moto, for
+    /// runners that start from an empty environment (a tmux pane).
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_REGION", self.region.to_owned()),
+            ("AWS_ACCESS_KEY_ID", "testing".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
+            (
+                "AWS_CONFIG_FILE",
+                "/nonexistent/ddecs-wizard-tests/config".to_owned(),
+            ),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/ddecs-wizard-tests/credentials".to_owned(),
+            ),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+        ]
+    }
+
     /// Runs ddecs-wizard against this region of moto.
     pub fn run(&self, args: &[&str]) -> Output {
         self.run_with(args, None, &[])
