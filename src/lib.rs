@@ -5,6 +5,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod core;
+pub mod exit;
 pub mod output;
 pub mod plain;
 pub mod tui;

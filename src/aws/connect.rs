@@ -7,6 +7,9 @@
 //! the user knows (exit 2), found before any call is made, rather than a
 //! signing error from the first call.
 
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ecs::config::{ProvideCredentials, SharedCredentialsProvider};
 
@@ -21,13 +24,22 @@ pub struct Clients {
     pub region: String,
 }
 
+/// How long one attempt at a call may take. The SDK otherwise waits on an
+/// answer forever, and a stuck endpoint must not hang a command or a CI job;
+/// a describe of a large page answers in well under a second.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub const NO_REGION: &str = "no AWS region: set AWS_REGION, pass --region, or set region in your AWS profile (~/.aws/config)";
 
 /// Loads the configuration the way the AWS CLI does, with `--profile` and
 /// `--region` taking precedence, and makes sure it names a region and
 /// yields credentials.
 pub async fn connect(args: &AwsArgs) -> Result<Clients, UsageError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+        TimeoutConfig::builder()
+            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+            .build(),
+    );
     if let Some(profile) = &args.profile {
         loader = loader.profile_name(profile);
     }

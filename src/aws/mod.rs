@@ -9,6 +9,7 @@
 //! runs, so the offline commands start as fast as before.
 
 pub mod call;
+pub mod companion;
 pub mod concurrent;
 pub mod confirm;
 pub mod connect;
