@@ -1,7 +1,8 @@
 //! `pull`, `apply`, `register` and `doctor` against moto's real ECS/EC2
-//! server: each test seeds its own region through boto3, runs the release
-//! of our binary with AWS_ENDPOINT_URL pointing at moto, and reads the
-//! result back through the same API. No test can reach a real account.
+//! server: each test seeds its own region through boto3, runs the built
+//! `ddecs-wizard` (which hands the AWS commands to `ddecs-wizard-aws`) with
+//! AWS_ENDPOINT_URL pointing at moto, and reads the result back through the
+//! same API. No test can reach a real account.
 
 #![cfg(feature = "aws")]
 

@@ -4,7 +4,7 @@
 //! Why: the AWS SDK is large, and a position-independent executable pays
 //! for every pointer in its static data at each start (the dynamic loader
 //! relocates them, copying hundreds of pages). Linked into `ddecs-wizard`
-//! it made every `generate` start 0.6 ms slower (1.0 ms to 1.6 ms) without
+//! it made every `generate` start 0.7 ms slower (1.0 ms to 1.7 ms) without
 //! running a line of it. Kept in its own program, the offline tool starts
 //! as before, and the AWS commands pay one `exec` (well under the first
 //! network round trip). Nothing here uses the SDK, so none of it is linked
