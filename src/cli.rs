@@ -54,6 +54,23 @@ pub enum Command {
     /// Print the man page (roff) of ddecs-wizard, or of one of its commands
     #[command(hide = true)]
     Man(ManArgs),
+    /// AWS: a registered task definition as register input, ready for patch
+    #[cfg(feature = "aws")]
+    Pull(PullArgs),
+    /// AWS: patch the latest revision, register it, and point services at it
+    // `--service` names the ECS service to roll here, as in `aws ecs
+    // update-service`; the unified service tag moves to `--dd-service`.
+    #[cfg(feature = "aws")]
+    #[command(mut_arg("service", |arg| arg
+        .long("dd-service")
+        .help("Unified service tagging: service name (DD_SERVICE)")))]
+    Apply(ApplyArgs),
+    /// AWS: register a task definition file and create or update its DAEMON service
+    #[cfg(feature = "aws")]
+    Register(RegisterArgs),
+    /// AWS: find why traces from a cluster would not arrive (read-only)
+    #[cfg(feature = "aws")]
+    Doctor(DoctorArgs),
     /// Internal: serves copied text on the X11 clipboard after the wizard exits
     #[command(name = crate::output::clipboard::HOLD_COMMAND, hide = true)]
     HoldClipboard,
@@ -400,6 +417,127 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
+/// Where the AWS commands find the account and region; unset, the standard
+/// AWS configuration decides (AWS_PROFILE, AWS_REGION, ~/.aws/config, the
+/// credential chain, AWS_ENDPOINT_URL).
+#[cfg(feature = "aws")]
+#[derive(Debug, Clone, Default, Args)]
+pub struct AwsArgs {
+    /// AWS profile from ~/.aws/config [default: AWS_PROFILE, else "default"]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region [default: AWS_REGION, else the profile's region]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+/// How a command that writes to AWS goes ahead: it always shows its plan
+/// first, then asks on a terminal, needs `--yes` without one, and stops
+/// after the plan with `--dry-run`.
+#[cfg(feature = "aws")]
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct WriteArgs {
+    /// Show the diff and the plan, then stop: nothing is registered or changed
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+
+    /// Go ahead without asking (needed when there is no terminal to ask on)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// FAMILY (its latest ACTIVE revision), FAMILY:REVISION, or a task definition ARN
+    #[arg(value_name = "TASK_DEFINITION")]
+    pub task_definition: String,
+
+    /// Write the JSON to FILE (atomically) instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Task definition family: its latest ACTIVE revision is patched
+    pub family: String,
+
+    #[command(flatten)]
+    pub preset: Preset,
+
+    /// Patch this container (repeat for several) [default: the one app container]
+    #[arg(long, value_name = "NAME")]
+    pub container: Vec<String>,
+
+    /// ECS service to point at the new revision (repeat for several; needs --cluster)
+    #[arg(
+        long = "service",
+        id = "ecs_service",
+        value_name = "NAME",
+        requires = "cluster"
+    )]
+    pub ecs_services: Vec<String>,
+
+    /// Cluster of the --service services
+    #[arg(long, value_name = "NAME", requires = "ecs_service")]
+    pub cluster: Option<String>,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// Task definition JSON to register, e.g. from generate or patch (- reads stdin)
+    pub file: PathBuf,
+
+    /// Create this DAEMON service with the new revision, or update it to it (needs --cluster)
+    #[arg(long, value_name = "NAME", requires = "cluster")]
+    pub daemon_service: Option<String>,
+
+    /// Cluster of the --daemon-service service
+    #[arg(long, value_name = "NAME", requires = "daemon_service")]
+    pub cluster: Option<String>,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The ECS cluster to examine
+    #[arg(long, value_name = "NAME")]
+    pub cluster: String,
+
+    /// Report format
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
+    pub format: DoctorFormat,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[cfg(feature = "aws")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
+}
+
 /// A mistake in how the tool was called: exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -482,6 +620,38 @@ mod tests {
             ..Preset::default()
         };
         assert_eq!(preset.to_config().unwrap().transport, Transport::Uds);
+    }
+
+    #[cfg(feature = "aws")]
+    #[test]
+    fn apply_service_names_the_ecs_service_and_dd_service_the_tag() {
+        let cli = Cli::try_parse_from([
+            "ddecs-wizard",
+            "apply",
+            "web",
+            "--service",
+            "web-svc",
+            "--service",
+            "web-canary",
+            "--cluster",
+            "prod",
+            "--dd-service",
+            "web",
+        ])
+        .unwrap();
+        let Some(Command::Apply(apply)) = cli.command else {
+            panic!("not apply: {cli:?}");
+        };
+        assert_eq!(apply.ecs_services, ["web-svc", "web-canary"]);
+        assert_eq!(apply.cluster.as_deref(), Some("prod"));
+        assert_eq!(apply.preset.service.as_deref(), Some("web"));
+        // patch keeps --service for the tag.
+        let cli =
+            Cli::try_parse_from(["ddecs-wizard", "patch", "t.json", "--service", "web"]).unwrap();
+        let Some(Command::Patch(patch)) = cli.command else {
+            panic!("not patch: {cli:?}");
+        };
+        assert_eq!(patch.preset.service.as_deref(), Some("web"));
     }
 
     #[test]

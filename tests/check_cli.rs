@@ -505,7 +505,12 @@ fn the_corpus_as_a_directory_follows_the_contract() {
 #[test]
 fn the_readme_lists_every_rule_as_it_is() {
     let readme = fs::read_to_string("README.md").unwrap();
-    let rows: Vec<Vec<&str>> = readme
+    // The check section's table; doctor's cluster findings have their own.
+    let section = readme
+        .split("\n## ")
+        .find(|s| s.starts_with("check:"))
+        .expect("a check section in the README");
+    let rows: Vec<Vec<&str>> = section
         .lines()
         .filter(|l| l.starts_with("| DDECS"))
         .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())

@@ -16,7 +16,7 @@ use crate::output::safe::printable;
 use crate::output::{diff, files};
 
 pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    let options = options(args)?;
+    let options = options(&args.preset, &args.container)?;
     if args.in_place && input::is_stdin(&args.file) {
         return Err(UsageError(
             "--in-place needs a file, not standard input: use -o FILE".to_owned(),
@@ -63,10 +63,10 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     Ok(())
 }
 
-/// The options patch uses, after checking every flag given. Flags that only
-/// make sense for generating new artifacts are refused rather than ignored.
-fn options(args: &PatchArgs) -> Result<PatchOptions, UsageError> {
-    let preset = &args.preset;
+/// The options patch (and apply) use, after checking every flag given. Flags
+/// that only make sense for generating new artifacts are refused rather than
+/// ignored.
+pub fn options(preset: &Preset, containers: &[String]) -> Result<PatchOptions, UsageError> {
     preset.to_config()?;
     let unused = [
         (
@@ -98,7 +98,7 @@ fn options(args: &PatchArgs) -> Result<PatchOptions, UsageError> {
         site: preset.site.clone(),
         agent_version: preset.agent_version.clone(),
         startup_command: preset.startup_command.clone(),
-        containers: args.container.clone(),
+        containers: containers.to_vec(),
         tags: tags(preset),
     })
 }

@@ -71,6 +71,8 @@ pub fn render(config: &Config) -> String {
                  aws ecs create-service --cluster \"$CLUSTER\" --service-name {AGENT_SERVICE} \\\n  \
                  --task-definition {AGENT_FAMILY} --scheduling-strategy DAEMON\n\
                  # later revisions: aws ecs update-service --cluster \"$CLUSTER\" --service {AGENT_SERVICE} --task-definition {AGENT_FAMILY}\n\
+                 # or both, with a plan and a confirmation first:\n\
+                 # ddecs-wizard register agent-task-definition.json --daemon-service {AGENT_SERVICE} --cluster \"$CLUSTER\"\n\
                  ```\n"
             );
         }
@@ -80,9 +82,11 @@ pub fn render(config: &Config) -> String {
                 out,
                 "```sh\n\
                  ARN=$(aws ecs register-daemon-task-definition --cli-input-json file://agent-task-definition.json \\\n  \
-                 --query 'daemonTaskDefinition.daemonTaskDefinitionArn' --output text)\n\
+                 --query 'daemonTaskDefinitionArn' --output text)\n\
                  aws ecs create-daemon --daemon-name {AGENT_SERVICE} --cluster \"$CLUSTER\" \\\n  \
                  --daemon-task-definition-arn \"$ARN\" --capacity-provider-arns \"$CAPACITY_PROVIDER_ARN\"\n\
+                 # or both, with a plan and a confirmation first:\n\
+                 # ddecs-wizard register agent-task-definition.json --daemon-service {AGENT_SERVICE} --cluster \"$CLUSTER\"\n\
                  ```\n"
             );
         }
@@ -181,6 +185,12 @@ mod tests {
         assert!(text.contains("--scheduling-strategy DAEMON"), "{text}");
         assert!(text.contains("--http-put-response-hop-limit 2"), "{text}");
         assert!(text.contains("file://app-task-definition.json"), "{text}");
+        assert!(
+            text.contains("ddecs-wizard register agent-task-definition.json"),
+            "{text}"
+        );
+        assert!(text.contains("ddecs-wizard apply FAMILY"), "{text}");
+        assert!(text.contains("ddecs-wizard doctor --cluster"), "{text}");
     }
 
     #[test]

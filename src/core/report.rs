@@ -131,6 +131,13 @@ impl Report {
         self.count(Severity::Error) > 0
     }
 
+    /// "2 errors, 1 warning, 0 info", or "no problems found".
+    pub fn summary(&self) -> String {
+        let mut totals = Totals::default();
+        totals.add(self);
+        totals.summary()
+    }
+
     /// Drops what `filter` does not show.
     pub fn filter(&mut self, filter: &Filter) {
         self.findings.retain(|f| filter.keeps(f));
