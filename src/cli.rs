@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::core::check::RULES;
-use crate::core::report::{Filter, Severity};
+use crate::core::lint::report::{Filter, Severity};
+use crate::core::lint::RULES;
 use crate::core::{
     AgentVersion, Artifact, Config, ConfigError, Imds, Language, LaunchType, Transport,
 };
@@ -55,21 +55,17 @@ pub enum Command {
     #[command(hide = true)]
     Man(ManArgs),
     /// AWS: a registered task definition as register input, ready for patch
-    #[cfg(feature = "aws")]
     Pull(PullArgs),
     /// AWS: patch the latest revision, register it, and point services at it
     // `--service` names the ECS service to roll here, as in `aws ecs
     // update-service`; the unified service tag moves to `--dd-service`.
-    #[cfg(feature = "aws")]
     #[command(mut_arg("service", |arg| arg
         .long("dd-service")
         .help("Unified service tagging: service name (DD_SERVICE)")))]
     Apply(ApplyArgs),
     /// AWS: register a task definition file and create or update its DAEMON service
-    #[cfg(feature = "aws")]
     Register(RegisterArgs),
     /// AWS: find why traces from a cluster would not arrive (read-only)
-    #[cfg(feature = "aws")]
     Doctor(DoctorArgs),
     /// Internal: serves copied text on the X11 clipboard after the wizard exits
     #[command(name = crate::output::clipboard::HOLD_COMMAND, hide = true)]
@@ -420,7 +416,6 @@ pub struct ManArgs {
 /// Where the AWS commands find the account and region; unset, the standard
 /// AWS configuration decides (AWS_PROFILE, AWS_REGION, ~/.aws/config, the
 /// credential chain, AWS_ENDPOINT_URL).
-#[cfg(feature = "aws")]
 #[derive(Debug, Clone, Default, Args)]
 pub struct AwsArgs {
     /// AWS profile from ~/.aws/config [default: AWS_PROFILE, else "default"]
@@ -435,7 +430,6 @@ pub struct AwsArgs {
 /// How a command that writes to AWS goes ahead: it always shows its plan
 /// first, then asks on a terminal, needs `--yes` without one, and stops
 /// after the plan with `--dry-run`.
-#[cfg(feature = "aws")]
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct WriteArgs {
     /// Show the diff and the plan, then stop: nothing is registered or changed
@@ -447,7 +441,6 @@ pub struct WriteArgs {
     pub yes: bool,
 }
 
-#[cfg(feature = "aws")]
 #[derive(Debug, Args)]
 pub struct PullArgs {
     /// FAMILY (its latest ACTIVE revision), FAMILY:REVISION, or a task definition ARN
@@ -462,7 +455,6 @@ pub struct PullArgs {
     pub aws: AwsArgs,
 }
 
-#[cfg(feature = "aws")]
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// Task definition family: its latest ACTIVE revision is patched
@@ -495,7 +487,6 @@ pub struct ApplyArgs {
     pub aws: AwsArgs,
 }
 
-#[cfg(feature = "aws")]
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
     /// Task definition JSON to register, e.g. from generate or patch (- reads stdin)
@@ -516,7 +507,6 @@ pub struct RegisterArgs {
     pub aws: AwsArgs,
 }
 
-#[cfg(feature = "aws")]
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// The ECS cluster to examine
@@ -531,7 +521,6 @@ pub struct DoctorArgs {
     pub aws: AwsArgs,
 }
 
-#[cfg(feature = "aws")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DoctorFormat {
     Text,
@@ -622,7 +611,6 @@ mod tests {
         assert_eq!(preset.to_config().unwrap().transport, Transport::Uds);
     }
 
-    #[cfg(feature = "aws")]
     #[test]
     fn apply_service_names_the_ecs_service_and_dd_service_the_tag() {
         let cli = Cli::try_parse_from([

@@ -1,9 +1,8 @@
-//! ddecs-wizard: Datadog APM tracing for Amazon ECS on EC2, generated right.
+//! ddecs-wizard: Datadog APM tracing for Amazon ECS, generated right.
 
-#[cfg(feature = "aws")]
-pub mod aws;
 pub mod cli;
 pub mod commands;
+pub mod companion;
 pub mod core;
 pub mod exit;
 pub mod output;

@@ -30,9 +30,8 @@ fn main() -> ExitCode {
         }
         Some(Command::Man(args)) => commands::completions::man(args, &mut io::stdout().lock()),
         // The AWS commands run in their own program, which carries the SDK.
-        #[cfg(feature = "aws")]
         Some(Command::Pull(_) | Command::Apply(_) | Command::Register(_) | Command::Doctor(_)) => {
-            ddecs_wizard::aws::companion::exec()
+            ddecs_wizard::companion::exec()
         }
         Some(Command::HoldClipboard) => {
             ddecs_wizard::output::clipboard::hold(&mut io::stdin().lock(), &mut io::stdout().lock())

@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use ddecs_wizard::core::check::RULES;
+use ddecs_wizard::core::lint::RULES;
 use serde_json::Value;
 
 const FIXTURES: &str = "tests/fixtures/check";

@@ -7,9 +7,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use ddecs_wizard::core::check::{check, unreadable, RULES};
-use ddecs_wizard::core::report::{Report, Severity};
-use ddecs_wizard::core::taskdef;
+use ddecs_wizard::core::lint::report::{Report, Severity};
+use ddecs_wizard::core::lint::{check, unreadable, RULES};
+use ddecs_wizard::core::taskdef::document;
 use ddecs_wizard::core::{render, Artifact, Config, LaunchType, Transport};
 
 const FIXTURES: &str = "tests/fixtures/check";
@@ -118,11 +118,11 @@ fn fixture(rule: &str, name: &str) -> PathBuf {
 /// What `check` reports for a file, a file that does not read included.
 fn report_of(path: &Path) -> Report {
     let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    taskdef::read(&bytes).map_or_else(|e| unreadable(&e), |document| check(&document))
+    document::read(&bytes).map_or_else(|e| unreadable(&e), |document| check(&document))
 }
 
 fn report_of_text(text: &str) -> Report {
-    check(&taskdef::read(text.as_bytes()).unwrap())
+    check(&document::read(text.as_bytes()).unwrap())
 }
 
 #[test]
@@ -272,7 +272,7 @@ fn our_own_generated_files_have_no_errors() {
                     continue;
                 };
                 // Text artifacts (entryPoint, snippets) are no task definitions.
-                let Ok(document) = taskdef::read(text.as_bytes()) else {
+                let Ok(document) = document::read(text.as_bytes()) else {
                     continue;
                 };
                 checked += 1;

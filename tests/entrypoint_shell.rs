@@ -18,7 +18,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use ddecs_wizard::core::entrypoint::{build_script, GIVE_UP_AFTER_SECONDS};
+use ddecs_wizard::core::generate::entrypoint::{build_script, GIVE_UP_AFTER_SECONDS};
 use ddecs_wizard::core::{shell, Imds};
 use serde_json::json;
 

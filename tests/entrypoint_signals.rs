@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ddecs_wizard::core::entrypoint::build_script;
+use ddecs_wizard::core::generate::entrypoint::build_script;
 use ddecs_wizard::core::{shell, Imds};
 
 use support::{

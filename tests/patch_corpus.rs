@@ -33,10 +33,10 @@ use std::fs;
 use std::path::Path;
 
 use cases::{case, read, with, Case, Expect};
-use ddecs_wizard::core::check::check;
-use ddecs_wizard::core::container;
+use ddecs_wizard::core::lint::check;
 use ddecs_wizard::core::patch::patch;
-use ddecs_wizard::core::taskdef;
+use ddecs_wizard::core::taskdef::container;
+use ddecs_wizard::core::taskdef::document;
 use ddecs_wizard::output::diff;
 
 use Expect::{Patched as P, Refused as R};
@@ -275,11 +275,11 @@ fn snapshot(corpus: &Path, file: &str, containers: &[&str], startup: Option<&str
     let bytes = fs::read(&path).unwrap();
     let input = read(&path);
     let patched = patch(&input, &cases::options_for(containers, startup)).unwrap();
-    let text = taskdef::write(&input, &patched.value);
+    let text = document::write(&input, &patched.value);
     let original = String::from_utf8_lossy(&bytes);
     let mut secrets = container::secret_values(&input.value);
     secrets.extend(container::secret_values(&patched.value));
-    let after = taskdef::read(text.as_bytes()).unwrap();
+    let after = document::read(text.as_bytes()).unwrap();
     format!(
         "== notes\n{}\n== diff\n{}== check before\n{}== check after\n{}",
         patched.notes.join("\n"),

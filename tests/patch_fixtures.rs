@@ -30,10 +30,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use cases::{case, read, tagged, with, Case, Expect};
-use ddecs_wizard::core::check::check;
-use ddecs_wizard::core::container;
+use ddecs_wizard::core::lint::check;
 use ddecs_wizard::core::patch::{patch, PatchOptions};
-use ddecs_wizard::core::taskdef;
+use ddecs_wizard::core::taskdef::container;
+use ddecs_wizard::core::taskdef::document;
 use ddecs_wizard::output::diff;
 use serde_json::Value;
 
@@ -242,7 +242,7 @@ fn every_invalid_fixture_is_refused_and_nothing_is_written() {
 fn patched(file: &str) -> (String, String) {
     let input = read(&fixtures().join("valid").join(file));
     let patched = patch(&input, &PatchOptions::default()).unwrap();
-    let output = taskdef::write(&input, &patched.value);
+    let output = document::write(&input, &patched.value);
     (input.source.text, output)
 }
 
@@ -297,13 +297,13 @@ fn line_ends_indentation_and_byte_order_marks() {
 fn the_line_review_catches_a_rewritten_file() {
     let input = read(&fixtures().join("valid/as-written-numbers-colons-blank-lines.json"));
     let patched = patch(&input, &PatchOptions::default()).unwrap();
-    let rewritten = taskdef::render(&patched.value, &input.layout);
+    let rewritten = document::render(&patched.value, &input.layout);
     let strays = minimal_diff::review(&input, &rewritten, &[0]).strays;
     assert!(
         strays.iter().any(|s| s.contains("\"name\" : \"data\"")),
         "{strays:#?}"
     );
-    let edited = taskdef::write(&input, &patched.value);
+    let edited = document::write(&input, &patched.value);
     assert_eq!(
         minimal_diff::review(&input, &edited, &[0]).strays,
         Vec::<String>::new()
@@ -315,8 +315,8 @@ fn the_line_review_catches_a_rewritten_file() {
 fn diff_of(file: &str, case: &Case) -> String {
     let input = read(&fixtures().join("valid").join(file));
     let patched = patch(&input, &cases::options(case)).unwrap();
-    let text = taskdef::write(&input, &patched.value);
-    let after = taskdef::read(text.as_bytes()).unwrap();
+    let text = document::write(&input, &patched.value);
+    let after = document::read(text.as_bytes()).unwrap();
     let mut secrets = container::secret_values(&input.value);
     secrets.extend(container::secret_values(&patched.value));
     let mut shown = diff::unified(&input.source.text, &text, file, &secrets);
@@ -387,10 +387,10 @@ proptest::proptest! {
         let start = ((bytes.len() as f64) * at) as usize;
         let end = (start + cut).min(bytes.len());
         bytes.splice(start..end, insert.bytes());
-        if let Ok(document) = taskdef::read(&bytes) {
+        if let Ok(document) = document::read(&bytes) {
             let _ = check(&document).to_text("x");
             if let Ok(patched) = patch(&document, &PatchOptions::default()) {
-                let text = taskdef::write(&document, &patched.value);
+                let text = document::write(&document, &patched.value);
                 let reread: Value = serde_json::from_str(&text).unwrap();
                 proptest::prop_assert_eq!(
                     serde_json::to_string(&reread).unwrap(),

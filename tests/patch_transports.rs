@@ -16,9 +16,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use ddecs_wizard::core::config::LaunchType;
-use ddecs_wizard::core::task_context::TaskContext;
-use ddecs_wizard::core::taskdef;
+use ddecs_wizard::core::model::config::LaunchType;
+use ddecs_wizard::core::taskdef::context::TaskContext;
+use ddecs_wizard::core::taskdef::document;
 use serde_json::{Map, Value};
 use tempfile::TempDir;
 
@@ -82,7 +82,7 @@ fn only_a_trailing_empty_array_differs(tcp: &str, back: &str) -> bool {
 }
 
 fn launch_type(file: &Path) -> (Option<LaunchType>, bool, bool) {
-    let document = taskdef::read(&fs::read(file).unwrap()).unwrap();
+    let document = document::read(&fs::read(file).unwrap()).unwrap();
     let context = TaskContext::of(&document);
     (
         TaskContext::declared_launch_type(&document),

@@ -2,7 +2,7 @@
 //! codes of each command, as the contract (`cli.md`) defines them. Kept
 //! apart from the argument types so that the examples read as a page.
 
-use crate::core::check::RULES;
+use crate::core::lint::RULES;
 
 pub const WIZARD: &str = "\
 Examples:

@@ -23,9 +23,9 @@ use thiserror::Error;
 
 use super::input;
 use crate::cli::{help, CheckArgs, Format};
-use crate::core::check::{self, RULES};
-use crate::core::report::{self, github, sarif, text, Filter, Report, Totals};
-use crate::core::taskdef::{self, InputError};
+use crate::core::lint::report::{self, github, sarif, text, Filter, Report, Totals};
+use crate::core::lint::{self, RULES};
+use crate::core::taskdef::document::{self, InputError};
 use crate::output::safe::{self, printable};
 use stream::{Deferred, LazyArray};
 use walk::{Item, Walk};
@@ -209,10 +209,10 @@ fn examine(item: Item) -> Outcome {
         Err(e) if named => return Outcome::BadInput(e.to_string()),
         Err(e) => return Outcome::Unreadable(e.to_string()),
     };
-    let report = match taskdef::read_for_lint(&input.bytes) {
-        Ok(document) => check::check(&document),
+    let report = match document::read_for_lint(&input.bytes) {
+        Ok(document) => lint::check(&document),
         Err(e) if named => return Outcome::BadInput(input::located(&input.name, &e).to_string()),
-        Err(e) if looks_like_task_definition(&e, &input.bytes) => check::unreadable(&e),
+        Err(e) if looks_like_task_definition(&e, &input.bytes) => lint::unreadable(&e),
         Err(e) => return Outcome::Skipped(format!("skipped {}", input::located(&input.name, &e))),
     };
     Outcome::Checked {
@@ -316,18 +316,18 @@ mod tests {
 
     #[test]
     fn only_files_that_mention_containers_count_as_broken_task_definitions() {
-        let syntax = taskdef::read(b"{\"containerDefinitions\": [}").unwrap_err();
+        let syntax = document::read(b"{\"containerDefinitions\": [}").unwrap_err();
         assert!(looks_like_task_definition(
             &syntax,
             b"{\"containerDefinitions\": [}"
         ));
-        let other = taskdef::read(b"{\"compilerOptions\": {},}").unwrap_err();
+        let other = document::read(b"{\"compilerOptions\": {},}").unwrap_err();
         assert!(!looks_like_task_definition(
             &other,
             b"{\"compilerOptions\": {},}"
         ));
         let template =
-            taskdef::read(br#"{"containerDefinitions": [{"name": "a", "image": "${img}"}]}"#)
+            document::read(br#"{"containerDefinitions": [{"name": "a", "image": "${img}"}]}"#)
                 .unwrap_err();
         assert!(!looks_like_task_definition(
             &template,

@@ -7,7 +7,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::{GenerateArgs, UsageError};
-use crate::core::{next_steps, render, Artifact, Config};
+use crate::core::generate::next_steps;
+use crate::core::{render, Artifact, Config};
 use crate::output::files;
 use crate::output::safe::printable;
 

@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use crate::cli::UsageError;
-use crate::core::taskdef::{self, Document, InputError};
+use crate::core::taskdef::document::{self, Document, InputError};
 use crate::output::os_error;
 
 /// The path that means standard input, as in `aws ... | ddecs-wizard patch -`.
@@ -72,7 +72,7 @@ fn too_big(name: &str) -> UsageError {
 /// Reads the task definition in `input`; a problem becomes a usage error
 /// that starts with `FILE:LINE:COLUMN:` when it is at one place.
 pub fn document(input: &Input) -> Result<Document, UsageError> {
-    taskdef::read(&input.bytes).map_err(|e| located(&input.name, &e))
+    document::read(&input.bytes).map_err(|e| located(&input.name, &e))
 }
 
 /// `FILE:LINE:COLUMN: message`, or `FILE: message` where there is no place.

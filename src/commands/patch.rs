@@ -9,9 +9,10 @@ use anyhow::Result;
 
 use super::input::{self, Input};
 use crate::cli::{PatchArgs, Preset, UsageError};
-use crate::core::container::secret_values;
 use crate::core::patch::{patch, PatchOptions};
-use crate::core::{taskdef, Imds, Tags};
+use crate::core::taskdef::container::secret_values;
+use crate::core::taskdef::document;
+use crate::core::{Imds, Tags};
 use crate::output::safe::printable;
 use crate::output::{diff, files};
 
@@ -31,7 +32,7 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let document = input::document(&input)?;
     let patched =
         patch(&document, &options).map_err(|e| UsageError(format!("{}: {e}", input.name)))?;
-    let text = taskdef::write(&document, &patched.value);
+    let text = document::write(&document, &patched.value);
     // What was done is told only once it is done: a failed write exits
     // with its error and no notes of changes that did not happen.
     let mut done = None;

@@ -1,32 +1,24 @@
-//! The pure core: turns one [`Config`] into every artifact. No terminal, no
-//! files, no environment: every front end calls in here and only here.
+//! The pure core: no terminal, files or environment. Every front end calls
+//! in here and only here.
+//!
+//! It is built in floors, and imports only run downwards:
+//!
+//! - [`model`], [`json`] and [`shell`], the ground floor: the answers and
+//!   Datadog's constants; JSON text (where each value sits, and edits that
+//!   keep the rest byte for byte); shell quoting and reading.
+//! - [`generate`] (artifacts from a [`Config`]) and [`taskdef`] (reading real
+//!   task definitions), side by side: neither uses the other.
+//! - [`patch`] (uses both) and [`lint`] (`check`; uses `taskdef`, never
+//!   `generate`, so a rule can never agree with a bug by construction).
 
-pub mod agent;
-pub mod app;
-pub mod app_task;
-pub mod artifact;
-pub mod check;
-pub mod config;
-pub mod container;
-pub mod entrypoint;
-pub mod error;
-pub mod json_edit;
-pub mod json_position;
-pub mod json_syntax;
-pub mod languages;
-pub mod next_steps;
+pub mod generate;
+pub mod json;
+pub mod lint;
+pub mod model;
 pub mod patch;
-pub mod php;
-pub mod placeholder;
-pub mod report;
-pub mod seed_wrapper;
 pub mod shell;
-pub mod socket;
-pub mod socket_patch;
-pub mod task_context;
 pub mod taskdef;
-pub mod tracer_code;
 
-pub use artifact::{render, Artifact};
-pub use config::{AgentVersion, Config, Imds, Language, LaunchType, Tags, Transport};
-pub use error::{ConfigError, Field, NotApplicable};
+pub use generate::artifact::{render, Artifact};
+pub use model::config::{AgentVersion, Config, Imds, Language, LaunchType, Tags, Transport};
+pub use model::error::{ConfigError, Field, NotApplicable};

@@ -16,7 +16,7 @@ use anyhow::Result;
 use super::prompt::Prompter;
 use crate::cli::{GenerateArgs, Preset};
 use crate::commands::generate;
-use crate::core::next_steps;
+use crate::core::generate::next_steps;
 use crate::core::{render, Artifact, Config};
 use crate::output::clipboard;
 use crate::output::files::WriteError;

@@ -27,7 +27,7 @@ use ratatui::crossterm::event;
 
 use crate::cli::{Preset, UsageError};
 use crate::commands::generate;
-use crate::core::next_steps;
+use crate::core::generate::next_steps;
 use crate::output::clipboard;
 use crate::output::safe::printable;
 use crate::terminal::Capabilities;

@@ -13,7 +13,7 @@ use similar::{ChangeTag, TextDiff};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use crate::core::entrypoint::build_script;
+use crate::core::generate::entrypoint::build_script;
 use crate::core::{render, Artifact, Config};
 use crate::wizard::{Answers, Question};
 

@@ -10,7 +10,7 @@
 
 use super::question::{listed_version, listed_version_index, Kind, Link, Question};
 use crate::cli::{Preset, UsageError};
-use crate::core::config::{
+use crate::core::model::config::{
     validate_app_name, validate_secret_arn, validate_startup_command, validate_tag,
     APP_IMAGE_PLACEHOLDER, SITES,
 };
@@ -380,7 +380,10 @@ impl Answers {
             Question::Site => c.site.clone(),
             Question::ApiKey => match &c.api_key_secret_arn {
                 Some(arn) => arn.clone(),
-                None => format!("placeholder {}", crate::core::agent::API_KEY_PLACEHOLDER),
+                None => format!(
+                    "placeholder {}",
+                    crate::core::model::datadog::API_KEY_PLACEHOLDER
+                ),
             },
         };
         printable(&text).into_owned()

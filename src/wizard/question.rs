@@ -3,7 +3,7 @@
 //! one place a question is written: the TUI and `--plain` only render it.
 
 use super::step::Step;
-use crate::core::config::{APP_IMAGE_PLACEHOLDER, SITES};
+use crate::core::model::config::{APP_IMAGE_PLACEHOLDER, SITES};
 use crate::core::{AgentVersion, Config, Imds, Language, LaunchType, Transport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

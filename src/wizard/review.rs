@@ -3,10 +3,10 @@
 
 use super::answers::Answers;
 use super::question::Question;
-use crate::core::agent::API_KEY_PLACEHOLDER;
-use crate::core::artifact::build_json;
-use crate::core::config::APP_IMAGE_PLACEHOLDER;
-use crate::core::placeholder::angle_placeholders;
+use crate::core::generate::artifact::build_json;
+use crate::core::model::config::APP_IMAGE_PLACEHOLDER;
+use crate::core::model::datadog::API_KEY_PLACEHOLDER;
+use crate::core::taskdef::placeholder::angle_placeholders;
 use crate::core::{Artifact, Config};
 
 /// How an answer on Review came about.

@@ -10,12 +10,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ddecs_wizard::core::check::check;
-use ddecs_wizard::core::container::{self, Role};
-use ddecs_wizard::core::entrypoint::recover_startup_command;
+use ddecs_wizard::core::generate::entrypoint::recover_startup_command;
+use ddecs_wizard::core::lint::check;
+use ddecs_wizard::core::lint::report::Severity;
 use ddecs_wizard::core::patch::{patch, PatchOptions, Patched};
-use ddecs_wizard::core::report::Severity;
-use ddecs_wizard::core::taskdef::{self, Document, READ_ONLY_FIELDS};
+use ddecs_wizard::core::taskdef::container::{self, Role};
+use ddecs_wizard::core::taskdef::document::{self, Document, READ_ONLY_FIELDS};
 use ddecs_wizard::core::Tags;
 use serde_json::{Map, Value};
 
@@ -97,7 +97,7 @@ pub fn files(dir: &Path, sub: &str) -> Vec<PathBuf> {
 }
 
 pub fn read(path: &Path) -> Document {
-    taskdef::read(&fs::read(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    document::read(&fs::read(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub fn options(case: &Case) -> PatchOptions {
@@ -159,7 +159,7 @@ fn untouched_differences(
             }
         }
     }
-    let patched_doc = taskdef::read(output.to_string().as_bytes()).unwrap();
+    let patched_doc = document::read(output.to_string().as_bytes()).unwrap();
     let after = patched_doc.containers();
     let before = input.containers();
     if before.len() != after.len() {
@@ -224,8 +224,8 @@ fn verify_patched(
     changed: &mut Vec<String>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    let text = taskdef::write(input, &patched.value);
-    let reread = match taskdef::read(text.as_bytes()) {
+    let text = document::write(input, &patched.value);
+    let reread = match document::read(text.as_bytes()) {
         Ok(doc) => doc,
         Err(e) => return vec![format!("output is not a task definition: {e}")],
     };
@@ -283,7 +283,7 @@ fn verify_patched(
             }
         }
     }
-    let again = patch(&reread, &options(case)).map(|p| taskdef::write(&reread, &p.value));
+    let again = patch(&reread, &options(case)).map(|p| document::write(&reread, &p.value));
     if again.as_deref() != Ok(text.as_str()) {
         problems.push("patching the output again changed it".to_owned());
     }

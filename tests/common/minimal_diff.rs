@@ -12,9 +12,9 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use ddecs_wizard::core::container::{self, Role};
-use ddecs_wizard::core::json_syntax::{self, Kind, Node};
-use ddecs_wizard::core::taskdef::{self, Document, Shape, READ_ONLY_FIELDS};
+use ddecs_wizard::core::json::syntax::{self, Kind, Node};
+use ddecs_wizard::core::taskdef::container::{self, Role};
+use ddecs_wizard::core::taskdef::document::{self, Document, Shape, READ_ONLY_FIELDS};
 use similar::{DiffOp, TextDiff};
 
 const APP_FIELDS: [&str; 6] = [
@@ -41,9 +41,9 @@ pub struct Review {
 /// containers at `targets` (indices) were patched.
 pub fn review(input: &Document, output: &str, targets: &[usize]) -> Review {
     let original = input.source.text.as_str();
-    let after = taskdef::read(output.as_bytes()).expect("the output reads back");
-    let old_root = json_syntax::parse(original).expect("the input scans");
-    let new_root = json_syntax::parse(output).expect("the output scans");
+    let after = document::read(output.as_bytes()).expect("the output reads back");
+    let old_root = syntax::parse(original).expect("the input scans");
+    let new_root = syntax::parse(output).expect("the output scans");
     let old_allowed = lines_touched(original, &allowed_before(input, &old_root, targets));
     let new_allowed = lines_touched(output, &allowed_after(input, &after, &new_root, targets));
     let diff = TextDiff::from_lines(original, output);

@@ -7,9 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ddecs_wizard::core::container;
 use ddecs_wizard::core::patch::{patch, PatchOptions};
-use ddecs_wizard::core::taskdef;
+use ddecs_wizard::core::taskdef::container;
+use ddecs_wizard::core::taskdef::document;
 
 /// A PATH of busybox applets and nothing else: no curl, so the patched
 /// script skips the IMDS lookup at once, and the same tools for both runs.
@@ -37,11 +37,11 @@ pub fn assert_same_exit_and_output(path: &Path) {
     let bin = busybox_path(dir.path(), &busybox);
     let shells: [(&Path, &[&str]); 2] = [(&dash, &[]), (&busybox, &["sh"])];
     let file = path.display();
-    let input = taskdef::read(&fs::read(path).unwrap()).unwrap();
+    let input = document::read(&fs::read(path).unwrap()).unwrap();
     let original = container::start_argv(&input.containers()[0]);
     let patched = patch(&input, &PatchOptions::default()).unwrap();
-    let text = taskdef::write(&input, &patched.value);
-    let after = taskdef::read(text.as_bytes()).unwrap();
+    let text = document::write(&input, &patched.value);
+    let after = document::read(text.as_bytes()).unwrap();
     let wrapped = container::start_argv(&after.containers()[0]);
     assert_eq!(wrapped[..2], ["sh", "-c"]);
     for (shell, shell_args) in shells {

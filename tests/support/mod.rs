@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ddecs_wizard::core::entrypoint::{build_script, IMDS_BASE_URL};
+use ddecs_wizard::core::generate::entrypoint::{build_script, IMDS_BASE_URL};
 use ddecs_wizard::core::Imds;
 
 pub const MOCK_IMDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/mock_imds.py");

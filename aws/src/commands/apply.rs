@@ -1,0 +1,287 @@
+//! `ddecs-wizard apply FAMILY`: the whole loop people do by hand, made safe.
+//! It patches the family's latest ACTIVE revision with the same core as
+//! `patch`, shows the diff (secrets masked) and the plan, asks (or needs
+//! `--yes`), registers the new revision with its tags, then points the
+//! `--service` services at it and reports each deployment.
+//!
+//! Nothing to change registers nothing ("up to date"). Services are only
+//! touched after the new revision registered, so a failed or interrupted
+//! apply never leaves a service on a revision that does not exist; running
+//! it again finishes the job (a service still on an older revision than an
+//! already patched latest one is simply pointed at it).
+//!
+//! stdout carries the diff and the results (the new ARN, each deployment);
+//! stderr the notes, the plan and the question.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::call::AwsError;
+use crate::concurrent::{run_all, LIMIT};
+use crate::confirm::{decide, Decision};
+use crate::connect::{connect, Clients};
+use crate::ecs::{self, ServiceState};
+use crate::{names, raw, runtime, survey};
+use ddecs_wizard::cli::{ApplyArgs, UsageError};
+use ddecs_wizard::commands::patch::options;
+use ddecs_wizard::core::patch::{patch, PatchOptions};
+use ddecs_wizard::core::taskdef::container::secret_values;
+use ddecs_wizard::core::taskdef::document;
+use ddecs_wizard::output::diff;
+use ddecs_wizard::output::safe::printable;
+
+pub fn run(args: &ApplyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    let options = options(&args.preset, &args.container)?;
+    if args.family.trim().is_empty() {
+        return Err(UsageError("FAMILY is empty: give the task definition family".into()).into());
+    }
+    if names::names_a_revision(&args.family) {
+        return Err(UsageError(format!(
+            "FAMILY: {} names one revision; apply always patches the latest ACTIVE revision, so give the family alone ({})",
+            printable(&args.family),
+            printable(names::family(&args.family))
+        ))
+        .into());
+    }
+    runtime::block_on(apply(args, &options, out, err))?
+}
+
+/// A service to point at the new revision, as it is now.
+struct Target {
+    name: String,
+    state: ServiceState,
+}
+
+async fn apply(
+    args: &ApplyArgs,
+    options: &PatchOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let clients = connect(&args.aws).await?;
+    let (described, targets) = tokio::join!(
+        raw::describe_task_definition(&clients.ecs, &args.family),
+        targets(&clients, args)
+    );
+    let (described, targets) = (described?, targets?);
+    let current_arn = described["taskDefinition"]["taskDefinitionArn"]
+        .as_str()
+        .unwrap_or(&args.family)
+        .to_owned();
+    let current = names::short_task_definition(&current_arn).to_owned();
+    let document = survey::read(&described)
+        .map_err(|e| UsageError(format!("{}: cannot be patched: {e}", printable(&current))))?;
+    let patched = patch(&document, options)
+        .map_err(|e| UsageError(format!("{}: {e}", printable(&current))))?;
+    // Reading describe output always unwraps it and drops its read-only
+    // fields: only what the patch itself did is worth a line.
+    for note in patched.notes.iter().filter(|n| !document.notes.contains(n)) {
+        writeln!(err, "ddecs-wizard: {}", printable(note))?;
+    }
+    // Compared with what was read, not with the describe output: reading
+    // always unwraps and drops read-only fields, which is not a change.
+    let changed = patched.value != document.value;
+    if changed {
+        let old = document::render(&document.value, &document.layout);
+        let new = document::render(&patched.value, &document.layout);
+        let mut secrets = secret_values(&document.value);
+        secrets.extend(secret_values(&patched.value));
+        out.write_all(diff::unified(&old, &new, &current, &secrets).as_bytes())?;
+        out.flush()?;
+    }
+
+    let cluster = args.cluster.as_deref().unwrap_or_default();
+    let behind: Vec<&Target> = targets
+        .iter()
+        .filter(|t| changed || t.state.task_definition != current_arn)
+        .collect();
+    if !changed && behind.is_empty() {
+        writeln!(
+            err,
+            "ddecs-wizard: {} is up to date: nothing to register{}",
+            printable(&current),
+            if targets.is_empty() {
+                ""
+            } else {
+                ", and every service runs it"
+            }
+        )?;
+        return Ok(());
+    }
+    if changed {
+        let tags = patched.value["tags"].as_array().map_or(0, Vec::len);
+        writeln!(
+            err,
+            "plan: register a new revision of {} from {}, with its {} tag{}",
+            printable(names::family(&current)),
+            printable(&current),
+            tags,
+            if tags == 1 { "" } else { "s" }
+        )?;
+    }
+    for target in &behind {
+        writeln!(
+            err,
+            "plan: update service {} in cluster {}: {} -> {}",
+            printable(&target.name),
+            printable(cluster),
+            printable(names::short_task_definition(&target.state.task_definition)),
+            if changed {
+                "the new revision".to_owned()
+            } else {
+                printable(&current).into_owned()
+            }
+        )?;
+    }
+    let action = action(changed, &current, behind.len());
+    if decide(&args.write, &action, err)? == Decision::Stop {
+        return Ok(());
+    }
+
+    let revision = if changed {
+        let registered = raw::register_task_definition(&clients.ecs, &patched.value)
+            .await
+            .map_err(|e| nothing_changed(e, behind.len()))?;
+        writeln!(out, "registered {}", printable(&registered.arn))?;
+        registered.arn
+    } else {
+        current_arn
+    };
+    roll(&clients, cluster, &behind, &revision, out).await
+}
+
+/// The `--service` services, checked before anything is written: each must
+/// exist in the cluster and run this family.
+async fn targets(clients: &Clients, args: &ApplyArgs) -> Result<Vec<Target>> {
+    let Some(cluster) = &args.cluster else {
+        return Ok(Vec::new());
+    };
+    let mut wanted = args.ecs_services.clone();
+    wanted.dedup();
+    let found = ecs::describe_services(&clients.ecs, cluster, &wanted).await?;
+    let mut targets = Vec::new();
+    for (name, state) in wanted.into_iter().zip(found) {
+        let Some(state) = state else {
+            return Err(UsageError(format!(
+                "--service: no service {} in cluster {}",
+                printable(&name),
+                printable(cluster)
+            ))
+            .into());
+        };
+        let runs = names::family(&state.task_definition);
+        if runs != args.family {
+            return Err(UsageError(format!(
+                "--service: service {} runs {}, not the {} family; apply would switch it to another application",
+                printable(&name),
+                printable(names::short_task_definition(&state.task_definition)),
+                printable(&args.family)
+            ))
+            .into());
+        }
+        targets.push(Target { name, state });
+    }
+    Ok(targets)
+}
+
+fn action(changed: bool, current: &str, services: usize) -> String {
+    let services = match services {
+        0 => String::new(),
+        1 => "update 1 service".to_owned(),
+        n => format!("update {n} services"),
+    };
+    match (changed, services.is_empty()) {
+        (true, true) => format!("register a new revision of {}", names::family(current)),
+        (true, false) => format!(
+            "register a new revision of {} and {services}",
+            names::family(current)
+        ),
+        (false, _) => services,
+    }
+}
+
+/// A failed registration, saying that no service was touched.
+fn nothing_changed(error: AwsError, services: usize) -> AwsError {
+    let untouched = if services == 0 {
+        "nothing was registered"
+    } else {
+        "nothing was registered and no service was changed"
+    };
+    AwsError {
+        reason: format!("{} ({untouched})", error.reason),
+        ..error
+    }
+}
+
+/// Points every target at `revision`, concurrently, and reports each
+/// deployment; a service whose update failed is named with the revision it
+/// stays on.
+async fn roll(
+    clients: &Clients,
+    cluster: &str,
+    targets: &[&Target],
+    revision: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let jobs = targets
+        .iter()
+        .map(|target| {
+            let ecs = clients.ecs.clone();
+            let (cluster, name, revision) =
+                (cluster.to_owned(), target.name.clone(), revision.to_owned());
+            async move { ecs::update_service(&ecs, &cluster, &name, &revision).await }
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for (target, result) in targets.iter().zip(run_all(jobs, LIMIT).await) {
+        match result {
+            Ok(deployment) => writeln!(
+                out,
+                "updated service {} in cluster {} to {}: deployment {} ({})",
+                printable(&target.name),
+                printable(cluster),
+                printable(names::short_task_definition(revision)),
+                printable(&deployment.id),
+                printable(&deployment.rollout)
+            )?,
+            Err(error) => failures.push(format!(
+                "{error}; service {} stays on {}",
+                printable(&target.name),
+                printable(names::short_task_definition(&target.state.task_definition))
+            )),
+        }
+    }
+    out.flush()?;
+    match failures.len() {
+        0 => Ok(()),
+        _ => Err(anyhow::anyhow!(failures.join("; "))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_names_every_write() {
+        assert_eq!(action(true, "web:3", 0), "register a new revision of web");
+        assert_eq!(
+            action(true, "web:3", 2),
+            "register a new revision of web and update 2 services"
+        );
+        assert_eq!(action(false, "web:3", 1), "update 1 service");
+    }
+
+    #[test]
+    fn a_failed_registration_says_nothing_changed() {
+        let error = nothing_changed(
+            AwsError::new("RegisterTaskDefinition", "ClientException: bad"),
+            1,
+        );
+        assert_eq!(
+            error.to_string(),
+            "RegisterTaskDefinition failed: ClientException: bad (nothing was registered and no service was changed)"
+        );
+    }
+}

@@ -1,0 +1,308 @@
+//! A local ECS/EC2 endpoint for the AWS commands' tests: moto's server
+//! (`python3 -m pip install 'moto[server]'`), started once per test binary
+//! on a free port and stopped when the binary exits (it watches its stdin).
+//! Each test works in its own region, which moto keeps apart, so tests run
+//! in parallel without seeing each other's clusters and families.
+//!
+//! Every command runs with `AWS_ENDPOINT_URL` pointing at moto, dummy
+//! credentials, and no AWS config files, so nothing can reach a real
+//! account. Without moto the tests skip with one note, unless `CI` is set.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto/server.py");
+const CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto/aws.py");
+const PROXY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto/failing_proxy.py");
+
+/// Regions moto serves; each test takes one of its own.
+const REGIONS: [&str; 16] = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ca-central-1",
+    "sa-east-1",
+];
+
+/// A running moto server. Its stdin is held for the life of the process.
+pub struct Server {
+    pub endpoint: String,
+    _child: Child,
+    _stdin: ChildStdin,
+}
+
+/// The python3 interpreter itself (a version-manager shim in front of it
+/// costs a fork and tens of milliseconds per start).
+pub fn python3() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let out = Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .expect("python3 runs");
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    })
+}
+
+fn moto_installed() -> bool {
+    Command::new("python3")
+        .args(["-c", "import moto.server, boto3, flask"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The shared server, started on first use; `None` (after one note for the
+/// whole binary) when moto is not installed and `CI` is unset.
+pub fn server() -> Option<&'static Server> {
+    static SERVER_ONCE: OnceLock<Option<Server>> = OnceLock::new();
+    SERVER_ONCE
+        .get_or_init(|| {
+            if !moto_installed() {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "moto is required for the AWS command tests in CI: python3 -m pip install 'moto[server]'"
+                );
+                eprintln!("note: skipping the AWS command tests, moto is not installed (python3 -m pip install 'moto[server]')");
+                return None;
+            }
+            Some(start(SERVER, &[]))
+        })
+        .as_ref()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+/// Starts a python server script on a free port and waits until it accepts
+/// connections.
+fn start(script: &str, args: &[&str]) -> Server {
+    let port = free_port();
+    let mut child = Command::new(python3())
+        .arg(script)
+        .arg(port.to_string())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 starts the server");
+    let stdin = child.stdin.take().expect("piped stdin");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            child.try_wait().ok().flatten().is_none(),
+            "{script} exited before it listened"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "{script} did not listen within 60 s"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    Server {
+        endpoint: format!("http://127.0.0.1:{port}"),
+        _child: child,
+        _stdin: stdin,
+    }
+}
+
+/// A proxy in front of moto that fails `operation` with the AWS error
+/// `code`. It lives as long as the returned value.
+pub fn failing_proxy(upstream: &str, operation: &str, code: &str) -> Server {
+    start(PROXY, &[upstream, operation, code])
+}
+
+/// One test's view of the server: its own region.
+pub struct Aws {
+    pub endpoint: String,
+    pub region: &'static str,
+}
+
+/// Takes a region no other test in this binary uses.
+pub fn aws() -> Option<Aws> {
+    static NEXT: Mutex<usize> = Mutex::new(0);
+    let server = server()?;
+    let mut next = NEXT.lock().unwrap_or_else(|e| e.into_inner());
+    let region = REGIONS
+        .get(*next)
+        .expect("more tests than moto regions: add regions to REGIONS");
+    *next += 1;
+    Some(Aws {
+        endpoint: server.endpoint.clone(),
+        region,
+    })
+}
+
+/// The environment every command runs in: moto's endpoint, dummy
+/// credentials, and none of the developer's own AWS settings.
+pub fn isolate(command: &mut Command) -> &mut Command {
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(&name);
+        }
+    }
+    command
+        .env("AWS_CONFIG_FILE", "/nonexistent/ddecs-wizard-tests/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/ddecs-wizard-tests/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+impl Aws {
+    /// The environment a command needs to reach this region of moto, for
+    /// runners that start from an empty environment (a tmux pane).
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_REGION", self.region.to_owned()),
+            ("AWS_ACCESS_KEY_ID", "testing".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
+            (
+                "AWS_CONFIG_FILE",
+                "/nonexistent/ddecs-wizard-tests/config".to_owned(),
+            ),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/ddecs-wizard-tests/credentials".to_owned(),
+            ),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+        ]
+    }
+
+    /// Runs ddecs-wizard against this region of moto.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, None, &[])
+    }
+
+    pub fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard-aws"));
+        isolate(&mut command)
+            .args(args)
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_REGION", self.region)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("ddecs-wizard starts");
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("piped stdin")
+                .write_all(text.as_bytes())
+                .expect("stdin written");
+        }
+        child.wait_with_output().expect("ddecs-wizard runs")
+    }
+
+    /// Makes boto3 calls in this region: `[(service, operation, params)]`.
+    /// A call that fails gives `{"error": CODE}`.
+    pub fn calls(&self, calls: &[(&str, &str, Value)]) -> Vec<Value> {
+        let request = json!({
+            "endpoint": self.endpoint,
+            "region": self.region,
+            "calls": calls.iter().map(|(service, op, params)| json!({
+                "service": service, "op": op, "params": params,
+            })).collect::<Vec<_>>(),
+        });
+        let mut child = Command::new(python3())
+            .arg(CLIENT)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs boto3");
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(request.to_string().as_bytes())
+            .expect("request written");
+        let output = child.wait_with_output().expect("boto3 calls run");
+        assert!(output.status.success(), "boto3 calls failed: {calls:?}");
+        serde_json::from_slice(&output.stdout).expect("boto3 results are JSON")
+    }
+
+    pub fn call(&self, service: &str, op: &str, params: Value) -> Value {
+        self.calls(&[(service, op, params)]).remove(0)
+    }
+
+    /// The ARNs of the family's ACTIVE revisions.
+    pub fn revisions(&self, family: &str) -> Vec<String> {
+        let listed = self.call(
+            "ecs",
+            "list_task_definitions",
+            json!({"familyPrefix": family, "status": "ACTIVE"}),
+        );
+        listed["taskDefinitionArns"]
+            .as_array()
+            .map(|arns| {
+                arns.iter()
+                    .filter_map(|a| a.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// describe-task-definition output, tags included.
+    pub fn describe(&self, task_definition: &str) -> Value {
+        self.call(
+            "ecs",
+            "describe_task_definition",
+            json!({"taskDefinition": task_definition, "include": ["TAGS"]}),
+        )
+    }
+
+    pub fn service(&self, cluster: &str, service: &str) -> Value {
+        let described = self.call(
+            "ecs",
+            "describe_services",
+            json!({"cluster": cluster, "services": [service]}),
+        );
+        described["services"][0].clone()
+    }
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

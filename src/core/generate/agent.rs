@@ -1,0 +1,276 @@
+//! The Datadog agent: the EC2 daemon's task definition, the ECS Managed
+//! Instances daemon's, and the Fargate sidecar container, each built from
+//! Datadog's reference shape in `assets/` with the answers applied.
+
+use serde_json::{json, Map, Value};
+
+use crate::core::model::config::{AgentVersion, Config, LaunchType, Transport};
+use crate::core::model::datadog::{
+    AGENT_IMAGE, API_KEY_PLACEHOLDER, APM_PORT, DOGSTATSD_PORT, LEGACY_APM_ENV,
+};
+use crate::core::model::socket;
+
+/// The EC2 daemon: Docker socket, /proc and cgroup mounts, 8126/tcp and
+/// 8125/udp on the host.
+const EC2_JSON: &str = include_str!("../../../assets/agent-task-definition.json");
+/// The Managed Instances daemon: containerd instead of Docker, no ports.
+const MANAGED_INSTANCES_JSON: &str = include_str!("../../../assets/agent-managed-instances.json");
+/// The Fargate sidecar container: ECS_FARGATE, APM on, a health check.
+const FARGATE_SIDECAR_JSON: &str = include_str!("../../../assets/agent-fargate-sidecar.json");
+
+fn parse(asset: &str) -> Value {
+    serde_json::from_str(asset).expect("the agent assets are valid JSON (tested)")
+}
+
+/// The daemon's reference task definition for the launch type; `None` on
+/// Fargate, which has no daemon.
+fn daemon_base(launch_type: LaunchType) -> Option<Value> {
+    match launch_type {
+        LaunchType::Ec2 => Some(parse(EC2_JSON)),
+        LaunchType::ManagedInstances => Some(parse(MANAGED_INSTANCES_JSON)),
+        LaunchType::Fargate => None,
+    }
+}
+
+/// The agent daemon's complete task definition: `register-task-definition`
+/// input on EC2, `register-daemon-task-definition` input on Managed
+/// Instances. On Fargate, where there is no daemon, the sidecar's task is
+/// the app's own ([`crate::core::generate::app_task`]).
+pub fn build_agent_task_definition(config: &Config) -> Option<Value> {
+    let mut task = daemon_base(config.launch_type)?;
+    task["containerDefinitions"] = json!([build_agent_container(config)]);
+    if config.transport == Transport::Uds {
+        if let Some(volumes) = task.get_mut("volumes").and_then(Value::as_array_mut) {
+            volumes.push(socket::volume(true));
+        }
+    }
+    if let Some(role) = execution_role(config) {
+        task["executionRoleArn"] = Value::String(role);
+    }
+    Some(task)
+}
+
+/// The execution role a task needs when the API key comes from a secret:
+/// only that role can read secrets for the container. The account is the
+/// secret's, so only the role name is left to fill in.
+pub fn execution_role(config: &Config) -> Option<String> {
+    let arn = config.api_key_secret_arn.as_ref()?;
+    let (partition, account) = arn_partition_and_account(arn);
+    Some(format!(
+        "arn:{partition}:iam::{account}:role/<EXECUTION_ROLE_THAT_CAN_READ_THE_DD_API_KEY_SECRET>"
+    ))
+}
+
+/// The `datadog-agent` container definition: the daemon's on EC2 and
+/// Managed Instances, the sidecar's on Fargate.
+pub fn build_agent_container(config: &Config) -> Value {
+    let mut container = match daemon_base(config.launch_type) {
+        Some(task) => task["containerDefinitions"][0].clone(),
+        None => parse(FARGATE_SIDECAR_JSON),
+    };
+    container["image"] = Value::String(agent_image(&config.agent_version));
+    let mut environment = Vec::new();
+    if config.api_key_secret_arn.is_none() {
+        environment.push(env_var("DD_API_KEY", API_KEY_PLACEHOLDER));
+    }
+    environment.push(env_var("DD_SITE", &config.site));
+    let reference = container["environment"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    environment.extend(
+        reference
+            .into_iter()
+            .filter(|e| !matches!(e["name"].as_str(), Some("DD_API_KEY" | "DD_SITE"))),
+    );
+    // The sidecar's reference already switches APM on; on the host, old
+    // agents also need traffic from other containers allowed.
+    if config.agent_version.is_legacy() && config.launch_type != LaunchType::Fargate {
+        environment.extend(LEGACY_APM_ENV.iter().map(|(k, v)| env_var(k, v)));
+    }
+    if config.transport == Transport::Uds {
+        environment.extend(socket::AGENT_ENV.iter().map(|(k, v)| env_var(k, v)));
+    }
+    container["environment"] = Value::Array(environment);
+    if let Some(arn) = &config.api_key_secret_arn {
+        container["secrets"] = json!([{ "name": "DD_API_KEY", "valueFrom": arn }]);
+    }
+    if config.transport == Transport::Uds {
+        let map: &mut Map<String, Value> =
+            container.as_object_mut().expect("a container is an object");
+        let mounts = map
+            .entry("mountPoints")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Some(mounts) = mounts.as_array_mut() {
+            mounts.push(socket::mount(false));
+        }
+    }
+    container
+}
+
+pub fn agent_image(version: &AgentVersion) -> String {
+    format!("{AGENT_IMAGE}:{}", version.image_tag())
+}
+
+/// One `{"name": ..., "value": ...}` entry of a container's `environment`.
+pub fn env_var(name: &str, value: &str) -> Value {
+    json!({ "name": name, "value": value })
+}
+
+/// The `portMappings` entry that publishes the trace agent on the host.
+pub fn apm_port_mapping() -> Value {
+    json!({ "hostPort": APM_PORT, "protocol": "tcp", "containerPort": APM_PORT })
+}
+
+/// The `portMappings` entry that publishes DogStatsD on the host.
+pub fn dogstatsd_port_mapping() -> Value {
+    json!({ "hostPort": DOGSTATSD_PORT, "protocol": "udp", "containerPort": DOGSTATSD_PORT })
+}
+
+fn arn_partition_and_account(arn: &str) -> (&str, &str) {
+    let mut parts = arn.split(':');
+    let partition = parts.nth(1).unwrap_or("aws");
+    let account = parts
+        .nth(2)
+        .filter(|a| !a.is_empty())
+        .unwrap_or("<ACCOUNT_ID>");
+    (partition, account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_names(container: &Value) -> Vec<&str> {
+        container["environment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn legacy_agents_get_apm_env() {
+        let mut config = Config {
+            agent_version: "7.17".parse().unwrap(),
+            ..Config::default()
+        };
+        let c = build_agent_container(&config);
+        assert_eq!(
+            env_names(&c),
+            [
+                "DD_API_KEY",
+                "DD_SITE",
+                "DD_DOGSTATSD_NON_LOCAL_TRAFFIC",
+                "DD_APM_ENABLED",
+                "DD_APM_NON_LOCAL_TRAFFIC"
+            ]
+        );
+        assert_eq!(c["image"], "public.ecr.aws/datadog/agent:7.17");
+        config.agent_version = "7.18".parse().unwrap();
+        assert_eq!(
+            env_names(&build_agent_container(&config)),
+            ["DD_API_KEY", "DD_SITE", "DD_DOGSTATSD_NON_LOCAL_TRAFFIC"]
+        );
+    }
+
+    #[test]
+    fn ports_8126_and_8125_are_published_on_the_host() {
+        let c = build_agent_container(&Config::default());
+        assert_eq!(
+            c["portMappings"],
+            json!([apm_port_mapping(), dogstatsd_port_mapping()])
+        );
+    }
+
+    #[test]
+    fn secret_arn_replaces_the_placeholder_key() {
+        let config = Config {
+            api_key_secret_arn: Some(
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dd-key-AbCdEf".into(),
+            ),
+            ..Config::default()
+        };
+        let task = build_agent_task_definition(&config).unwrap();
+        let c = &task["containerDefinitions"][0];
+        assert_eq!(env_names(c), ["DD_SITE", "DD_DOGSTATSD_NON_LOCAL_TRAFFIC"]);
+        assert_eq!(
+            c["secrets"][0]["valueFrom"],
+            config.api_key_secret_arn.unwrap()
+        );
+        let role = task["executionRoleArn"].as_str().unwrap();
+        assert!(
+            role.starts_with("arn:aws:iam::123456789012:role/"),
+            "{role}"
+        );
+    }
+
+    fn with(launch_type: LaunchType, transport: Transport) -> Config {
+        Config {
+            launch_type,
+            transport,
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn the_fargate_sidecar_runs_apm_and_reports_health() {
+        let c = build_agent_container(&with(LaunchType::Fargate, Transport::Tcp));
+        assert_eq!(
+            env_names(&c),
+            ["DD_API_KEY", "DD_SITE", "ECS_FARGATE", "DD_APM_ENABLED"]
+        );
+        assert_eq!(c["essential"], false);
+        assert_eq!(
+            c["healthCheck"]["command"],
+            json!(["CMD-SHELL", "agent health"])
+        );
+        assert!(c["portMappings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m.get("hostPort").is_none()));
+        assert!(build_agent_task_definition(&with(LaunchType::Fargate, Transport::Tcp)).is_none());
+    }
+
+    #[test]
+    fn the_socket_adds_a_writable_mount_and_the_socket_env() {
+        for launch_type in LaunchType::ALL {
+            let c = build_agent_container(&with(launch_type, Transport::Uds));
+            let names = env_names(&c);
+            assert!(names.contains(&"DD_APM_RECEIVER_SOCKET"), "{launch_type}");
+            assert!(names.contains(&"DD_DOGSTATSD_SOCKET"), "{launch_type}");
+            let mounts = c["mountPoints"].as_array().unwrap();
+            assert_eq!(
+                mounts.last().unwrap(),
+                &socket::mount(false),
+                "{launch_type}"
+            );
+        }
+        let task = build_agent_task_definition(&with(LaunchType::Ec2, Transport::Uds)).unwrap();
+        assert_eq!(
+            task["volumes"].as_array().unwrap().last().unwrap(),
+            &socket::volume(true)
+        );
+        // tcp apps on the same hosts keep working
+        assert_eq!(
+            task["containerDefinitions"][0]["portMappings"][0],
+            apm_port_mapping()
+        );
+    }
+
+    #[test]
+    fn the_managed_instances_daemon_uses_containerd_and_no_ports() {
+        let task = build_agent_task_definition(&with(LaunchType::ManagedInstances, Transport::Uds))
+            .unwrap();
+        assert!(task.get("requiresCompatibilities").is_none());
+        let c = &task["containerDefinitions"][0];
+        assert!(c.get("portMappings").is_none());
+        let names = env_names(c);
+        assert!(names.contains(&"ECS_MANAGED_INSTANCES"));
+        assert!(names.contains(&"DD_CRI_SOCKET_PATH"));
+        let text = task.to_string();
+        assert!(!text.contains("docker.sock"), "{text}");
+    }
+}

@@ -1,0 +1,118 @@
+//! The application container: how it reaches the agent (the entryPoint that
+//! sets DD_AGENT_HOST, or the socket mount and URLs, or nothing at all next
+//! to a Fargate sidecar), and unified service tagging as env vars and
+//! Docker labels.
+
+use serde_json::{json, Map, Value};
+
+use crate::core::generate::agent::env_var;
+use crate::core::generate::entrypoint::build_entry_point;
+use crate::core::model::config::{Config, LaunchType, Transport};
+use crate::core::model::datadog::SIDECAR_NAME;
+use crate::core::model::datadog::TAG_FIELDS;
+use crate::core::model::socket;
+
+/// The tags the config sets, as (env var, label, value), in TAG_FIELDS order.
+fn set_tags(config: &Config) -> Vec<(&'static str, &'static str, &str)> {
+    let values = [&config.tags.env, &config.tags.service, &config.tags.version];
+    TAG_FIELDS
+        .into_iter()
+        .zip(values)
+        .filter_map(|((env, label), value)| value.as_deref().map(|v| (env, label, v)))
+        .collect()
+}
+
+/// The application's container definition.
+pub fn build_app_container(config: &Config) -> Value {
+    let mut container = json!({
+        "name": config.app_name,
+        "image": config.app_image,
+        "essential": true,
+    });
+    if config.wraps_entrypoint() {
+        container["entryPoint"] = json!(build_entry_point(config.imds, &config.startup_command));
+    }
+    let set = set_tags(config);
+    let mut environment: Vec<Value> = set.iter().map(|(env, _, v)| env_var(env, v)).collect();
+    if config.transport == Transport::Uds {
+        environment.extend(socket::APP_ENV.iter().map(|(k, v)| env_var(k, v)));
+    }
+    if !environment.is_empty() {
+        container["environment"] = Value::Array(environment);
+    }
+    if !set.is_empty() {
+        let labels: Map<String, Value> = set
+            .iter()
+            .map(|(_, label, v)| ((*label).to_owned(), Value::String((*v).to_owned())))
+            .collect();
+        container["dockerLabels"] = Value::Object(labels);
+    }
+    if config.transport == Transport::Uds {
+        container["mountPoints"] = json!([socket::mount(true)]);
+    }
+    if config.launch_type == LaunchType::Fargate {
+        // No trace is sent before the sidecar listens: the first ones would
+        // be refused while the agent starts.
+        container["dependsOn"] = json!([{ "containerName": SIDECAR_NAME, "condition": "HEALTHY" }]);
+    }
+    container
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::config::Tags;
+
+    #[test]
+    fn no_tags_means_no_environment_or_labels() {
+        let c = build_app_container(&Config::default());
+        let keys: Vec<_> = c.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name", "image", "essential", "entryPoint"]);
+    }
+
+    #[test]
+    fn tags_become_env_and_labels() {
+        let config = Config {
+            tags: Tags {
+                service: Some("web".into()),
+                env: Some("prod".into()),
+                version: None,
+            },
+            ..Config::default()
+        };
+        let c = build_app_container(&config);
+        assert_eq!(
+            c["environment"],
+            json!([{"name": "DD_ENV", "value": "prod"}, {"name": "DD_SERVICE", "value": "web"}])
+        );
+        assert_eq!(
+            c["dockerLabels"],
+            json!({"com.datadoghq.tags.env": "prod", "com.datadoghq.tags.service": "web"})
+        );
+    }
+
+    #[test]
+    fn the_socket_replaces_the_entry_point() {
+        let config = Config {
+            transport: Transport::Uds,
+            ..Config::default()
+        };
+        let c = build_app_container(&config);
+        assert!(c.get("entryPoint").is_none());
+        assert_eq!(c["environment"][0]["value"], socket::APM_URL);
+        assert_eq!(c["environment"][1]["value"], socket::DSD_URL);
+        assert_eq!(c["mountPoints"][0]["sourceVolume"], socket::VOLUME);
+    }
+
+    #[test]
+    fn a_fargate_app_waits_for_a_healthy_sidecar() {
+        let config = Config {
+            launch_type: LaunchType::Fargate,
+            ..Config::default()
+        };
+        let c = build_app_container(&config);
+        assert!(c.get("entryPoint").is_none());
+        assert_eq!(c["dependsOn"][0]["condition"], "HEALTHY");
+        assert_eq!(c["dependsOn"][0]["containerName"], SIDECAR_NAME);
+    }
+}

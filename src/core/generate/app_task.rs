@@ -1,0 +1,93 @@
+//! The app's own task definition, ready for `register-task-definition`: the
+//! app container plus what the launch type needs around it (network mode,
+//! compatibilities, task size, the socket volume, the Fargate sidecar).
+
+use serde_json::{json, Map, Value};
+
+use crate::core::generate::agent::{build_agent_container, execution_role};
+use crate::core::generate::app::build_app_container;
+use crate::core::model::config::{Config, LaunchType, Transport};
+use crate::core::model::socket;
+
+/// The smallest Fargate size; it also fits the sidecar's share.
+const TASK_CPU: &str = "512";
+const TASK_MEMORY: &str = "1024";
+
+pub fn build_app_task_definition(config: &Config) -> Value {
+    let mut task = Map::new();
+    task.insert("family".to_owned(), json!(config.app_name));
+    let network_mode = match config.launch_type {
+        // The host-IP recipe needs the host's network visible as a gateway,
+        // and the agent's host port; bridge is the EC2 default.
+        LaunchType::Ec2 => "bridge",
+        LaunchType::Fargate | LaunchType::ManagedInstances => "awsvpc",
+    };
+    task.insert("networkMode".to_owned(), json!(network_mode));
+    task.insert(
+        "requiresCompatibilities".to_owned(),
+        json!([config.launch_type.compatibility()]),
+    );
+    // ECS needs memory at the task or container level on EC2, and a task
+    // size on Fargate; one task size serves every launch type.
+    task.insert("cpu".to_owned(), json!(TASK_CPU));
+    task.insert("memory".to_owned(), json!(TASK_MEMORY));
+    if config.launch_type == LaunchType::Fargate {
+        if let Some(role) = execution_role(config) {
+            task.insert("executionRoleArn".to_owned(), Value::String(role));
+        }
+    }
+    let mut containers = vec![build_app_container(config)];
+    if config.launch_type == LaunchType::Fargate {
+        containers.push(build_agent_container(config));
+    }
+    task.insert("containerDefinitions".to_owned(), Value::Array(containers));
+    if config.transport == Transport::Uds {
+        let on_host = config.launch_type != LaunchType::Fargate;
+        task.insert("volumes".to_owned(), json!([socket::volume(on_host)]));
+    }
+    Value::Object(task)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(launch_type: LaunchType, transport: Transport) -> Config {
+        Config {
+            launch_type,
+            transport,
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn ec2_tcp_is_one_bridge_container() {
+        let task = build_app_task_definition(&Config::default());
+        assert_eq!(task["family"], "app");
+        assert_eq!(task["networkMode"], "bridge");
+        assert_eq!(task["requiresCompatibilities"], json!(["EC2"]));
+        assert_eq!(task["containerDefinitions"].as_array().unwrap().len(), 1);
+        assert!(task.get("volumes").is_none());
+    }
+
+    #[test]
+    fn fargate_carries_the_sidecar() {
+        let task = build_app_task_definition(&config(LaunchType::Fargate, Transport::Tcp));
+        assert_eq!(task["networkMode"], "awsvpc");
+        let names: Vec<_> = task["containerDefinitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["app", "datadog-agent"]);
+    }
+
+    #[test]
+    fn the_socket_volume_is_the_host_directory_except_on_fargate() {
+        let ec2 = build_app_task_definition(&config(LaunchType::Ec2, Transport::Uds));
+        assert_eq!(ec2["volumes"][0]["host"]["sourcePath"], socket::DIR);
+        let fargate = build_app_task_definition(&config(LaunchType::Fargate, Transport::Uds));
+        assert_eq!(fargate["volumes"], json!([{ "name": socket::VOLUME }]));
+    }
+}

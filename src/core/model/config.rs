@@ -1,0 +1,544 @@
+//! The answers every front end collects: one [`Config`] holds them all, and
+//! each closed set of choices is an enum whose `Display` is its CLI spelling.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::core::model::choices::choices;
+use crate::core::model::datadog::{FIRST_MANAGED_INSTANCES_AGENT, FIRST_UDS_AGENT};
+use crate::core::model::error::{ConfigError, Field};
+pub use crate::core::model::language::Language;
+
+choices! {
+    /// Where the tasks run, which decides where the agent runs: a DAEMON
+    /// service on each EC2 instance, a sidecar in every Fargate task, or the
+    /// ECS Managed Instances daemon (containerd, no Docker socket).
+    pub enum LaunchType (LaunchType) {
+        Ec2 => "ec2",
+        Fargate => "fargate",
+        ManagedInstances => "managed-instances",
+    }
+}
+
+impl LaunchType {
+    /// How the launch type is named in prose.
+    pub fn label(self) -> &'static str {
+        match self {
+            LaunchType::Ec2 => "EC2",
+            LaunchType::Fargate => "Fargate",
+            LaunchType::ManagedInstances => "ECS Managed Instances",
+        }
+    }
+
+    /// The value of `requiresCompatibilities` (and `compatibilities`) that
+    /// names the launch type in a task definition.
+    pub fn compatibility(self) -> &'static str {
+        match self {
+            LaunchType::Ec2 => "EC2",
+            LaunchType::Fargate => "FARGATE",
+            LaunchType::ManagedInstances => "MANAGED_INSTANCES",
+        }
+    }
+
+    /// The transport used when none is chosen: Managed Instances apps can
+    /// only use the socket; elsewhere TCP, the recipe that needs no volume.
+    pub fn default_transport(self) -> Transport {
+        match self {
+            LaunchType::ManagedInstances => Transport::Uds,
+            LaunchType::Ec2 | LaunchType::Fargate => Transport::Tcp,
+        }
+    }
+}
+
+choices! {
+    /// How the app's tracer reaches the agent.
+    pub enum Transport (Transport) {
+        /// Port 8126: the app needs the agent's address.
+        Tcp => "tcp",
+        /// A Unix socket in the shared /var/run/datadog directory.
+        Uds => "uds",
+    }
+}
+
+choices! {
+    /// Where the application finds the private IPv4 address of its EC2 host.
+    pub enum Imds (Imds) {
+        V2 => "v2",
+        V1 => "v1",
+        MetadataFile => "metadata-file",
+        /// The metadata file when ECS provides one, else IMDSv2, else IMDSv1.
+        Auto => "auto",
+    }
+}
+
+impl Imds {
+    /// How the source is named in prose and in the script's messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Imds::V1 => "IMDSv1",
+            Imds::V2 => "IMDSv2",
+            Imds::MetadataFile => "the ECS container metadata file",
+            Imds::Auto => "the ECS container metadata file, IMDSv2 or IMDSv1",
+        }
+    }
+}
+
+/// The Datadog agent version the daemon runs: `latest`, a major, `x.y` or
+/// `x.y.z`. Its text is also the image tag.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AgentVersion {
+    Latest,
+    Version {
+        major: u32,
+        minor: Option<u32>,
+        patch: Option<u32>,
+    },
+}
+
+impl AgentVersion {
+    /// Agents 7.17 and lower (all of 6.x) accept traces only when APM and
+    /// non-local traffic are switched on explicitly.
+    pub fn is_legacy(&self) -> bool {
+        match self {
+            AgentVersion::Latest => false,
+            AgentVersion::Version { major, minor, .. } => {
+                *major < 7 || (*major == 7 && minor.is_some_and(|m| m <= 17))
+            }
+        }
+    }
+
+    /// Whether this version is `major.minor` or newer; `latest` and a bare
+    /// major are taken as that major's newest release.
+    pub fn at_least(&self, want_major: u32, want_minor: u32) -> bool {
+        match self {
+            AgentVersion::Latest => true,
+            AgentVersion::Version { major, minor, .. } => {
+                *major > want_major
+                    || (*major == want_major && minor.is_none_or(|m| m >= want_minor))
+            }
+        }
+    }
+
+    /// The image tag, which follows the version as written.
+    pub fn image_tag(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for AgentVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AgentVersion::Latest => f.write_str("latest"),
+            AgentVersion::Version {
+                major,
+                minor,
+                patch,
+            } => {
+                write!(f, "{major}")?;
+                if let Some(minor) = minor {
+                    write!(f, ".{minor}")?;
+                }
+                if let Some(patch) = patch {
+                    write!(f, ".{patch}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl FromStr for AgentVersion {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || ConfigError::Invalid {
+            field: Field::AgentVersion,
+            value: s.to_owned(),
+            expected: "latest, a major (7), or a version (7.17, 7.17.1, 6.16.0)".to_owned(),
+        };
+        if s == "latest" {
+            return Ok(AgentVersion::Latest);
+        }
+        let mut numbers = Vec::with_capacity(3);
+        for part in s.split('.') {
+            // Digits only, no sign or spaces, and no leading zeros: the tag
+            // must match the published image exactly.
+            if part.is_empty()
+                || !part.bytes().all(|b| b.is_ascii_digit())
+                || (part.len() > 1 && part.starts_with('0'))
+            {
+                return Err(invalid());
+            }
+            numbers.push(part.parse::<u32>().map_err(|_| invalid())?);
+        }
+        if numbers.len() > 3 {
+            return Err(invalid());
+        }
+        if numbers[0] < 6 {
+            return Err(ConfigError::Unsupported {
+                field: Field::AgentVersion,
+                value: s.to_owned(),
+                why: "agents older than 6 (docker-dd-agent) are not supported; use 6.x or 7.x"
+                    .to_owned(),
+            });
+        }
+        Ok(AgentVersion::Version {
+            major: numbers[0],
+            minor: numbers.get(1).copied(),
+            patch: numbers.get(2).copied(),
+        })
+    }
+}
+
+/// Unified service tagging values; each may be unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags {
+    pub service: Option<String>,
+    pub env: Option<String>,
+    pub version: Option<String>,
+}
+
+/// Datadog sites an agent can report to.
+pub const SITES: &[&str] = &[
+    "datadoghq.com",
+    "us3.datadoghq.com",
+    "us5.datadoghq.com",
+    "datadoghq.eu",
+    "ap1.datadoghq.com",
+    "ap2.datadoghq.com",
+    "ddog-gov.com",
+];
+
+/// The image shown when the user names none: obviously not a real image.
+pub const APP_IMAGE_PLACEHOLDER: &str = "<YOUR_APP_IMAGE>";
+
+/// Every answer needed to build every artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub launch_type: LaunchType,
+    pub transport: Transport,
+    pub language: Language,
+    /// Only used where the app looks up its host's address (see
+    /// [`Config::wraps_entrypoint`]).
+    pub imds: Imds,
+    pub agent_version: AgentVersion,
+    pub startup_command: String,
+    pub app_name: String,
+    pub app_image: String,
+    pub tags: Tags,
+    pub site: String,
+    pub api_key_secret_arn: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::for_language(Language::Python)
+    }
+}
+
+impl Config {
+    /// The defaults of the CLI contract for one language.
+    pub fn for_language(language: Language) -> Self {
+        Config {
+            launch_type: LaunchType::Ec2,
+            transport: Transport::Tcp,
+            language,
+            imds: Imds::V2,
+            agent_version: AgentVersion::Latest,
+            startup_command: language.default_startup_command().to_owned(),
+            app_name: "app".to_owned(),
+            app_image: APP_IMAGE_PLACEHOLDER.to_owned(),
+            tags: Tags::default(),
+            site: SITES[0].to_owned(),
+            api_key_secret_arn: None,
+        }
+    }
+
+    /// Whether the app container gets the `sh -c` entryPoint that finds the
+    /// host's address: only for an EC2 daemon reached over TCP. On Fargate
+    /// the agent is on localhost, and a socket needs no address.
+    pub fn wraps_entrypoint(&self) -> bool {
+        self.launch_type == LaunchType::Ec2 && self.transport == Transport::Tcp
+    }
+
+    /// Whether the agent runs as a daemon on each instance (and so has a task
+    /// definition of its own).
+    pub fn has_daemon(&self) -> bool {
+        self.launch_type != LaunchType::Fargate
+    }
+
+    /// Checks the combination of choices and the free-text answers.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.launch_type == LaunchType::ManagedInstances && self.transport == Transport::Tcp {
+            return Err(ConfigError::Unsupported {
+                field: Field::Transport,
+                value: "tcp".to_owned(),
+                why: "the ECS Managed Instances agent daemon publishes no port: apps reach it through its Unix socket; use uds".to_owned(),
+            });
+        }
+        let (major, minor) = FIRST_MANAGED_INSTANCES_AGENT;
+        if self.launch_type == LaunchType::ManagedInstances
+            && !self.agent_version.at_least(major, minor)
+        {
+            return Err(ConfigError::Unsupported {
+                field: Field::AgentVersion,
+                value: self.agent_version.to_string(),
+                why: format!(
+                    "the ECS Managed Instances daemon needs agent {major}.{minor} or later"
+                ),
+            });
+        }
+        let (major, minor) = FIRST_UDS_AGENT;
+        if self.transport == Transport::Uds && !self.agent_version.at_least(major, minor) {
+            return Err(ConfigError::Unsupported {
+                field: Field::AgentVersion,
+                value: self.agent_version.to_string(),
+                why: format!("agents before {major}.{minor} do not listen on the APM Unix socket; use {major}.{minor} or later, or --transport tcp"),
+            });
+        }
+        validate_startup_command(&self.startup_command)?;
+        validate_app_name(&self.app_name)?;
+        if self.app_image.trim().is_empty() || self.app_image.chars().any(char::is_whitespace) {
+            return Err(ConfigError::Invalid {
+                field: Field::AppImage,
+                value: self.app_image.clone(),
+                expected: "an image reference without spaces".to_owned(),
+            });
+        }
+        validate_site(&self.site)?;
+        if let Some(arn) = &self.api_key_secret_arn {
+            validate_secret_arn(arn)?;
+        }
+        for (field, value) in [
+            (Field::Service, &self.tags.service),
+            (Field::Env, &self.tags.env),
+            (Field::ServiceVersion, &self.tags.version),
+        ] {
+            if let Some(value) = value {
+                validate_tag(field, value)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn validate_startup_command(command: &str) -> Result<(), ConfigError> {
+    if command.trim().is_empty() {
+        return Err(ConfigError::Empty {
+            field: Field::StartupCommand,
+        });
+    }
+    Ok(())
+}
+
+/// ECS allows up to 255 letters, digits, hyphens and underscores.
+pub fn validate_app_name(name: &str) -> Result<(), ConfigError> {
+    let ok = !name.is_empty()
+        && name.len() <= 255
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            field: Field::AppName,
+            value: name.to_owned(),
+            expected: "1 to 255 letters, digits, hyphens and underscores".to_owned(),
+        })
+    }
+}
+
+pub fn validate_site(site: &str) -> Result<(), ConfigError> {
+    if SITES.contains(&site) {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            field: Field::Site,
+            value: site.to_owned(),
+            expected: SITES.join(", "),
+        })
+    }
+}
+
+/// The agent reads DD_API_KEY through `secrets`, which takes a Secrets
+/// Manager secret or an SSM parameter.
+pub fn validate_secret_arn(arn: &str) -> Result<(), ConfigError> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let ok = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && matches!(parts[2], "secretsmanager" | "ssm")
+        && !parts[5].is_empty()
+        && !arn.chars().any(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            field: Field::ApiKeySecretArn,
+            value: arn.to_owned(),
+            expected: "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME or arn:aws:ssm:REGION:ACCOUNT:parameter/NAME".to_owned(),
+        })
+    }
+}
+
+/// Datadog tags: no spaces or commas (they split tags), no control characters.
+pub fn validate_tag(field: Field, value: &str) -> Result<(), ConfigError> {
+    let ok = !value.is_empty()
+        && value.len() <= 200
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',');
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            field,
+            value: value.to_owned(),
+            expected: "a non-empty tag value without spaces or commas (at most 200 characters)"
+                .to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(s: &str) -> AgentVersion {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn versions_parse_and_print_as_given() {
+        for s in ["latest", "7", "7.17", "7.17.1", "6.16.0", "6"] {
+            assert_eq!(version(s).to_string(), s);
+        }
+    }
+
+    #[test]
+    fn legacy_is_717_and_lower() {
+        for s in ["6", "6.16.0", "7.17", "7.17.1", "7.0", "7.5.3"] {
+            assert!(version(s).is_legacy(), "{s}");
+        }
+        for s in ["latest", "7", "7.18", "7.18.0", "7.60.1"] {
+            assert!(!version(s).is_legacy(), "{s}");
+        }
+    }
+
+    #[test]
+    fn bad_versions_are_rejected() {
+        for s in [
+            "", "v7", "7.", ".7", "7.17.1.2", "07", "7.x", " 7", "5", "5.32.1", "-1",
+        ] {
+            assert!(s.parse::<AgentVersion>().is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn enums_round_trip_their_cli_names() {
+        for l in Language::ALL {
+            assert_eq!(l.cli_name().parse::<Language>().unwrap(), l);
+        }
+        for i in Imds::ALL {
+            assert_eq!(i.cli_name().parse::<Imds>().unwrap(), i);
+        }
+        for t in LaunchType::ALL {
+            assert_eq!(t.cli_name().parse::<LaunchType>().unwrap(), t);
+        }
+        for t in Transport::ALL {
+            assert_eq!(t.cli_name().parse::<Transport>().unwrap(), t);
+        }
+        assert_eq!(Imds::ALL[0], Imds::V2);
+        let err = "cobol".parse::<Language>().unwrap_err().to_string();
+        assert!(
+            err.contains("python, nodejs, ruby, go, java, dotnet, php"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn senseless_combinations_say_why() {
+        let config = |launch_type, transport, version: &str| Config {
+            launch_type,
+            transport,
+            agent_version: version.parse().unwrap(),
+            ..Config::default()
+        };
+        let err = config(LaunchType::ManagedInstances, Transport::Tcp, "latest")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("use uds"), "{err}");
+        let err = config(LaunchType::Ec2, Transport::Uds, "6.12")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("do not listen on the APM Unix socket"),
+            "{err}"
+        );
+        config(LaunchType::Ec2, Transport::Uds, "7")
+            .validate()
+            .unwrap();
+        config(LaunchType::Fargate, Transport::Uds, "latest")
+            .validate()
+            .unwrap();
+        config(LaunchType::Fargate, Transport::Tcp, "6.16.0")
+            .validate()
+            .unwrap();
+    }
+
+    #[test]
+    fn at_least_compares_major_then_minor() {
+        assert!(version("latest").at_least(7, 24));
+        assert!(version("7").at_least(7, 24));
+        assert!(version("7.24.1").at_least(7, 24));
+        assert!(version("8.0").at_least(7, 24));
+        assert!(!version("7.23.9").at_least(7, 24));
+        assert!(version("6.13.0").at_least(6, 13));
+        assert!(!version("6").at_least(7, 24));
+    }
+
+    #[test]
+    fn only_an_ec2_tcp_app_is_wrapped() {
+        for launch_type in LaunchType::ALL {
+            for transport in Transport::ALL {
+                let c = Config {
+                    launch_type,
+                    transport,
+                    ..Config::default()
+                };
+                assert_eq!(
+                    c.wraps_entrypoint(),
+                    launch_type == LaunchType::Ec2 && transport == Transport::Tcp
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn defaults_validate() {
+        for l in Language::ALL {
+            Config::for_language(l).validate().unwrap();
+        }
+    }
+
+    #[test]
+    fn free_text_is_checked() {
+        let with = |edit: fn(&mut Config)| {
+            let mut c = Config::default();
+            edit(&mut c);
+            c.validate()
+        };
+        assert!(with(|c| c.app_name = "my app".into()).is_err());
+        assert!(with(|c| c.startup_command = "  ".into()).is_err());
+        assert!(with(|c| c.api_key_secret_arn = Some("arn:aws:s3:::bucket".into())).is_err());
+        assert!(with(|c| c.tags.env = Some("prod,eu".into())).is_err());
+        with(|c| {
+            c.api_key_secret_arn =
+                Some("arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key".into())
+        })
+        .unwrap();
+    }
+}

@@ -1,0 +1,1180 @@
+//! Adds APM tracing to a task definition someone already has, changing only
+//! what tracing needs and leaving every other field, and its order, alone.
+//!
+//! The agent container gets the 8126/tcp host port (and, for agents 7.17
+//! and lower, the APM env). Each app container gets an entryPoint that sets
+//! DD_AGENT_HOST from the EC2 host and then runs exactly what the container
+//! ran before, or, on Fargate and awsvpc tasks where the agent is a sidecar
+//! on localhost, no wrapper at all. A container patched before is rebuilt
+//! from the start command recovered from its script, so patching twice
+//! changes nothing and re-patching with another `--imds` switches cleanly.
+//! Everything that cannot be done safely is refused with a message that
+//! says what to do instead; nothing is half-applied, because the caller
+//! only writes a result when there is one.
+
+pub mod seed_wrapper;
+pub mod uds;
+
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::core::generate::agent::{apm_port_mapping, build_agent_container};
+use crate::core::generate::entrypoint::{build_entry_point, recover_startup_command, without_exec};
+use crate::core::model::config::{AgentVersion, Config, Imds, LaunchType, Tags, Transport};
+use crate::core::model::datadog::{APM_PORT, LEGACY_APM_ENV, SIDECAR_NAME};
+use crate::core::model::socket;
+use crate::core::shell;
+use crate::core::taskdef::container::{self, ApmPort, Change, Role};
+use crate::core::taskdef::context::{Network, TaskContext};
+use crate::core::taskdef::document::Document;
+
+/// What the user asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchOptions {
+    pub imds: Imds,
+    /// `None`: what the file already does (the socket when its apps use
+    /// ours, or on Managed Instances), else TCP.
+    pub transport: Option<Transport>,
+    /// The launch type for a file that does not declare one.
+    pub launch_type: Option<LaunchType>,
+    /// The API key secret for a Fargate sidecar that patch adds.
+    pub api_key_secret_arn: Option<String>,
+    /// The Datadog site for a Fargate sidecar that patch adds.
+    pub site: Option<String>,
+    /// The agent version to assume when an agent image's tag does not say.
+    pub agent_version: Option<AgentVersion>,
+    /// Overrides the start command found in the container.
+    pub startup_command: Option<String>,
+    /// The containers to patch; empty means "the one app container".
+    pub containers: Vec<String>,
+    pub tags: Tags,
+}
+
+impl Default for PatchOptions {
+    fn default() -> Self {
+        PatchOptions {
+            imds: Imds::V2,
+            transport: None,
+            launch_type: None,
+            api_key_secret_arn: None,
+            site: None,
+            agent_version: None,
+            startup_command: None,
+            containers: Vec::new(),
+            tags: Tags::default(),
+        }
+    }
+}
+
+/// The patched JSON (in the document's shape) and one line per change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patched {
+    pub value: Value,
+    pub notes: Vec<String>,
+    /// Whether anything changed, reading included (a dropped BOM, unwrapped
+    /// describe output). When not, a file need not be rewritten, which would
+    /// only reformat it.
+    pub changed: bool,
+}
+
+/// Why a task definition cannot be patched as asked.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum PatchError {
+    #[error("several app containers: {}; choose with --container NAME (repeat it for several)", .0.join(", "))]
+    SeveralApps(Vec<String>),
+    #[error("no container named {name:?}; the containers are: {}", .names.join(", "))]
+    NoSuchContainer { name: String, names: Vec<String> },
+    #[error(
+        "container {0} is the Datadog agent, not an app: name the app container with --container"
+    )]
+    IsAgent(String),
+    #[error("no app container found{}: name the one to patch with --container", sidecar_list(.0))]
+    NoApp(Vec<String>),
+    #[error(
+        "this Fargate task holds only the Datadog agent: add your app container to it, then patch"
+    )]
+    FargateAgentOnly,
+    #[error("this Fargate task has no Datadog agent container, and Fargate has no EC2 host agent to send traces to: pass --api-key-secret-arn ARN (the secret holding the API key) and patch adds the datadog-agent sidecar")]
+    FargateWithoutAgent,
+    #[error("{flag} applies only when patch adds the agent sidecar to a Fargate task that has none; {why}")]
+    SidecarFlagUnused { flag: &'static str, why: String },
+    #[error("a single container definition cannot hold the agent sidecar: patch the whole task definition (or the containerDefinitions array)")]
+    SidecarNeedsTask,
+    #[error("--launch-type {given} does not match the task, which requires {declared}")]
+    LaunchTypeMismatch {
+        given: LaunchType,
+        declared: LaunchType,
+    },
+    #[error("--transport tcp does not apply to ECS Managed Instances: the agent daemon publishes no port; apps reach it through its Unix socket (--transport uds)")]
+    ManagedInstancesTcp,
+    #[error("container {0} is a Windows container: Windows has no {dir} Unix socket to share; use --transport tcp with an agent it can reach", dir = socket::DIR)]
+    WindowsSocket(String),
+    #[error("container {0} has no entryPoint or command; the image's CMD is unknown here: pass --startup-command")]
+    NoStartCommand(String),
+    #[error("container {0} is a Windows container: sh -c wrapping does not apply; set DD_AGENT_HOST in its own startup script")]
+    Windows(String),
+    #[error("the task's networkMode is \"none\": its containers cannot reach an agent; use bridge, host or awsvpc")]
+    NoNetwork,
+    #[error("--startup-command gives one start command, but {} containers are to be patched: patch them one at a time", .0)]
+    StartupForSeveral(usize),
+}
+
+fn sidecar_list(sidecars: &[String]) -> String {
+    if sidecars.is_empty() {
+        String::new()
+    } else {
+        format!(" (only sidecars: {})", sidecars.join(", "))
+    }
+}
+
+/// Patches `document` as `options` say.
+pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, PatchError> {
+    if let (Some(given), Some(declared)) = (
+        options.launch_type,
+        TaskContext::declared_launch_type(document),
+    ) {
+        if given != declared {
+            return Err(PatchError::LaunchTypeMismatch { given, declared });
+        }
+    }
+    let context = TaskContext::with_hint(document, options.launch_type);
+    let roles = container::roles(document.containers());
+    let targets = select_targets(document, &roles, &context, options)?;
+    let transport = match options.transport {
+        Some(transport) => transport,
+        None if context.managed_instances
+            || targets
+                .iter()
+                .any(|&i| uds::uses_socket(&document.containers()[i])) =>
+        {
+            Transport::Uds
+        }
+        None => Transport::Tcp,
+    };
+    if transport == Transport::Tcp && context.managed_instances {
+        return Err(PatchError::ManagedInstancesTcp);
+    }
+    if let Some(windows) = targets
+        .iter()
+        .map(|&i| &document.containers()[i])
+        .find(|c| container::is_windows(c, context.windows))
+    {
+        let name = container::name(windows).to_owned();
+        if transport == Transport::Uds {
+            return Err(PatchError::WindowsSocket(name));
+        }
+        if !context.agent_on_localhost() {
+            return Err(PatchError::Windows(name));
+        }
+    }
+    let add_sidecar = !targets.is_empty() && context.fargate && !context.has_agent;
+    if !targets.is_empty() {
+        if context.network == Network::Isolated {
+            return Err(PatchError::NoNetwork);
+        }
+        if add_sidecar && options.api_key_secret_arn.is_none() {
+            return Err(PatchError::FargateWithoutAgent);
+        }
+    }
+    if !add_sidecar {
+        unused_sidecar_flags(options, &context)?;
+    }
+    let mut patched = document.clone();
+    let mut notes = Vec::new();
+    let (context, roles) = if add_sidecar {
+        add_fargate_sidecar(&mut patched, options, transport, &mut notes)?;
+        let roles = container::roles(patched.containers());
+        (TaskContext::with_hint(&patched, options.launch_type), roles)
+    } else {
+        (context, roles)
+    };
+    let agent_name = roles
+        .iter()
+        .position(|r| *r == Role::Agent)
+        .map(|i| container::name(&patched.containers()[i]).to_owned());
+    let explicit_tcp = options.transport == Some(Transport::Tcp);
+    for (container, role) in patched.containers_mut().iter_mut().zip(&roles) {
+        if *role == Role::Agent {
+            patch_agent(container, &context, options, &mut notes);
+            if transport == Transport::Uds {
+                uds::add_to_agent(container, &mut notes);
+            }
+        }
+    }
+    for &index in &targets {
+        let container = &mut patched.containers_mut()[index];
+        match transport {
+            Transport::Uds => {
+                unwrap_entry_point(container, "traces go through the Unix socket", &mut notes);
+                uds::add_to_app(container, &mut notes);
+            }
+            Transport::Tcp => {
+                if uds::remove_from_container(container) {
+                    notes.push(format!(
+                        "took the Unix socket env and mount out of {} (--transport tcp)",
+                        container::name(container)
+                    ));
+                }
+                if context.agent_on_localhost() {
+                    patch_localhost_app(container, options, &mut notes);
+                } else {
+                    patch_host_app(container, options, &mut notes)?;
+                    if context.network == Network::Awsvpc {
+                        notes.push(format!(
+                            "{} runs in awsvpc mode: traces leave through the task's ENI, so the instance's security group must accept 8126/tcp from it",
+                            container::name(container)
+                        ));
+                    }
+                }
+            }
+        }
+        if context.agent_on_localhost() {
+            if let Some(agent) = &agent_name {
+                depend_on_agent(&mut patched, index, agent, &mut notes);
+            }
+        }
+        apply_tags(
+            &mut patched.containers_mut()[index],
+            &options.tags,
+            &mut notes,
+        );
+    }
+    match transport {
+        Transport::Uds => {
+            let on_host = !(context.fargate || context.agent_on_localhost());
+            match patched.task_mut() {
+                Some(task) => uds::add_volume(task, on_host, &mut notes),
+                None => notes.push(format!(
+                    "add the {} volume to the task definition these containers run in: {}",
+                    socket::VOLUME,
+                    socket::volume(on_host)
+                )),
+            }
+        }
+        Transport::Tcp if explicit_tcp => {
+            let apps_use_socket = patched
+                .containers()
+                .iter()
+                .zip(&roles)
+                .any(|(c, role)| *role != Role::Agent && uds::mounts_socket(c));
+            if !apps_use_socket {
+                for (container, role) in patched.containers_mut().iter_mut().zip(&roles) {
+                    if *role == Role::Agent && uds::remove_from_container(container) {
+                        notes.push(format!(
+                            "took the Unix socket out of {} (--transport tcp): apps on these hosts that use the socket need it; patch with --transport uds to keep it",
+                            container::name(container)
+                        ));
+                    }
+                }
+                if patched.task_mut().is_some_and(uds::remove_volume) {
+                    notes.push(format!("removed the {} volume", socket::VOLUME));
+                }
+            }
+        }
+        Transport::Tcp => {}
+    }
+    if targets.is_empty() {
+        notes.push("no app container in this file: only the agent was checked".to_owned());
+    }
+    let changed = patched.value != document.value || !document.notes.is_empty();
+    if !changed {
+        notes.push("nothing to change: the file is already patched".to_owned());
+    }
+    let mut all_notes = document.notes.clone();
+    all_notes.extend(notes);
+    Ok(Patched {
+        value: patched.value,
+        notes: all_notes,
+        changed,
+    })
+}
+
+/// `--api-key-secret-arn` and `--site` only say how to build a sidecar:
+/// refused when there is none to add, so that no one believes they were
+/// applied to an agent already in the file.
+fn unused_sidecar_flags(options: &PatchOptions, context: &TaskContext) -> Result<(), PatchError> {
+    let why = if context.has_agent {
+        "this task has its agent: set its secrets or DD_SITE there".to_owned()
+    } else {
+        "this task's agent runs elsewhere (a daemon on the host): set them in the agent's own task definition".to_owned()
+    };
+    for (given, flag) in [
+        (options.api_key_secret_arn.is_some(), "--api-key-secret-arn"),
+        (options.site.is_some(), "--site"),
+    ] {
+        if given {
+            return Err(PatchError::SidecarFlagUnused { flag, why });
+        }
+    }
+    Ok(())
+}
+
+/// Adds the `datadog-agent` sidecar `generate` writes for Fargate to a
+/// Fargate task that has no agent.
+fn add_fargate_sidecar(
+    document: &mut Document,
+    options: &PatchOptions,
+    transport: Transport,
+    notes: &mut Vec<String>,
+) -> Result<(), PatchError> {
+    let arn = options.api_key_secret_arn.clone().unwrap_or_default();
+    let mut config = Config {
+        launch_type: LaunchType::Fargate,
+        transport,
+        api_key_secret_arn: Some(arn.clone()),
+        ..Config::default()
+    };
+    if let Some(version) = &options.agent_version {
+        config.agent_version = version.clone();
+    }
+    if let Some(site) = &options.site {
+        config.site.clone_from(site);
+    }
+    let sidecar = build_agent_container(&config);
+    if !document.push_container(sidecar) {
+        return Err(PatchError::SidecarNeedsTask);
+    }
+    notes.push(format!(
+        "added the {SIDECAR_NAME} sidecar (ECS_FARGATE, APM on, DD_SITE={}, the API key from {arn}, a health check)",
+        config.site
+    ));
+    let role = document
+        .task()
+        .and_then(|t| t.get("executionRoleArn"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    notes.push(match role {
+        Some(role) => format!(
+            "the task's execution role {role} must be allowed to read {arn} (secretsmanager:GetSecretValue or ssm:GetParameters)"
+        ),
+        None => format!(
+            "the task has no executionRoleArn: add one whose role may read {arn} (secretsmanager:GetSecretValue or ssm:GetParameters), or the sidecar cannot start"
+        ),
+    });
+    Ok(())
+}
+
+/// The app starts only once the agent in its task listens: HEALTHY when
+/// the agent has a health check, else START (HEALTHY would wait forever).
+fn depend_on_agent(document: &mut Document, app: usize, agent: &str, notes: &mut Vec<String>) {
+    let healthy = document
+        .containers()
+        .iter()
+        .find(|c| container::name(c) == agent)
+        .is_some_and(|c| c.get("healthCheck").is_some_and(Value::is_object));
+    let container = &mut document.containers_mut()[app];
+    let name = container::name(container).to_owned();
+    let Some(entries) = container
+        .as_object_mut()
+        .and_then(|map| container::array_field(map, "dependsOn"))
+    else {
+        return;
+    };
+    if entries
+        .iter()
+        .any(|d| d.get("containerName").and_then(Value::as_str) == Some(agent))
+    {
+        return;
+    }
+    let condition = if healthy { "HEALTHY" } else { "START" };
+    entries.push(serde_json::json!({ "containerName": agent, "condition": condition }));
+    notes.push(if healthy {
+        format!("{name} now waits for {agent} to be HEALTHY: no trace is sent before the agent listens")
+    } else {
+        format!("{name} now starts after {agent} (START: it has no healthCheck; add one, e.g. [\"CMD-SHELL\", \"agent health\"], and use HEALTHY so that no trace is sent before the agent listens)")
+    });
+}
+
+/// The indices of the containers to patch.
+fn select_targets(
+    document: &Document,
+    roles: &[Role],
+    context: &TaskContext,
+    options: &PatchOptions,
+) -> Result<Vec<usize>, PatchError> {
+    let names: Vec<String> = document
+        .containers()
+        .iter()
+        .map(|c| container::name(c).to_owned())
+        .collect();
+    if !options.containers.is_empty() {
+        let mut targets = Vec::new();
+        for wanted in &options.containers {
+            let index = names.iter().position(|n| n == wanted).ok_or_else(|| {
+                PatchError::NoSuchContainer {
+                    name: wanted.clone(),
+                    names: names.clone(),
+                }
+            })?;
+            if roles[index] == Role::Agent {
+                return Err(PatchError::IsAgent(wanted.clone()));
+            }
+            if !targets.contains(&index) {
+                targets.push(index);
+            }
+        }
+        if options.startup_command.is_some() && targets.len() > 1 {
+            return Err(PatchError::StartupForSeveral(targets.len()));
+        }
+        return Ok(targets);
+    }
+    let apps: Vec<usize> = (0..roles.len())
+        .filter(|&i| roles[i] == Role::App)
+        .collect();
+    match apps.len() {
+        0 if context.has_agent && context.fargate => Err(PatchError::FargateAgentOnly),
+        0 if context.has_agent => Ok(apps),
+        0 => Err(PatchError::NoApp(names)),
+        1 => Ok(apps),
+        _ => Err(PatchError::SeveralApps(
+            apps.iter().map(|&i| names[i].clone()).collect(),
+        )),
+    }
+}
+
+/// Host port 8126/tcp for a daemon on the host, and the APM env for old
+/// agents (which refuse traces from other containers without it).
+fn patch_agent(
+    agent: &mut Value,
+    context: &TaskContext,
+    options: &PatchOptions,
+    notes: &mut Vec<String>,
+) {
+    let name = container::name(agent).to_owned();
+    // In host mode the agent listens on the host's own network already.
+    if context.agent_on_host() && context.network == Network::Bridge {
+        match container::apm_port(agent, true) {
+            ApmPort::OnHost => {}
+            ApmPort::Dynamic(index) => {
+                if let Some(mapping) = agent
+                    .get_mut("portMappings")
+                    .and_then(|m| m.get_mut(index))
+                    .and_then(Value::as_object_mut)
+                {
+                    mapping.insert("hostPort".to_owned(), apm_port_mapping()["hostPort"].clone());
+                    notes.push(format!(
+                        "set hostPort 8126 on the 8126/tcp mapping of {name}: without it Docker picks a random host port"
+                    ));
+                }
+            }
+            ApmPort::Elsewhere(port) => notes.push(format!(
+                "{name} publishes 8126/tcp on host port {port}, left as is: apps must send traces to that port (DD_TRACE_AGENT_PORT)"
+            )),
+            ApmPort::Missing => {
+                if let Some(map) = agent.as_object_mut() {
+                    if let Some(mappings) = container::array_field(map, "portMappings") {
+                        mappings.push(apm_port_mapping());
+                        notes.push(format!("added the 8126/tcp host port mapping to {name}"));
+                    }
+                }
+            }
+        }
+    }
+    if context.fargate {
+        patch_fargate_agent(agent, notes);
+    }
+    if container::is_legacy_agent(agent, options.agent_version.as_ref()) {
+        let mut added = Vec::new();
+        let mut corrected = Vec::new();
+        for (key, value) in LEGACY_APM_ENV {
+            match container::set_env(agent, key, value) {
+                Change::Added => added.push(format!("{key}={value}")),
+                Change::Updated => corrected.push(key),
+                Change::Unchanged => {}
+            }
+        }
+        if !added.is_empty() {
+            notes.push(format!(
+                "added {} to {name}: agents 7.17 and lower need {} to accept traces from other containers",
+                added.join(" and "),
+                if added.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        if !corrected.is_empty() {
+            notes.push(format!(
+                "set {} to true in {name}: it had another value, and agents 7.17 and lower need true",
+                corrected.join(" and ")
+            ));
+        }
+    }
+}
+
+/// A Fargate sidecar the user already has is left as it is, except for what
+/// traces need: Fargate mode, APM on, and the trace port.
+fn patch_fargate_agent(agent: &mut Value, notes: &mut Vec<String>) {
+    let name = container::name(agent).to_owned();
+    for (key, value, why) in [
+        (
+            "ECS_FARGATE",
+            "true",
+            "the agent reads task metadata the Fargate way only with it",
+        ),
+        (
+            "DD_APM_ENABLED",
+            "true",
+            "the sidecar accepts traces only with it",
+        ),
+    ] {
+        let on = container::env(agent, key).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        if !on {
+            container::set_env(agent, key, value);
+            notes.push(format!("set {key}=true on {name}: {why}"));
+        }
+    }
+    let has_port = container::port_mappings(agent).iter().any(|m| {
+        container::is_tcp(m) && m.get("containerPort").and_then(Value::as_u64) == Some(APM_PORT)
+    });
+    if !has_port {
+        if let Some(mappings) = agent
+            .as_object_mut()
+            .and_then(|map| container::array_field(map, "portMappings"))
+        {
+            mappings.push(serde_json::json!({ "containerPort": APM_PORT, "protocol": "tcp" }));
+            notes.push(format!("added container port 8126/tcp to {name}"));
+        }
+    }
+}
+
+/// Fargate or awsvpc with the agent in the task: it is on localhost, which
+/// is the tracers' default. Undo what would send traces elsewhere.
+fn patch_localhost_app(app: &mut Value, options: &PatchOptions, notes: &mut Vec<String>) {
+    let name = container::name(app).to_owned();
+    let before = notes.len();
+    if options.startup_command.is_some() {
+        notes.push(format!(
+            "ignored --startup-command for {name}: with the agent on localhost its entryPoint needs no wrapper"
+        ));
+    }
+    unwrap_entry_point(app, "the agent sidecar is on localhost in this task", notes);
+    let remote = container::env(app, "DD_AGENT_HOST")
+        .is_some_and(|host| !matches!(host.trim(), "localhost" | "127.0.0.1"));
+    if remote && container::remove_env(app, "DD_AGENT_HOST") {
+        notes.push(format!(
+            "removed DD_AGENT_HOST from {name}: the agent sidecar is on localhost in this task"
+        ));
+    }
+    if notes.len() == before {
+        notes.push(format!(
+            "left the entryPoint of {name} as is: the agent sidecar is on localhost in this task"
+        ));
+    }
+}
+
+/// Takes our DD_AGENT_HOST lookup (or the documentation's one-liner) off
+/// the entryPoint, leaving the start command it wrapped: `exec`ed when it is
+/// a single command, since dash keeps itself as PID 1 under `sh -c` and the
+/// app would never see ECS's SIGTERM.
+fn unwrap_entry_point(app: &mut Value, why: &str, notes: &mut Vec<String>) {
+    let script = container::argv(app, "entryPoint")
+        .filter(|ep| container::shell_script(ep).is_some_and(|(shell, _)| shell == "sh"))
+        .and_then(|ep| ep.get(2).cloned());
+    let Some(script) = script else {
+        return;
+    };
+    let original = recover_startup_command(&script)
+        .or_else(|| seed_wrapper::strip(&script).map(str::to_owned));
+    if let Some(original) = original.filter(|o| !o.trim().is_empty()) {
+        let command = shell::exec_form(&original).unwrap_or(original);
+        app["entryPoint"] = Value::from(vec!["sh".to_owned(), "-c".to_owned(), command]);
+        notes.push(format!(
+            "removed the DD_AGENT_HOST lookup from the entryPoint of {}: {why}",
+            container::name(app)
+        ));
+    }
+}
+
+/// EC2 with the agent as a host daemon: wrap the start command in the
+/// script that exports DD_AGENT_HOST.
+fn patch_host_app(
+    app: &mut Value,
+    options: &PatchOptions,
+    notes: &mut Vec<String>,
+) -> Result<(), PatchError> {
+    let name = container::name(app).to_owned();
+    let entry_point = container::argv(app, "entryPoint");
+    let command = container::argv(app, "command");
+    let ours = entry_point
+        .as_deref()
+        .and_then(container::shell_script)
+        .and_then(|(_, script)| recover_startup_command(script));
+    let startup = match (&options.startup_command, &ours) {
+        (Some(given), _) => given.clone(),
+        (None, Some(recovered)) => recovered.clone(),
+        (None, None) => {
+            let startup = startup_from_argv(&container::start_argv(app), &name, notes)
+                .ok_or_else(|| PatchError::NoStartCommand(name.clone()))?;
+            if entry_point.is_none() {
+                notes.push(format!(
+                    "{name} sets only command: if its image has an ENTRYPOINT, the new entryPoint replaces it; if so, pass that program too with --startup-command"
+                ));
+            }
+            startup
+        }
+    };
+    let new_entry_point = Value::from(build_entry_point(options.imds, &startup));
+    let changed = app.get("entryPoint") != Some(&new_entry_point);
+    set_entry_point(app, new_entry_point);
+    if changed {
+        notes.push(if ours.is_some() {
+            format!("rebuilt the entryPoint of {name} (private IPv4 from {})", options.imds.label())
+        } else {
+            format!(
+                "wrapped the start command of {name} in an entryPoint that sets DD_AGENT_HOST (private IPv4 from {})",
+                options.imds.label()
+            )
+        });
+    }
+    if command.is_some() {
+        if let Some(map) = app.as_object_mut() {
+            map.shift_remove("command");
+        }
+        notes.push(format!(
+            "removed the command of {name}: it is part of the entryPoint script now (Docker would pass it to sh as $0)"
+        ));
+    }
+    if container::remove_env(app, "DD_AGENT_HOST") {
+        notes.push(format!(
+            "removed the fixed DD_AGENT_HOST of {name}: it would outlive a failed lookup and point at the wrong host"
+        ));
+    }
+    if startup.contains("DD_AGENT_HOST=") {
+        notes.push(format!(
+            "the start command of {name} still sets DD_AGENT_HOST itself, after the script has: check that it is right"
+        ));
+    }
+    if container::sets_var(app, "DD_TRACE_AGENT_URL") {
+        notes.push(format!(
+            "{name} sets DD_TRACE_AGENT_URL, which tracers prefer to DD_AGENT_HOST: remove it unless it points at the agent"
+        ));
+    }
+    Ok(())
+}
+
+/// The start command as one line of shell: `SCRIPT` for `sh -c SCRIPT`
+/// (readable, and exactly what sh ran), the argv quoted otherwise. The
+/// documentation's own lookup in front of it is taken off.
+fn startup_from_argv(argv: &[String], name: &str, notes: &mut Vec<String>) -> Option<String> {
+    if argv.is_empty() {
+        return None;
+    }
+    if let Some((shell_name, script)) = container::shell_script(argv) {
+        let (script, stripped) = match seed_wrapper::strip(script) {
+            Some(rest) => (rest, true),
+            None => (script, false),
+        };
+        if stripped {
+            notes.push(format!(
+                "took the documentation's DD_AGENT_HOST one-liner off the start command of {name}: the new script does the lookup safely"
+            ));
+        }
+        if script.trim().is_empty() {
+            return None;
+        }
+        return Some(if shell_name == "sh" {
+            // An `exec` in front is put back by the new script.
+            without_exec(script).unwrap_or_else(|| script.to_owned())
+        } else {
+            shell::join(&[argv[0].clone(), argv[1].clone(), script.to_owned()])
+        });
+    }
+    Some(shell::join(argv))
+}
+
+/// Replaces the entryPoint where it is; a new one goes where `command` was
+/// (which it replaces), else after `image`, so that a diff reads naturally.
+fn set_entry_point(app: &mut Value, entry_point: Value) {
+    let Some(map) = app.as_object_mut() else {
+        return;
+    };
+    if map.contains_key("entryPoint") {
+        map.insert("entryPoint".to_owned(), entry_point);
+        return;
+    }
+    let index = ["command", "image", "name"]
+        .iter()
+        .find_map(|key| {
+            map.keys()
+                .position(|k| k == key)
+                .map(|i| if *key == "command" { i } else { i + 1 })
+        })
+        .unwrap_or(map.len());
+    map.shift_insert(index, "entryPoint".to_owned(), entry_point);
+}
+
+fn apply_tags(app: &mut Value, tags: &Tags, notes: &mut Vec<String>) {
+    let values = [&tags.env, &tags.service, &tags.version];
+    let mut changed = Vec::new();
+    for ((env, label), value) in crate::core::model::datadog::TAG_FIELDS.iter().zip(values) {
+        let Some(value) = value else { continue };
+        if container::set_env(app, env, value) != Change::Unchanged {
+            changed.push(*env);
+        }
+        if container::set_label(app, label, value) != Change::Unchanged {
+            changed.push(*label);
+        }
+    }
+    if !changed.is_empty() {
+        notes.push(format!(
+            "set {} on {}",
+            changed.join(", "),
+            container::name(app)
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::taskdef::document;
+    use serde_json::json;
+
+    fn run(task: Value, options: &PatchOptions) -> Result<Patched, PatchError> {
+        patch(
+            &document::read(task.to_string().as_bytes()).unwrap(),
+            options,
+        )
+    }
+
+    fn ok(task: Value) -> Patched {
+        run(task, &PatchOptions::default()).unwrap()
+    }
+
+    fn script(patched: &Patched, index: usize) -> String {
+        patched.value["containerDefinitions"][index]["entryPoint"][2]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn wraps_entry_point_plus_command_and_drops_command() {
+        let p = ok(json!({"containerDefinitions": [
+            {"name": "app", "image": "x", "command": ["python", "app.py"], "cpu": 1}
+        ]}));
+        let app = &p.value["containerDefinitions"][0];
+        let keys: Vec<_> = app.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name", "image", "entryPoint", "cpu"]);
+        assert!(script(&p, 0).ends_with("\nexec python app.py"));
+        assert!(p
+            .notes
+            .iter()
+            .any(|n| n.starts_with("wrapped the start command of app")));
+        assert!(p
+            .notes
+            .iter()
+            .any(|n| n.starts_with("removed the command of app")));
+    }
+
+    #[test]
+    fn sh_dash_c_scripts_run_as_written_and_bash_stays_quoted() {
+        let p = ok(json!({"containerDefinitions": [
+            {"name": "app", "entryPoint": ["sh", "-c"], "command": ["cd /app && exec ./run \"$X\""]}
+        ]}));
+        assert!(script(&p, 0).ends_with("\ncd /app && exec ./run \"$X\""));
+        let p = ok(json!({"containerDefinitions": [
+            {"name": "app", "entryPoint": ["bash", "-c", "a && b"]}
+        ]}));
+        assert!(script(&p, 0).ends_with("\nexec bash -c 'a && b'"));
+    }
+
+    #[test]
+    fn patching_twice_changes_nothing_and_imds_switches() {
+        let first = ok(json!({"containerDefinitions": [
+            {"name": "app", "image": "x", "entryPoint": ["java", "-jar", "a b.jar"]},
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7.17.1"}
+        ]}));
+        let again = run(first.value.clone(), &PatchOptions::default()).unwrap();
+        assert_eq!(again.value, first.value);
+        assert_eq!(
+            again.notes,
+            ["nothing to change: the file is already patched"]
+        );
+        let v1 = run(
+            first.value.clone(),
+            &PatchOptions {
+                imds: Imds::V1,
+                ..PatchOptions::default()
+            },
+        )
+        .unwrap();
+        assert!(script(&v1, 0).contains("IMDSv1"));
+        assert!(script(&v1, 0).ends_with("\nexec java -jar 'a b.jar'"));
+        let back = run(v1.value, &PatchOptions::default()).unwrap();
+        assert_eq!(back.value, first.value);
+    }
+
+    #[test]
+    fn agent_gets_port_and_legacy_env_once() {
+        let p = ok(json!({"containerDefinitions": [
+            {"name": "datadog-agent", "image": "datadog/agent:6.16.0", "portMappings": null,
+             "environment": [{"name": "DD_APM_ENABLED", "value": "false"}]}
+        ]}));
+        let agent = &p.value["containerDefinitions"][0];
+        assert_eq!(agent["portMappings"], json!([apm_port_mapping()]));
+        assert_eq!(
+            agent["environment"],
+            json!([{"name": "DD_APM_ENABLED", "value": "true"}, {"name": "DD_APM_NON_LOCAL_TRAFFIC", "value": "true"}])
+        );
+        assert_eq!(p.notes.len(), 5, "{:?}", p.notes);
+        assert!(p.notes[0].starts_with("dropped 1 null field"));
+        assert!(p.notes[4].starts_with("no app container"));
+    }
+
+    #[test]
+    fn host_mode_agent_needs_no_port_mapping() {
+        let task = json!({"networkMode": "host", "containerDefinitions": [
+            {"name": "datadog-agent", "image": "datadog/agent:7"}
+        ]});
+        assert!(!ok(task).changed);
+    }
+
+    #[test]
+    fn dynamic_host_port_is_fixed_in_place() {
+        let p = ok(json!({"containerDefinitions": [
+            {"name": "dd", "image": "datadog/agent:7", "portMappings": [{"containerPort": 8126}]}
+        ]}));
+        assert_eq!(
+            p.value["containerDefinitions"][0]["portMappings"],
+            json!([{"containerPort": 8126, "hostPort": 8126}])
+        );
+    }
+
+    #[test]
+    fn latest_agent_is_legacy_only_when_told() {
+        let task = json!({"containerDefinitions": [{"name": "datadog-agent", "image": "datadog/agent:latest"}]});
+        assert!(ok(task.clone()).value["containerDefinitions"][0]
+            .get("environment")
+            .is_none());
+        let told = PatchOptions {
+            agent_version: Some("7.17".parse().unwrap()),
+            ..PatchOptions::default()
+        };
+        let p = run(task, &told).unwrap();
+        assert_eq!(
+            p.value["containerDefinitions"][0]["environment"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn fixed_dd_agent_host_and_documented_one_liner_are_removed() {
+        let p = ok(json!({"containerDefinitions": [{
+            "name": "app",
+            "entryPoint": ["sh", "-c", "export DD_AGENT_HOST=$(curl http://169.254.169.254/latest/meta-data/local-ipv4); java -jar a.jar"],
+            "environment": [{"name": "DD_AGENT_HOST", "value": "10.0.0.1"}, {"name": "A", "value": "b"}]
+        }]}));
+        assert!(script(&p, 0).ends_with("\nexec java -jar a.jar"));
+        assert_eq!(
+            p.value["containerDefinitions"][0]["environment"],
+            json!([{"name": "A", "value": "b"}])
+        );
+        assert!(p.notes.iter().any(|n| n.contains("one-liner")));
+        assert!(p.notes.iter().all(|n| !n.contains("10.0.0.1")));
+    }
+
+    #[test]
+    fn target_selection_refusals() {
+        let two = json!({"containerDefinitions": [{"name": "a", "command": ["x"]}, {"name": "b", "command": ["y"]}]});
+        assert_eq!(
+            run(two.clone(), &PatchOptions::default())
+                .unwrap_err()
+                .to_string(),
+            "several app containers: a, b; choose with --container NAME (repeat it for several)"
+        );
+        let pick = |names: &[&str]| PatchOptions {
+            containers: names.iter().map(|n| n.to_string()).collect(),
+            ..PatchOptions::default()
+        };
+        assert!(run(two.clone(), &pick(&["b"])).is_ok());
+        assert!(run(two.clone(), &pick(&["a", "b", "a"])).is_ok());
+        assert_eq!(
+            run(two.clone(), &pick(&["c"])).unwrap_err(),
+            PatchError::NoSuchContainer {
+                name: "c".into(),
+                names: vec!["a".into(), "b".into()]
+            }
+        );
+        let with_startup = PatchOptions {
+            startup_command: Some("x".into()),
+            ..pick(&["a", "b"])
+        };
+        assert_eq!(
+            run(two, &with_startup).unwrap_err(),
+            PatchError::StartupForSeveral(2)
+        );
+        let agent =
+            json!({"containerDefinitions": [{"name": "datadog-agent", "image": "datadog/agent"}]});
+        assert_eq!(
+            run(agent, &pick(&["datadog-agent"])).unwrap_err(),
+            PatchError::IsAgent("datadog-agent".into())
+        );
+        let sidecars =
+            json!({"containerDefinitions": [{"name": "envoy", "image": "aws-appmesh-envoy"}]});
+        assert_eq!(
+            run(sidecars, &PatchOptions::default()).unwrap_err(),
+            PatchError::NoApp(vec!["envoy".into()])
+        );
+    }
+
+    #[test]
+    fn unknown_start_command_windows_and_no_network_are_refused() {
+        let none =
+            json!({"containerDefinitions": [{"name": "web", "image": "nginx", "command": [""]}]});
+        assert_eq!(
+            run(none.clone(), &PatchOptions::default()).unwrap_err().to_string(),
+            "container web has no entryPoint or command; the image's CMD is unknown here: pass --startup-command"
+        );
+        let given = PatchOptions {
+            startup_command: Some("nginx -g 'daemon off;'".into()),
+            ..PatchOptions::default()
+        };
+        assert!(script(&run(none, &given).unwrap(), 0).ends_with("\nexec nginx -g 'daemon off;'"));
+        let windows =
+            json!({"containerDefinitions": [{"name": "w", "command": ["powershell", "-c", "x"]}]});
+        assert_eq!(
+            run(windows, &PatchOptions::default()).unwrap_err(),
+            PatchError::Windows("w".into())
+        );
+        let isolated = json!({"networkMode": "none", "containerDefinitions": [{"name": "a", "command": ["x"]}]});
+        assert_eq!(
+            run(isolated, &PatchOptions::default()).unwrap_err(),
+            PatchError::NoNetwork
+        );
+    }
+
+    #[test]
+    fn fargate_needs_a_sidecar_and_then_needs_no_wrapper() {
+        let alone = json!({"requiresCompatibilities": ["FARGATE"], "containerDefinitions": [{"name": "a", "command": ["x"]}]});
+        assert_eq!(
+            run(alone, &PatchOptions::default()).unwrap_err(),
+            PatchError::FargateWithoutAgent
+        );
+        let agent_only = json!({"requiresCompatibilities": ["FARGATE"], "containerDefinitions": [{"name": "datadog-agent", "image": "datadog/agent"}]});
+        assert_eq!(
+            run(agent_only, &PatchOptions::default()).unwrap_err(),
+            PatchError::FargateAgentOnly
+        );
+        let task = json!({"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "containerDefinitions": [
+            {"name": "app", "entryPoint": ["sh", "-c", "export DD_AGENT_HOST=$(curl http://169.254.169.254/x); node s.js"],
+             "environment": [{"name": "DD_AGENT_HOST", "value": "10.1.2.3"}]},
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:latest"}
+        ]});
+        let p = ok(task);
+        let app = &p.value["containerDefinitions"][0];
+        assert_eq!(app["entryPoint"], json!(["sh", "-c", "exec node s.js"]));
+        assert_eq!(app["environment"], json!([]));
+        assert_eq!(
+            app["dependsOn"],
+            json!([{"containerName": "datadog-agent", "condition": "START"}])
+        );
+        let agent = &p.value["containerDefinitions"][1];
+        assert_eq!(
+            agent["portMappings"],
+            json!([{"containerPort": 8126, "protocol": "tcp"}])
+        );
+        assert_eq!(container::env(agent, "DD_APM_ENABLED"), Some("true"));
+        let local = json!({"requiresCompatibilities": ["FARGATE"], "containerDefinitions": [
+            {"name": "app", "environment": [{"name": "DD_AGENT_HOST", "value": "localhost"}],
+             "dependsOn": [{"containerName": "datadog-agent", "condition": "HEALTHY"}]},
+            {"name": "datadog-agent", "image": "datadog/agent", "portMappings": [{"containerPort": 8126}],
+             "environment": [{"name": "ECS_FARGATE", "value": "true"}, {"name": "DD_APM_ENABLED", "value": "true"}]}
+        ]});
+        let p = ok(local.clone());
+        assert_eq!(p.value, local);
+        assert!(p.notes[0].starts_with("left the entryPoint of app as is"));
+    }
+
+    const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd";
+
+    fn with(edit: impl FnOnce(&mut PatchOptions)) -> PatchOptions {
+        let mut options = PatchOptions::default();
+        edit(&mut options);
+        options
+    }
+
+    #[test]
+    fn a_fargate_task_without_an_agent_gets_the_sidecar_with_the_secret() {
+        let task = json!({"family": "web", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+            "containerDefinitions": [{"name": "web", "image": "x", "command": ["node", "s.js"]}]});
+        let p = run(
+            task.clone(),
+            &with(|o| {
+                o.api_key_secret_arn = Some(SECRET.into());
+                o.site = Some("datadoghq.eu".into());
+            }),
+        )
+        .unwrap();
+        let containers = p.value["containerDefinitions"].as_array().unwrap();
+        assert_eq!(containers.len(), 2);
+        let sidecar = &containers[1];
+        assert_eq!(sidecar["name"], SIDECAR_NAME);
+        assert_eq!(sidecar["secrets"][0]["valueFrom"], SECRET);
+        assert_eq!(container::env(sidecar, "DD_SITE"), Some("datadoghq.eu"));
+        assert_eq!(
+            containers[0]["dependsOn"],
+            json!([{"containerName": "datadog-agent", "condition": "HEALTHY"}])
+        );
+        assert_eq!(
+            containers[0]["command"],
+            json!(["node", "s.js"]),
+            "no wrapper"
+        );
+        assert!(
+            p.notes
+                .iter()
+                .any(|n| n.contains("has no executionRoleArn")),
+            "{:?}",
+            p.notes
+        );
+        let again = run(p.value.clone(), &PatchOptions::default()).unwrap();
+        assert_eq!(again.value, p.value);
+        let err = run(
+            p.value.clone(),
+            &with(|o| o.api_key_secret_arn = Some(SECRET.into())),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            PatchError::SidecarFlagUnused {
+                flag: "--api-key-secret-arn",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("this task has its agent"), "{err}");
+    }
+
+    #[test]
+    fn switching_transport_is_clean_both_ways() {
+        let task = json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "environment": [], "command": ["python", "app.py"]},
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7",
+             "mountPoints": [{"sourceVolume": "docker_sock", "containerPath": "/var/run/docker.sock"}],
+             "portMappings": [{"hostPort": 8126, "containerPort": 8126, "protocol": "tcp"}]}
+        ], "volumes": [{"name": "docker_sock", "host": {"sourcePath": "/var/run/docker.sock"}}]});
+        let tcp = ok(task).value;
+        let uds = run(tcp.clone(), &with(|o| o.transport = Some(Transport::Uds))).unwrap();
+        let app = &uds.value["containerDefinitions"][0];
+        assert_eq!(app["entryPoint"], json!(["sh", "-c", "exec python app.py"]));
+        assert_eq!(
+            container::env(app, "DD_TRACE_AGENT_URL"),
+            Some(socket::APM_URL)
+        );
+        assert_eq!(uds.value["volumes"][1], socket::volume(true));
+        let agent = &uds.value["containerDefinitions"][1];
+        assert_eq!(agent["mountPoints"][1], socket::mount(false));
+        // without --transport, a file that uses the socket keeps it
+        let again = run(uds.value.clone(), &PatchOptions::default()).unwrap();
+        assert_eq!(again.value, uds.value);
+        let back = run(
+            uds.value.clone(),
+            &with(|o| o.transport = Some(Transport::Tcp)),
+        )
+        .unwrap();
+        assert_eq!(back.value, tcp);
+    }
+
+    #[test]
+    fn managed_instances_use_the_socket_and_refuse_tcp() {
+        let task = json!({"family": "web", "requiresCompatibilities": ["MANAGED_INSTANCES"], "networkMode": "awsvpc",
+            "containerDefinitions": [{"name": "web", "image": "x", "command": ["app"]}]});
+        let p = ok(task.clone());
+        assert_eq!(p.value["volumes"], json!([socket::volume(true)]));
+        assert!(p.value["containerDefinitions"][0]
+            .get("entryPoint")
+            .is_none());
+        assert_eq!(
+            run(task.clone(), &with(|o| o.transport = Some(Transport::Tcp))).unwrap_err(),
+            PatchError::ManagedInstancesTcp
+        );
+        assert_eq!(
+            run(task, &with(|o| o.launch_type = Some(LaunchType::Fargate))).unwrap_err(),
+            PatchError::LaunchTypeMismatch {
+                given: LaunchType::Fargate,
+                declared: LaunchType::ManagedInstances
+            }
+        );
+    }
+
+    #[test]
+    fn a_bare_array_named_fargate_gets_the_sidecar() {
+        let containers = json!([{"name": "web", "image": "x", "command": ["app"]}]);
+        let p = run(
+            containers,
+            &with(|o| {
+                o.launch_type = Some(LaunchType::Fargate);
+                o.api_key_secret_arn = Some(SECRET.into());
+            }),
+        )
+        .unwrap();
+        assert_eq!(p.value.as_array().unwrap().len(), 2);
+        let single = json!({"name": "web", "image": "x", "command": ["app"]});
+        assert_eq!(
+            run(
+                single,
+                &with(|o| {
+                    o.launch_type = Some(LaunchType::Fargate);
+                    o.api_key_secret_arn = Some(SECRET.into());
+                })
+            )
+            .unwrap_err(),
+            PatchError::SidecarNeedsTask
+        );
+    }
+
+    #[test]
+    fn tags_become_env_and_labels_without_duplicates() {
+        let tags = PatchOptions {
+            tags: Tags {
+                service: Some("web".into()),
+                env: Some("prod".into()),
+                version: None,
+            },
+            ..PatchOptions::default()
+        };
+        let task = json!({"containerDefinitions": [{"name": "app", "command": ["x"],
+            "environment": [{"name": "DD_ENV", "value": "staging"}], "dockerLabels": null}]});
+        let p = run(task, &tags).unwrap();
+        let app = &p.value["containerDefinitions"][0];
+        assert_eq!(
+            app["environment"],
+            json!([{"name": "DD_ENV", "value": "prod"}, {"name": "DD_SERVICE", "value": "web"}])
+        );
+        assert_eq!(
+            app["dockerLabels"],
+            json!({"com.datadoghq.tags.env": "prod", "com.datadoghq.tags.service": "web"})
+        );
+        assert_eq!(run(p.value.clone(), &tags).unwrap().value, p.value);
+    }
+
+    #[test]
+    fn generated_files_pass_through_unchanged() {
+        use crate::core::{render, Artifact, Config, Language};
+        for language in Language::ALL {
+            for imds in Imds::ALL {
+                let config = Config {
+                    imds,
+                    agent_version: "7.17".parse().unwrap(),
+                    ..Config::for_language(language)
+                };
+                let options = PatchOptions {
+                    imds,
+                    ..PatchOptions::default()
+                };
+                for artifact in [
+                    Artifact::AppContainer,
+                    Artifact::AgentTaskDefinition,
+                    Artifact::AgentContainer,
+                ] {
+                    let text = render(&config, artifact).unwrap();
+                    let document = document::read(text.as_bytes()).unwrap();
+                    let p = patch(&document, &options).unwrap();
+                    assert!(!p.changed, "{language} {imds} {artifact}: {:?}", p.notes);
+                    assert_eq!(document::render(&p.value, &document.layout), text);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Real task definitions as users have them: the document and its shape
+//! ([`document`]), what each container is ([`container`]), the task around
+//! it ([`context`]) and placeholders left in it ([`placeholder`]). Builds
+//! nothing: that is [`generate`](crate::core::generate).
+
+pub mod container;
+pub mod context;
+pub mod document;
+pub mod placeholder;
