@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use ddecs_wizard::cli::Preset;
+use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::tui::draw;
 use ddecs_wizard::tui::state::App;
 use ddecs_wizard::tui::theme::Theme;
@@ -92,7 +92,7 @@ fn report(name: &str, mut times: Vec<Duration>, bytes: &[usize]) {
 
 fn first_frame(w: u16, h: u16) -> (Duration, usize) {
     let start = Instant::now();
-    let app = App::from_preset(&Preset::default(), Theme::COLOUR).expect("defaults");
+    let app = App::from_given(&Given::default(), Theme::COLOUR).expect("defaults");
     let (mut term, counter) = terminal(w, h);
     term.draw(|f| {
         black_box(draw::render(f, &app));
@@ -107,7 +107,7 @@ fn shift(code: KeyCode) -> Event {
 
 /// Runs `keys` `rounds` times over, after the `setup` events, timing each.
 fn scenario(name: &str, w: u16, h: u16, setup: &[Event], keys: &[Event], rounds: usize) {
-    let mut app = App::from_preset(&Preset::default(), Theme::COLOUR).expect("defaults");
+    let mut app = App::from_given(&Given::default(), Theme::COLOUR).expect("defaults");
     let mut term = terminal(w, h);
     step(&mut term, &mut app, &Event::Resize(w, h));
     for event in setup {

@@ -6,9 +6,10 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use crate::cli::UsageError;
+use crate::core::model::given::GivenError;
 use crate::output::files::WriteError;
 use crate::output::safe::printable;
+use crate::usage::UsageError;
 
 /// Prints the error as one line and picks its exit code.
 pub fn report(error: &anyhow::Error) -> ExitCode {
@@ -26,6 +27,7 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     let message = format!("{error:#}");
     let _ = writeln!(io::stderr(), "ddecs-wizard: {}", printable(&message));
     let usage = error.downcast_ref::<UsageError>().is_some()
+        || error.downcast_ref::<GivenError>().is_some()
         || error.downcast_ref::<crate::core::NotApplicable>().is_some()
         || error
             .downcast_ref::<WriteError>()

@@ -41,9 +41,9 @@ fn main() -> ExitCode {
             // agree on colour and escape codes.
             let caps = ddecs_wizard::terminal::Capabilities::from_env();
             if cli.plain {
-                ddecs_wizard::plain::run(&cli.preset, &caps)
+                ddecs_wizard::plain::run(&cli.preset.given, &caps)
             } else {
-                ddecs_wizard::tui::run(&cli.preset, &caps)
+                ddecs_wizard::tui::run(&cli.preset.given, &caps)
                     .and_then(|outcome| Ok(outcome.report(&mut io::stdout().lock())?))
             }
         }

@@ -79,7 +79,7 @@ fn tags_secret_and_site() {
             env: Some("prod".into()),
             version: Some("1.4.2".into()),
         },
-        site: "datadoghq.eu".into(),
+        site: ddecs_wizard::core::model::config::Site::Eu1,
         api_key_secret_arn: Some(
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dd-api-key-AbCdEf".into(),
         ),

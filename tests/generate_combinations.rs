@@ -9,7 +9,8 @@ use std::process::Command;
 #[path = "common/botocore.rs"]
 mod botocore;
 
-use ddecs_wizard::cli::Preset;
+use ddecs_wizard::core::model::field::Field;
+use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::core::{render, Artifact, Config, Imds, Language, LaunchType, Tags, Transport};
 use serde_json::{json, Map, Value};
 
@@ -196,11 +197,10 @@ fn every_invalid_combination_is_a_usage_error_that_says_why() {
 
 #[test]
 fn presets_switch_the_transport_with_the_launch_type() {
-    let preset = Preset {
-        launch_type: Some(LaunchType::ManagedInstances),
-        ..Preset::default()
-    };
-    let config = preset.to_config().unwrap();
+    let config = Given::default()
+        .with(Field::LaunchType, "managed-instances")
+        .config()
+        .unwrap();
     assert_eq!(config.transport, Transport::Uds);
     assert!(!config.wraps_entrypoint());
 }

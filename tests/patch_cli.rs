@@ -284,7 +284,7 @@ fn patch_exit_codes() {
         (
             &["patch", file, "--language", "java"],
             2,
-            "--language does not apply to patch",
+            "unexpected argument '--language'",
         ),
         (
             &["patch", file, "--container", "nope"],

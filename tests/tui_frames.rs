@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::PathBuf;
 
-use ddecs_wizard::cli::Preset;
+use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::output::files::WriteError;
 use ddecs_wizard::tui::draw;
 use ddecs_wizard::tui::preview::Tab;
@@ -47,7 +47,7 @@ fn tour(theme: Theme, w: u16, h: u16) -> String {
         let _ = writeln!(out, "=== {title}");
         out.push_str(&frame(app, w, h));
     };
-    let mut app = wizard(&Preset::default(), theme);
+    let mut app = wizard(&Given::default(), theme);
     shot("1 launch type: EC2", &mut app);
     press(&mut app, Enter);
     shot("2 agent version: latest", &mut app);
@@ -172,7 +172,7 @@ fn too_small() {
     let mut out = String::new();
     for theme in [Theme::MONO, Theme::COLOUR] {
         for (w, h) in [(59, 16), (60, 15), (30, 8), (1, 1)] {
-            let mut app = wizard(&Preset::default(), theme);
+            let mut app = wizard(&Given::default(), theme);
             let _ = writeln!(out, "=== {w}x{h} colour={}", theme.colour);
             out.push_str(&frame(&mut app, w, h));
         }
@@ -189,7 +189,7 @@ fn no_size_makes_drawing_panic() {
     ];
     let heights = [1, 2, 3, 5, 10, 15, 16, 17, 20, 30, 60];
     let mut states: Vec<App> = Vec::new();
-    let mut app = wizard(&Preset::default(), Theme::COLOUR);
+    let mut app = wizard(&Given::default(), Theme::COLOUR);
     states.push(app.clone());
     keys(&mut app, &[Down, Down, Down]);
     states.push(app.clone());
@@ -254,7 +254,7 @@ fn typing_one_character_writes_only_the_changed_cells() {
         },
     )
     .unwrap();
-    let mut app = wizard(&Preset::default(), Theme::COLOUR);
+    let mut app = wizard(&Given::default(), Theme::COLOUR);
     keys(&mut app, &[Enter, Enter, Enter, Enter, KeyCode::End]);
     assert!(app.typing(), "at the startup command, the default kept");
     // The agent container does not depend on the startup command.

@@ -4,9 +4,10 @@
 
 mod tui_support;
 
-use ddecs_wizard::cli::Preset;
-use ddecs_wizard::commands::generate::artifact_files;
-use ddecs_wizard::core::{render, Artifact, Config, Imds, Language, LaunchType};
+use ddecs_wizard::core::generate::files::artifact_files;
+use ddecs_wizard::core::model::field::Field;
+use ddecs_wizard::core::model::given::Given;
+use ddecs_wizard::core::{render, Artifact, Config, Language, LaunchType};
 use ddecs_wizard::tui::draw::footer;
 use ddecs_wizard::tui::keys::Context;
 use ddecs_wizard::tui::preview::{Content, Tab};
@@ -22,16 +23,14 @@ use tui_support::*;
 use KeyCode::{BackTab, Backspace, Char, Down, Enter, Esc, Left, PageDown, PageUp, Right, Up};
 
 fn default_app() -> App {
-    wizard(&Preset::default(), Theme::MONO)
+    wizard(&Given::default(), Theme::MONO)
 }
 
-fn php_v1_717() -> Preset {
-    Preset {
-        language: Some(Language::Php),
-        imds: Some(Imds::V1),
-        agent_version: Some("7.17".parse().unwrap()),
-        ..Preset::default()
-    }
+fn php_v1_717() -> Given {
+    Given::default()
+        .with(Field::Language, "php")
+        .with(Field::Imds, "v1")
+        .with(Field::AgentVersion, "7.17")
 }
 
 fn status(app: &App) -> (StatusKind, String) {
@@ -94,7 +93,7 @@ fn choosing_php_v1_717_by_keys_gives_the_preset_config() {
     assert_eq!(app.step, Step::Connection);
     keys(&mut app, &[Down, Down, Enter]);
     assert_eq!(app.step, Step::StartupCommand);
-    assert_eq!(*app.config(), php_v1_717().to_config().unwrap());
+    assert_eq!(*app.config(), php_v1_717().config().unwrap());
     assert_eq!(
         app.inputs[Question::StartupCommand.index()].text(),
         "php-fpm -F"
@@ -105,13 +104,10 @@ fn choosing_php_v1_717_by_keys_gives_the_preset_config() {
 fn a_preset_prefills_answers_and_starts_at_the_first_open_step() {
     let app = wizard(&php_v1_717(), Theme::MONO);
     assert_eq!(app.step, Step::LaunchType);
-    let preset = Preset {
-        launch_type: Some(LaunchType::Ec2),
-        ..php_v1_717()
-    };
+    let preset = php_v1_717().with(Field::LaunchType, "ec2");
     let app = wizard(&preset, Theme::MONO);
     assert_eq!(app.step, Step::StartupCommand);
-    assert_eq!(*app.config(), preset.to_config().unwrap());
+    assert_eq!(*app.config(), preset.config().unwrap());
     assert_eq!(
         app.visited,
         [true, true, true, true, true, false, false, false, false]
@@ -395,7 +391,7 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
     perform_save(&mut app, &target, force);
     assert!(app.overlay.is_none());
     assert!(!app.has_unsaved_work());
-    let expected = artifact_files(&php_v1_717().to_config().unwrap());
+    let expected = artifact_files(&php_v1_717().config().unwrap());
     assert_eq!(app.saved.len(), expected.len());
     for path in &app.saved {
         let name = path.file_name().unwrap().to_str().unwrap();

@@ -25,12 +25,12 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context as _};
 use ratatui::crossterm::event;
 
-use crate::cli::{Preset, UsageError};
-use crate::commands::generate;
 use crate::core::generate::next_steps;
-use crate::output::clipboard;
+use crate::core::model::given::Given;
 use crate::output::safe::printable;
+use crate::output::{artifacts, clipboard};
 use crate::terminal::Capabilities;
+use crate::usage::UsageError;
 use session::Session;
 use state::{App, Drawn, Saved};
 use theme::Theme;
@@ -73,14 +73,14 @@ impl Outcome {
 /// Runs the wizard. Without a terminal on stdin and stdout, or on one that
 /// cannot move its cursor, it refuses at once (a usage error, exit 2)
 /// without writing a single escape code, and names what to use instead.
-pub fn run(preset: &Preset, caps: &Capabilities) -> anyhow::Result<Outcome> {
+pub fn run(given: &Given, caps: &Capabilities) -> anyhow::Result<Outcome> {
     if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
         return Err(UsageError(strings::NEEDS_TERMINAL.to_owned()).into());
     }
     if caps.dumb {
         return Err(UsageError(strings::NEEDS_CURSOR.to_owned()).into());
     }
-    let mut app = App::from_preset(preset, Theme::for_terminal(caps))?;
+    let mut app = App::from_given(given, Theme::for_terminal(caps))?;
     let mut session = Session::start().context("cannot set up the terminal")?;
     let result = event_loop(&mut session, &mut app);
     let signal = session.caught_signal();
@@ -144,7 +144,7 @@ fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
 fn perform(session: &mut Session, app: &mut App, effect: Effect) -> io::Result<()> {
     match effect {
         Effect::Save { dir, force } => {
-            let result = generate::save(app.config(), &dir, force);
+            let result = artifacts::save(app.config(), &dir, force);
             update::on_saved(app, result);
         }
         Effect::Copy(text) => {

@@ -484,15 +484,12 @@ pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Preset;
+    use crate::core::model::field::Field;
+    use crate::core::model::given::Given;
     use crate::core::Language;
 
     fn answers(language: Language) -> Answers {
-        Answers::from_preset(&Preset {
-            language: Some(language),
-            ..Preset::default()
-        })
-        .unwrap()
+        Answers::from_given(&Given::default().with(Field::Language, language.cli_name())).unwrap()
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The steps of the wizard, in order, and which questions each one holds.
-//! Both front ends walk exactly this list.
+//! The steps of the wizard, in order. Which questions each holds is said by
+//! the questions' rows. Both front ends walk exactly this list.
 
 use super::question::Question;
 
@@ -62,19 +62,12 @@ impl Step {
         }
     }
 
-    /// What the step asks, in order.
-    pub fn questions(self) -> &'static [Question] {
-        match self {
-            Step::LaunchType => &[Question::LaunchType],
-            Step::AgentVersion => &[Question::AgentVersion],
-            Step::Language => &[Question::Language],
-            Step::Connection => &[Question::Connection],
-            Step::StartupCommand => &[Question::StartupCommand],
-            Step::App => &[Question::AppName, Question::AppImage],
-            Step::Tags => &[Question::Service, Question::Env, Question::ServiceVersion],
-            Step::Datadog => &[Question::Site, Question::ApiKey],
-            Step::Review => &[],
-        }
+    /// What the step asks, in order: the questions whose row names it.
+    pub fn questions(self) -> Vec<Question> {
+        Question::ALL
+            .into_iter()
+            .filter(|q| q.step() == self)
+            .collect()
     }
 
     /// A line above the questions of a step that asks several.
@@ -103,10 +96,7 @@ mod tests {
 
     #[test]
     fn every_question_is_asked_once_in_the_order_of_its_enum() {
-        let asked: Vec<Question> = Step::ALL
-            .iter()
-            .flat_map(|s| s.questions().iter().copied())
-            .collect();
+        let asked: Vec<Question> = Step::ALL.iter().flat_map(|s| s.questions()).collect();
         assert_eq!(asked, Question::ALL);
         for (i, step) in Step::ALL.iter().enumerate() {
             assert_eq!(step.index(), i);

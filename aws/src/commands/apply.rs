@@ -32,7 +32,7 @@ use ddecs_wizard::output::diff;
 use ddecs_wizard::output::safe::printable;
 
 pub fn run(args: &ApplyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    let options = options(&args.preset, &args.container)?;
+    let options = options(&args.preset.given, &args.container)?;
     if args.family.trim().is_empty() {
         return Err(UsageError("FAMILY is empty: give the task definition family".into()).into());
     }

@@ -222,7 +222,7 @@ mod tests {
         };
         assert_eq!(
             render(&config, Artifact::Entrypoint).unwrap_err().to_string(),
-            "entrypoint does not apply to --transport uds: with the Unix socket the app needs no agent address: no entryPoint change and no lookup code"
+            "--output: entrypoint does not apply to --transport uds: with the Unix socket the app needs no agent address: no entryPoint change and no lookup code"
         );
     }
 
@@ -231,7 +231,7 @@ mod tests {
         let err = render(&Config::for_language(Language::Java), Artifact::Apache).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "apache does not apply to java: the Apache and PHP-FPM snippets apply to PHP only"
+            "--output: apache does not apply to java: the Apache and PHP-FPM snippets apply to PHP only"
         );
     }
 

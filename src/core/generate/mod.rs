@@ -8,6 +8,7 @@ pub mod app;
 pub mod app_task;
 pub mod artifact;
 pub mod entrypoint;
+pub mod files;
 pub mod next_steps;
 pub mod php;
 pub mod tracer_code;

@@ -198,16 +198,33 @@ pub struct Tags {
     pub version: Option<String>,
 }
 
-/// Datadog sites an agent can report to.
-pub const SITES: &[&str] = &[
-    "datadoghq.com",
-    "us3.datadoghq.com",
-    "us5.datadoghq.com",
-    "datadoghq.eu",
-    "ap1.datadoghq.com",
-    "ap2.datadoghq.com",
-    "ddog-gov.com",
-];
+choices! {
+    /// The Datadog site an account lives on: where the agent sends data.
+    pub enum Site (Site) {
+        Us1 => "datadoghq.com",
+        Us3 => "us3.datadoghq.com",
+        Us5 => "us5.datadoghq.com",
+        Eu1 => "datadoghq.eu",
+        Ap1 => "ap1.datadoghq.com",
+        Ap2 => "ap2.datadoghq.com",
+        Us1Fed => "ddog-gov.com",
+    }
+}
+
+impl Site {
+    /// The region name Datadog gives the site.
+    pub fn region(self) -> &'static str {
+        match self {
+            Site::Us1 => "US1",
+            Site::Us3 => "US3",
+            Site::Us5 => "US5",
+            Site::Eu1 => "EU1",
+            Site::Ap1 => "AP1",
+            Site::Ap2 => "AP2",
+            Site::Us1Fed => "US1-FED",
+        }
+    }
+}
 
 /// The image shown when the user names none: obviously not a real image.
 pub const APP_IMAGE_PLACEHOLDER: &str = "<YOUR_APP_IMAGE>";
@@ -226,7 +243,7 @@ pub struct Config {
     pub app_name: String,
     pub app_image: String,
     pub tags: Tags,
-    pub site: String,
+    pub site: Site,
     pub api_key_secret_arn: Option<String>,
 }
 
@@ -249,7 +266,7 @@ impl Config {
             app_name: "app".to_owned(),
             app_image: APP_IMAGE_PLACEHOLDER.to_owned(),
             tags: Tags::default(),
-            site: SITES[0].to_owned(),
+            site: Site::Us1,
             api_key_secret_arn: None,
         }
     }
@@ -305,7 +322,6 @@ impl Config {
                 expected: "an image reference without spaces".to_owned(),
             });
         }
-        validate_site(&self.site)?;
         if let Some(arn) = &self.api_key_secret_arn {
             validate_secret_arn(arn)?;
         }
@@ -345,18 +361,6 @@ pub fn validate_app_name(name: &str) -> Result<(), ConfigError> {
             field: Field::AppName,
             value: name.to_owned(),
             expected: "1 to 255 letters, digits, hyphens and underscores".to_owned(),
-        })
-    }
-}
-
-pub fn validate_site(site: &str) -> Result<(), ConfigError> {
-    if SITES.contains(&site) {
-        Ok(())
-    } else {
-        Err(ConfigError::Invalid {
-            field: Field::Site,
-            value: site.to_owned(),
-            expected: SITES.join(", "),
         })
     }
 }

@@ -20,7 +20,7 @@ use thiserror::Error;
 
 use crate::core::generate::agent::{apm_port_mapping, build_agent_container};
 use crate::core::generate::entrypoint::{build_entry_point, recover_startup_command, without_exec};
-use crate::core::model::config::{AgentVersion, Config, Imds, LaunchType, Tags, Transport};
+use crate::core::model::config::{AgentVersion, Config, Imds, LaunchType, Site, Tags, Transport};
 use crate::core::model::datadog::{APM_PORT, LEGACY_APM_ENV, SIDECAR_NAME};
 use crate::core::model::socket;
 use crate::core::shell;
@@ -40,7 +40,7 @@ pub struct PatchOptions {
     /// The API key secret for a Fargate sidecar that patch adds.
     pub api_key_secret_arn: Option<String>,
     /// The Datadog site for a Fargate sidecar that patch adds.
-    pub site: Option<String>,
+    pub site: Option<Site>,
     /// The agent version to assume when an agent image's tag does not say.
     pub agent_version: Option<AgentVersion>,
     /// Overrides the start command found in the container.
@@ -327,8 +327,8 @@ fn add_fargate_sidecar(
     if let Some(version) = &options.agent_version {
         config.agent_version = version.clone();
     }
-    if let Some(site) = &options.site {
-        config.site.clone_from(site);
+    if let Some(site) = options.site {
+        config.site = site;
     }
     let sidecar = build_agent_container(&config);
     if !document.push_container(sidecar) {
@@ -1003,7 +1003,7 @@ mod tests {
             task.clone(),
             &with(|o| {
                 o.api_key_secret_arn = Some(SECRET.into());
-                o.site = Some("datadoghq.eu".into());
+                o.site = Some(Site::Eu1);
             }),
         )
         .unwrap();
