@@ -616,7 +616,7 @@ mod tests {
                 .lines()
                 .nth(line)
                 .unwrap()
-                .contains("exec ddtrace-run"),
+                .contains("exec python my_app.py"),
             "{line}"
         );
     }

@@ -421,7 +421,7 @@ mod tests {
         a.select(Question::Language, 1);
         assert_eq!(
             a.text(Question::StartupCommand),
-            Language::Nodejs.default_startup_command()
+            Language::Nodejs.default_startup_command(a.config().tracer)
         );
         a.set_text(Question::StartupCommand, "node server.js --port 8080");
         a.select(Question::Language, 2);

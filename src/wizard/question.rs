@@ -511,22 +511,15 @@ pub const LANGUAGE: Row = Row {
             .position(|l| *l == c.language)
             .unwrap_or(0)
     },
-    select: |c, _, i| {
-        let language = Language::ALL[i];
-        if language != c.language {
-            c.language = language;
-            c.startup_command = language.default_startup_command().to_owned();
-        }
-    },
+    select: |c, _, i| c.set_language(Language::ALL[i]),
     answer: |c| c.language.label().to_owned(),
     alternative: |c| {
         let mut alt = c.clone();
-        alt.language = if c.language == Language::Php {
+        alt.set_language(if c.language == Language::Php {
             Language::Python
         } else {
             Language::Php
-        };
-        alt.startup_command = alt.language.default_startup_command().to_owned();
+        });
         alt
     },
     ..BASE
@@ -615,7 +608,7 @@ pub const STARTUP_COMMAND: Row = Row {
         vec![Remark::Hint(format!(
             "default for {}: {}",
             c.language.label(),
-            c.language.default_startup_command()
+            c.default_startup_command()
         ))]
     },
     alternative: |c| {
