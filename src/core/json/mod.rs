@@ -6,5 +6,5 @@
 
 pub mod edit;
 pub mod position;
-mod scan;
+pub mod scan;
 pub mod syntax;

@@ -2,7 +2,7 @@
 //!
 //! serde_json's `Value` keeps no positions, yet a message about a field
 //! ("template placeholder at 12:18") is only useful with one. So after
-//! serde_json has accepted the text, [`scan`] walks it once more (the
+//! serde_json has accepted the text, [`scan()`] walks it once more (the
 //! walk of [`super::scan`], shared with the syntax tree) and records the
 //! start of every value under its JSON pointer, and nothing else: `check`
 //! reads thousands of files and builds no tree. The walk also reports

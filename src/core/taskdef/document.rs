@@ -9,9 +9,12 @@
 //! mark, tabs, CRLF, no final newline, or are templates or not JSON at all.
 //! [`read`] accepts every real shape, turns describe output into input that
 //! registers, and rejects the rest with a message that says where and what
-//! to do; [`write`] puts a changed value back into the text it came from,
-//! editing only what changed (see `json_edit`), so that a diff of the
-//! result shows the change and not a reformatting.
+//! to do (the line:column of every value comes from
+//! [`position`](crate::core::json::position), the JSON walk the syntax
+//! tree is built from too); [`write`] puts a changed value back into the
+//! text it came from, editing only what changed
+//! ([`edit`](crate::core::json::edit)), so that a diff of the result shows
+//! the change and not a reformatting.
 
 use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
