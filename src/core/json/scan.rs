@@ -80,7 +80,7 @@ enum Frame<'a> {
         /// Where this object's keys start in [`Scanner::keys`].
         keys: usize,
         /// All its keys, once it has too many to compare one by one.
-        many: Option<Box<HashMap<Cow<'a, str>, usize>>>,
+        many: Option<HashMap<Cow<'a, str>, usize>>,
     },
     Array {
         index: usize,
@@ -253,7 +253,7 @@ impl<'a> Scanner<'a> {
             None => {
                 let mut map: HashMap<_, _> = self.keys.drain(*from..).collect();
                 map.insert(key, at);
-                *many = Some(Box::new(map));
+                *many = Some(map);
             }
         }
         Ok(())

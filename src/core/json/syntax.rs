@@ -12,6 +12,9 @@ use std::ops::Range;
 
 use super::scan::{self, Container, Visitor};
 
+/// A key twice in one object, at the byte offsets of both, as the walk finds it.
+pub use super::scan::DuplicateKey;
+
 /// One JSON value and where it is: `span` runs from its first byte (a
 /// bracket, a quote, a digit ...) to just after its last.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,8 +76,6 @@ impl Node {
         }
     }
 }
-
-pub use super::scan::DuplicateKey;
 
 /// Scans `text`, which must already have been accepted by serde_json. On
 /// text it would reject the result is incomplete, but the scan never panics.
