@@ -16,7 +16,7 @@
 //! always written `"key": value`, and insertion trims blank lines at the
 //! start and end of the container; it also parses JSONC (comments, trailing
 //! commas), which `register-task-definition` does not take. Splicing on the
-//! spans `json_syntax` records keeps all of that, in about as much code as
+//! spans [`syntax`] records keeps all of that, in about as much code as
 //! driving the CST would take.
 //!
 //! New text is assembled from pieces, each scalar and key written by
