@@ -4,5 +4,6 @@
 pub mod clipboard;
 pub mod diff;
 pub mod files;
+pub mod held;
 pub mod os_error;
 pub mod safe;
