@@ -418,6 +418,36 @@ fn resizing_below_the_minimum_and_back() {
     assert_eq!(pane.exit_status(), 0);
 }
 
+/// At 20x5 only the size message shows: forty Enters (enough to walk
+/// every step and save) do nothing, and q still quits.
+#[test]
+fn a_terminal_too_small_acts_on_no_key_but_quit() {
+    let Some(pane) = at_first_question(&[]) else {
+        return;
+    };
+    pane.tmux(&["resize-window", "-x", "20", "-y", "5"]);
+    pane.wait_for("too small");
+    for _ in 0..40 {
+        pane.press(&["Enter"]);
+    }
+    pane.press(&["y", "s", "Enter"]);
+    // Back at full size: still the first step, and nothing saved.
+    pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
+    let screen = pane.wait_for("1/9 Launch type");
+    assert!(
+        !screen.contains("Directory (created if missing)"),
+        "{screen}"
+    );
+    assert!(
+        !pane.work_dir().join("ddecs-wizard-out").exists(),
+        "files were saved from a screen too small to show them"
+    );
+    pane.tmux(&["resize-window", "-x", "20", "-y", "5"]);
+    pane.wait_for("too small");
+    pane.press(&["q"]);
+    assert_exits_restored(&pane, 0);
+}
+
 /// The SGR parameters in `screen` (as `capture-pane -e` shows them).
 fn sgr_params(screen: &str) -> Vec<u32> {
     screen

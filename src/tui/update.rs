@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::Event;
 
+use super::draw::layout;
 use super::keys::{self, Action, Context};
 use super::state::{App, Drawn, Overlay, SaveDialog, StatusKind};
 use super::strings;
@@ -26,11 +27,32 @@ pub enum Effect {
 
 /// Handles one terminal event.
 pub fn on_event(app: &mut App, event: &Event) -> Option<Effect> {
-    match event {
-        Event::Key(key) => keys::action(app.context(), key).and_then(|a| update(app, a)),
-        Event::Paste(text) => update(app, Action::Paste(text.clone())),
+    let action = match event {
+        Event::Key(key) => keys::action(app.context(), key)?,
+        Event::Paste(text) => Action::Paste(text.clone()),
         // The next frame lays out the new size and records it.
-        _ => None,
+        _ => return None,
+    };
+    if too_small(app) && !acts_when_too_small(app, &action) {
+        return None;
+    }
+    update(app, action)
+}
+
+/// The last frame was too small to show the wizard: it showed only the
+/// size it needs.
+fn too_small(app: &App) -> bool {
+    layout::too_small(app.drawn.screen)
+}
+
+/// What a key may do while the screen shows only its size: quit (asking
+/// first, on that screen, if answers are unsaved) and redraw. Anything
+/// else would act where nobody can see it.
+fn acts_when_too_small(app: &App, action: &Action) -> bool {
+    match action {
+        Action::ForceQuit | Action::Quit | Action::Redraw => true,
+        Action::Yes | Action::No | Action::Cancel => app.overlay == Some(Overlay::ConfirmQuit),
+        _ => false,
     }
 }
 
