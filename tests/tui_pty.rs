@@ -301,7 +301,7 @@ fn another_version_is_typed_into_an_empty_field() {
     pane.press(&["C-y"]);
     pane.wait_for("cannot copy Agent: Agent version: invalid");
     pane.press(&["C-c"]);
-    assert_exits_restored(&pane, 0);
+    assert_exits_restored(&pane, 130);
 }
 
 /// A pasted two-line start command becomes one command joined with &&,
@@ -321,7 +321,7 @@ fn a_multi_line_paste_is_joined_with_and() {
         "{screen}"
     );
     pane.press(&["C-c"]);
-    assert_exits_restored(&pane, 0);
+    assert_exits_restored(&pane, 130);
 }
 
 #[test]
@@ -344,7 +344,13 @@ fn ctrl_c_quits_at_once_even_while_typing() {
     pane.wait_for("5/9 Startup command");
     pane.type_text(" --more");
     press_when(&pane, "--more", &["C-c"]);
-    assert_exits_restored(&pane, 0);
+    // Interrupted, as --plain and shells report Ctrl-C: 130.
+    assert_exits_restored(&pane, 130);
+    assert!(
+        pane.history().contains("ddecs-wizard: interrupted"),
+        "{}",
+        pane.history()
+    );
 }
 
 fn stopped_by_signal(signal: &str, status: i32) {

@@ -374,8 +374,13 @@ fn ctrl_c_quits_from_everywhere() {
         let mut app = default_app();
         press(&mut app, Down);
         setup(&mut app);
-        ctrl(&mut app, 'c');
-        assert!(app.quit, "{:?}", app.context());
+        let context = app.context();
+        assert_eq!(
+            ctrl(&mut app, 'c'),
+            Some(Effect::Interrupted),
+            "{context:?}"
+        );
+        assert!(app.quit, "{context:?}");
     }
 }
 

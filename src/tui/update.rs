@@ -20,9 +20,14 @@ use crate::wizard::{Kind, Pasted, Question, Step};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Save { dir: PathBuf, force: bool },
+    Save {
+        dir: PathBuf,
+        force: bool,
+    },
     Copy(String),
     ClearScreen,
+    /// Ctrl-C: quit at once, and exit as an interrupted program does (130).
+    Interrupted,
 }
 
 /// Handles one terminal event.
@@ -73,6 +78,10 @@ pub fn on_drawn(app: &mut App, drawn: Drawn) -> bool {
 }
 
 pub fn update(app: &mut App, action: Action) -> Option<Effect> {
+    if action == Action::ForceQuit {
+        app.quit = true;
+        return Some(Effect::Interrupted);
+    }
     let effect = match app.context() {
         Context::Help => on_help(app, action),
         Context::Confirm => on_confirm(app, action),
@@ -94,7 +103,6 @@ fn on_help(app: &mut App, action: Action) -> Option<Effect> {
     let page = app.drawn.help_page.max(1);
     let max = app.drawn.help_max_scroll;
     match action {
-        Action::ForceQuit => app.quit = true,
         Action::Redraw => return Some(Effect::ClearScreen),
         Action::PageUp | Action::PageDown => {
             if let Some(Overlay::Help { scroll }) = &mut app.overlay {
@@ -112,7 +120,6 @@ fn on_help(app: &mut App, action: Action) -> Option<Effect> {
 
 fn on_confirm(app: &mut App, action: Action) -> Option<Effect> {
     match (&mut app.overlay, action) {
-        (_, Action::ForceQuit) => app.quit = true,
         (_, Action::Redraw) => return Some(Effect::ClearScreen),
         (Some(Overlay::ConfirmQuit), Action::Yes) => app.quit = true,
         (Some(Overlay::ConfirmQuit), Action::No | Action::Cancel) => app.overlay = None,
@@ -133,7 +140,6 @@ fn on_save_dialog(app: &mut App, action: Action) -> Option<Effect> {
         return None;
     };
     match action {
-        Action::ForceQuit => app.quit = true,
         Action::Redraw => return Some(Effect::ClearScreen),
         Action::Cancel => app.overlay = None,
         Action::Submit => {
@@ -170,7 +176,6 @@ fn on_save_dialog(app: &mut App, action: Action) -> Option<Effect> {
 
 fn on_step(app: &mut App, action: Action) -> Option<Effect> {
     match action {
-        Action::ForceQuit => app.quit = true,
         Action::Quit => {
             if app.has_unsaved_work() {
                 app.overlay = Some(Overlay::ConfirmQuit);
@@ -218,7 +223,12 @@ fn on_step(app: &mut App, action: Action) -> Option<Effect> {
             }
         }
         Action::Paste(text) => paste(app, &text),
-        Action::CloseHelp | Action::Submit | Action::Cancel | Action::Yes | Action::No => {}
+        Action::ForceQuit
+        | Action::CloseHelp
+        | Action::Submit
+        | Action::Cancel
+        | Action::Yes
+        | Action::No => {}
     }
     None
 }
