@@ -155,7 +155,7 @@ fn new_file(path: &Path) -> io::Result<File> {
 }
 
 /// What kind of thing `metadata` describes, for a refusal.
-fn kind_of(metadata: &Metadata) -> &'static str {
+pub fn kind_of(metadata: &Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -176,7 +176,7 @@ fn kind_of(metadata: &Metadata) -> &'static str {
     if metadata.is_dir() {
         "a directory"
     } else {
-        "not a regular file"
+        "an unknown kind of file"
     }
 }
 
