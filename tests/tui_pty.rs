@@ -454,6 +454,28 @@ fn a_terminal_too_small_acts_on_no_key_but_quit() {
     assert_exits_restored(&pane, 0);
 }
 
+/// LANG=C: the terminal takes bytes as Latin-1 or ASCII, so the wizard
+/// draws its rules, markers and arrows in ASCII.
+#[test]
+fn a_c_locale_gets_only_ascii_on_screen() {
+    let Some(pane) = Pane::start(WIDE, &[], &[("LANG", "C"), ("LC_ALL", "C")]) else {
+        return;
+    };
+    let screen = pane.wait_for("1/9 Launch type");
+    pane.press(&["?"]);
+    let help = pane.wait_for("Moving between steps");
+    for shown in [&screen, &help] {
+        let glyphs: String = shown.chars().filter(|c| !c.is_ascii()).collect();
+        assert!(glyphs.is_empty(), "not ASCII: {glyphs:?}\n{shown}");
+    }
+    assert!(
+        screen.contains("> "),
+        "the marker is drawn as ASCII:\n{screen}"
+    );
+    pane.press(&["Escape", "q"]);
+    assert_exits_restored(&pane, 0);
+}
+
 /// The SGR parameters in `screen` (as `capture-pane -e` shows them).
 fn sgr_params(screen: &str) -> Vec<u32> {
     screen
