@@ -4,6 +4,8 @@
 //! selected answer or the field being typed in) and where the cursor goes,
 //! so that the narrow layout can size the pane before anything is drawn.
 
+use std::borrow::Cow;
+
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -266,12 +268,23 @@ fn verdict(app: &App, q: Question) -> Option<Result<String, String>> {
             Some(_) => Ok(format!(
                 "{} exec {}",
                 strings::COMMAND_EXEC,
-                printable(&c.startup_command)
+                printable(&shown_start(&c.startup_command))
             )),
             None => Err(strings::COMMAND_NOT_EXEC.to_owned()),
         }),
         Question::ApiKey => Some(Ok(strings::ARN_OK.to_owned())),
         _ => None,
+    }
+}
+
+/// The start of a command as far as the verdict under its field can show
+/// it (a few lines of the question pane): a command of any length costs
+/// the same to draw. Cut on a character boundary, with `…` for the rest.
+fn shown_start(command: &str) -> Cow<'_, str> {
+    const SHOWN: usize = 512;
+    match command.char_indices().nth(SHOWN) {
+        Some((at, _)) => Cow::Owned(format!("{}…", &command[..at])),
+        None => Cow::Borrowed(command),
     }
 }
 
