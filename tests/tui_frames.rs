@@ -298,3 +298,34 @@ fn typing_one_character_writes_only_the_changed_cells() {
         );
     }
 }
+
+/// A locale that is not UTF-8 shows our glyphs (rules, markers, arrows,
+/// ellipses) as garbage: with the ASCII theme every cell of every screen
+/// is ASCII, at the wide and the narrow layout, with help, dialogs and the
+/// size message.
+#[test]
+fn the_ascii_theme_draws_only_ascii() {
+    let non_ascii = |dump: &str| -> Vec<char> {
+        let mut found: Vec<char> = dump.chars().filter(|c| !c.is_ascii()).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    };
+    for (w, h) in [(100, 30), (60, 16), (30, 8)] {
+        let mut app = wizard(&Given::default(), Theme::ASCII);
+        let mut seen = Vec::new();
+        for _ in 0..12 {
+            seen.extend(non_ascii(&frame(&mut app, w, h)));
+            press(&mut app, Enter);
+        }
+        press(&mut app, Esc);
+        press(&mut app, Char('?'));
+        seen.extend(non_ascii(&frame(&mut app, w, h)));
+        press(&mut app, Esc);
+        press(&mut app, Char('q'));
+        seen.extend(non_ascii(&frame(&mut app, w, h)));
+        seen.sort_unstable();
+        seen.dedup();
+        assert!(seen.is_empty(), "{w}x{h}: {seen:?}");
+    }
+}

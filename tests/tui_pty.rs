@@ -301,7 +301,7 @@ fn another_version_is_typed_into_an_empty_field() {
     pane.press(&["C-y"]);
     pane.wait_for("cannot copy Agent: Agent version: invalid");
     pane.press(&["C-c"]);
-    assert_exits_restored(&pane, 0);
+    assert_exits_restored(&pane, 130);
 }
 
 /// A pasted two-line start command becomes one command joined with &&,
@@ -321,7 +321,7 @@ fn a_multi_line_paste_is_joined_with_and() {
         "{screen}"
     );
     pane.press(&["C-c"]);
-    assert_exits_restored(&pane, 0);
+    assert_exits_restored(&pane, 130);
 }
 
 #[test]
@@ -344,7 +344,13 @@ fn ctrl_c_quits_at_once_even_while_typing() {
     pane.wait_for("5/9 Startup command");
     pane.type_text(" --more");
     press_when(&pane, "--more", &["C-c"]);
-    assert_exits_restored(&pane, 0);
+    // Interrupted, as --plain and shells report Ctrl-C: 130.
+    assert_exits_restored(&pane, 130);
+    assert!(
+        pane.history().contains("ddecs-wizard: interrupted"),
+        "{}",
+        pane.history()
+    );
 }
 
 fn stopped_by_signal(signal: &str, status: i32) {
@@ -416,6 +422,58 @@ fn resizing_below_the_minimum_and_back() {
     pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
     press_when(&pane, "◉ Launch  ○ Agent", &["q"]);
     assert_eq!(pane.exit_status(), 0);
+}
+
+/// At 20x5 only the size message shows: forty Enters (enough to walk
+/// every step and save) do nothing, and q still quits.
+#[test]
+fn a_terminal_too_small_acts_on_no_key_but_quit() {
+    let Some(pane) = at_first_question(&[]) else {
+        return;
+    };
+    pane.tmux(&["resize-window", "-x", "20", "-y", "5"]);
+    pane.wait_for("too small");
+    for _ in 0..40 {
+        pane.press(&["Enter"]);
+    }
+    pane.press(&["y", "s", "Enter"]);
+    // Back at full size: still the first step, and nothing saved.
+    pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
+    let screen = pane.wait_for("1/9 Launch type");
+    assert!(
+        !screen.contains("Directory (created if missing)"),
+        "{screen}"
+    );
+    assert!(
+        !pane.work_dir().join("ddecs-wizard-out").exists(),
+        "files were saved from a screen too small to show them"
+    );
+    pane.tmux(&["resize-window", "-x", "20", "-y", "5"]);
+    pane.wait_for("too small");
+    pane.press(&["q"]);
+    assert_exits_restored(&pane, 0);
+}
+
+/// LANG=C: the terminal takes bytes as Latin-1 or ASCII, so the wizard
+/// draws its rules, markers and arrows in ASCII.
+#[test]
+fn a_c_locale_gets_only_ascii_on_screen() {
+    let Some(pane) = Pane::start(WIDE, &[], &[("LANG", "C"), ("LC_ALL", "C")]) else {
+        return;
+    };
+    let screen = pane.wait_for("1/9 Launch type");
+    pane.press(&["?"]);
+    let help = pane.wait_for("Moving between steps");
+    for shown in [&screen, &help] {
+        let glyphs: String = shown.chars().filter(|c| !c.is_ascii()).collect();
+        assert!(glyphs.is_empty(), "not ASCII: {glyphs:?}\n{shown}");
+    }
+    assert!(
+        screen.contains("> "),
+        "the marker is drawn as ASCII:\n{screen}"
+    );
+    pane.press(&["Escape", "q"]);
+    assert_exits_restored(&pane, 0);
 }
 
 /// The SGR parameters in `screen` (as `capture-pane -e` shows them).

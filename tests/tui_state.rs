@@ -370,8 +370,13 @@ fn ctrl_c_quits_from_everywhere() {
         let mut app = default_app();
         press(&mut app, Down);
         setup(&mut app);
-        ctrl(&mut app, 'c');
-        assert!(app.quit, "{:?}", app.context());
+        let context = app.context();
+        assert_eq!(
+            ctrl(&mut app, 'c'),
+            Some(Effect::Interrupted),
+            "{context:?}"
+        );
+        assert!(app.quit, "{context:?}");
     }
 }
 
@@ -597,4 +602,66 @@ fn help_opens_scrolls_and_closes_on_any_key() {
     assert_eq!(app.context(), Context::Help);
     press(&mut app, Esc);
     assert_eq!(app.step, Step::StartupCommand, "Esc only closed the help");
+}
+
+/// Below the minimum size only the size message shows, so nothing a key
+/// would do can be seen: every key but quit (and redraw) is ignored.
+#[test]
+fn a_terminal_too_small_ignores_every_key_but_quit() {
+    let mut app = default_app();
+    resize(&mut app, 20, 5);
+    let before = (app.step, app.config().clone(), app.overlay.clone());
+    for _ in 0..40 {
+        assert_eq!(press(&mut app, Enter), None);
+    }
+    for key in [
+        Down,
+        KeyCode::Tab,
+        Char('s'),
+        Char('5'),
+        Char('?'),
+        Right,
+        Esc,
+    ] {
+        assert_eq!(press(&mut app, key), None, "{key:?}");
+    }
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert_eq!(paste(&mut app, "x"), None);
+    assert_eq!(
+        (app.step, app.config().clone(), app.overlay.clone()),
+        before,
+        "a key acted on a screen too small to show it"
+    );
+    // Grown back, the same keys act again.
+    resize(&mut app, 100, 30);
+    press(&mut app, Enter);
+    assert_ne!(app.step, Step::LaunchType);
+}
+
+#[test]
+fn a_terminal_too_small_still_quits() {
+    let mut app = default_app();
+    resize(&mut app, 20, 5);
+    press(&mut app, Char('q'));
+    assert!(app.quit, "q quits an untouched wizard");
+
+    // With answers unsaved, q asks; the question shows on the small
+    // screen and y answers it.
+    let mut app = default_app();
+    press(&mut app, Down);
+    resize(&mut app, 20, 5);
+    press(&mut app, Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    assert!(frame(&mut app, 30, 8).contains("Quit without"));
+    press(&mut app, Char('n'));
+    assert_eq!(app.overlay, None);
+    press(&mut app, Char('q'));
+    press(&mut app, Char('y'));
+    assert!(app.quit);
+
+    let mut app = default_app();
+    press(&mut app, Down);
+    resize(&mut app, 20, 5);
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "Ctrl-C quits at once");
 }

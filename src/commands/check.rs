@@ -26,6 +26,7 @@ use crate::cli::{help, CheckArgs, Format};
 use crate::core::lint::report::{self, github, sarif, text, Filter, Report, Totals};
 use crate::core::lint::{self, RULES};
 use crate::core::taskdef::document::{self, InputError};
+use crate::output::os_error;
 use crate::output::safe::{self, printable, Messages};
 use stream::{Deferred, LazyArray};
 use walk::{Item, Walk};
@@ -200,7 +201,17 @@ enum Outcome {
 fn examine(item: Item) -> Outcome {
     let (path, named) = match item {
         Item::Unlisted(path, e) => {
-            return Outcome::Unreadable(format!("cannot read directory {}: {e}", path.display()))
+            return Outcome::Unreadable(format!(
+                "cannot read directory {}: {}",
+                path.display(),
+                os_error::describe(&e)
+            ))
+        }
+        Item::NotRegular(path, kind) => {
+            return Outcome::Skipped(format!(
+                "skipped {}: it is {kind}, not a regular file",
+                path.display()
+            ))
         }
         Item::Named(path) => (path, true),
         Item::Found(path) => (path, false),

@@ -316,6 +316,17 @@ fn listed_versions() -> [AgentVersion; 3] {
 /// A valid secret ARN, used to probe what the API key changes.
 const SAMPLE_SECRET_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
 
+/// The start of a command as far as the line under its field can show it
+/// (a few lines of the question pane): a command of any length costs the
+/// same to draw. Cut on a character boundary, with `…` for the rest.
+fn shown_start(command: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 512;
+    match command.char_indices().nth(SHOWN) {
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}…", &command[..at])),
+        None => std::borrow::Cow::Borrowed(command),
+    }
+}
+
 fn flip_tag(tag: &mut Option<String>) {
     *tag = match tag {
         Some(_) => None,
@@ -600,7 +611,7 @@ pub const STARTUP_COMMAND: Row = Row {
     answer: |c| c.startup_command.clone(),
     meaning: |c| {
         Some(match exec_form(&c.startup_command) {
-            Some(_) => Ok(format!("runs as exec {}", printable(&c.startup_command))),
+            Some(_) => Ok(format!("runs as exec {}", printable(&shown_start(&c.startup_command)))),
             None => Err("not a single command: sh stays PID 1, so end it with `exec app` for SIGTERM to reach the app".to_owned()),
         })
     },

@@ -134,6 +134,15 @@ rules! {
     FARGATE_UNTRACED_NO_AGENT = "DDECS049", Info,
         "an app with no Datadog settings on Fargate has no agent sidecar",
         "if it should send traces, add the agent as a sidecar: ddecs-wizard patch FILE --api-key-secret-arn ARN";
+    SOCKET_HOST_DIR = "DDECS050", Error,
+        "the socket volume maps a host directory other than /var/run/datadog, where the agent daemon creates its sockets",
+        "set the volume's host.sourcePath to /var/run/datadog";
+    AGENT_NAME_OTHER_IMAGE = "DDECS051", Error,
+        "a container named like the Datadog agent runs another image",
+        "rename it, or run the agent image (public.ecr.aws/datadog/agent:7)";
+    AGENT_SOCKET_ELSEWHERE = "DDECS052", Error,
+        "an app sends traces to a socket the agent does not listen on",
+        "make DD_TRACE_AGENT_URL name the agent's DD_APM_RECEIVER_SOCKET through the shared volume, or remove DD_APM_RECEIVER_SOCKET (default /var/run/datadog/apm.socket)";
 }
 
 #[cfg(test)]

@@ -265,6 +265,27 @@ pub fn sets_var(container: &Value, name: &str) -> bool {
     env(container, name).is_some() || secret_names(container).contains(&name)
 }
 
+/// Whether a container is the agent by its name only: named like it
+/// (`datadog-agent`), it runs an image that is not the agent's (a log
+/// router named so by mistake, say). Patching it as the agent would lose
+/// the traces sent to it.
+pub fn named_agent_on_other_image(container: &Value) -> bool {
+    let image = image(container).to_ascii_lowercase();
+    !image.is_empty()
+        && !is_agent_image(&image)
+        && AGENT_NAMES.contains(&name(container).to_ascii_lowercase().as_str())
+}
+
+/// Where a secret of `name` comes from (its `valueFrom`).
+pub fn secret_from<'a>(container: &'a Value, name: &str) -> Option<&'a str> {
+    container
+        .get("secrets")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|s| s.get("name").and_then(Value::as_str) == Some(name))
+        .and_then(|s| s.get("valueFrom").and_then(Value::as_str))
+}
+
 pub fn secret_names(container: &Value) -> Vec<&str> {
     container
         .get("secrets")
