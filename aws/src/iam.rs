@@ -34,12 +34,15 @@ pub enum RoleFacts {
     },
 }
 
+/// Each key read once: later askers wait for the first read's answer.
+type Once<T> = Arc<Mutex<HashMap<String, Arc<OnceCell<T>>>>>;
+
 /// Roles and managed policies read so far in this run.
 #[derive(Clone)]
 pub struct Roles {
     iam: Client,
-    roles: Arc<Mutex<HashMap<String, Arc<OnceCell<RoleFacts>>>>>,
-    policies: Arc<Mutex<HashMap<String, Arc<OnceCell<Result<Policy, String>>>>>>,
+    roles: Once<RoleFacts>,
+    policies: Once<Result<Policy, String>>,
 }
 
 impl Roles {

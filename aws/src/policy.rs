@@ -235,7 +235,7 @@ mod tests {
             Verdict::Allowed
         );
         assert_eq!(
-            evaluate(&[allow.clone()], "ssm:GetParameters", SECRET),
+            evaluate(std::slice::from_ref(&allow), "ssm:GetParameters", SECRET),
             Verdict::NotAllowed
         );
         let deny =

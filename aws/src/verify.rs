@@ -122,7 +122,7 @@ pub fn problems(service: &ServiceFacts, facts: &Facts) -> Vec<Problem> {
                 Severity::Error,
                 at,
                 format!("the agent image's ECR repository {} does not exist in account {} ({}): its tasks cannot start", image.repository, image.account, image.region),
-                format!("create the repository and push the agent to it, or use public.ecr.aws/datadog/agent"),
+                "create the repository and push the agent to it, or use public.ecr.aws/datadog/agent".to_owned(),
             )),
             Some(ImageFacts::NoImage) => found.push(problem(
                 IMAGE_NOT_FOUND.id,

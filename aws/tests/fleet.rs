@@ -344,7 +344,9 @@ fn doctor_verifies_the_execution_role_and_the_agent_image() {
     let mirrored = format!("{registry}/mirror/agent:7");
     let untagged = format!("{registry}/mirror/agent:8");
     let no_repo = format!("{registry}/nowhere/agent:7");
-    let cases: [(&str, Option<&str>, Option<&str>, &[&str]); 7] = [
+    // Cluster, execution role, agent image, the rules expected.
+    type Case<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+    let cases: [Case; 7] = [
         ("v-good", Some(&good), Some(&mirrored), &[]),
         ("v-no-role", None, None, &["DDECS110"]),
         ("v-missing", Some(missing), None, &["DDECS111"]),

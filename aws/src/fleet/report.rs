@@ -202,9 +202,11 @@ impl Examined {
                                 &service.task_definition_arn,
                                 d,
                             );
-                            r["locations"][0]["logicalLocations"]
-                                .as_array_mut()
-                                .map(|l| l.push(json!({"fullyQualifiedName": service.arn, "kind": "resource"})));
+                            if let Some(logical) =
+                                r["locations"][0]["logicalLocations"].as_array_mut()
+                            {
+                                logical.push(json!({"fullyQualifiedName": service.arn, "kind": "resource"}));
+                            }
                             results.push(r);
                         }
                     }
