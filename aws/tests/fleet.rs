@@ -145,7 +145,7 @@ fn doctor_examines_30_clusters_in_3_regions_and_throttling_changes_nothing() {
 
     // A rate limit in front of moto (as AWS throttles: a token bucket per
     // service and region) throttles some calls; the report is the same.
-    let proxy = fleet_proxy(&regions[0].endpoint, &json!({"rate": [40, 50]}));
+    let proxy = fleet_proxy(&regions[0].endpoint, &json!({"rate": [25, 5]}));
     let throttled = regions[0].run_with(
         &[&all[..], &["--format", "json"]].concat(),
         None,
