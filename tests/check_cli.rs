@@ -143,7 +143,7 @@ fn text_is_one_line_per_finding_with_file_line_and_column() {
         );
     }
     assert!(
-        stderr(&output).contains("72 files checked"),
+        stderr(&output).contains("82 files checked"),
         "{}",
         stderr(&output)
     );
