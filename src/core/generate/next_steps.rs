@@ -180,10 +180,11 @@ fn injection_notes(config: &Config) -> String {
     let mut out = format!(
         "At start, the non-essential `{INIT_CONTAINER_NAME}` container copies the tracer from\n\
          `{image}` into the task volume at `{MOUNT_PATH}`, and the app\n\
-         waits for it (`dependsOn` SUCCESS); {} load it. So:\n\n\
-         - the app's image needs no tracer of its own (one it has may take precedence or load twice);\n\
+         waits for it (`dependsOn` SUCCESS); {} {} it. So:\n\n\
+         - the app's image needs no tracer of its own: take it out (or use `--tracer present`);\n\
          - the task must be able to pull from public.ecr.aws (or from your mirror of the image);\n",
-        vars.join(", ")
+        vars.join(", "),
+        if vars.len() == 1 { "loads" } else { "load" }
     );
     let language_note = match config.language {
         Language::Python => "- Python 3.9 to 3.14 (CPython): on others, or when the image already has ddtrace, the\n  injected tracer does nothing and the app runs untraced;\n",
@@ -191,7 +192,7 @@ fn injection_notes(config: &Config) -> String {
         Language::Java => "- a JVM 8 or later; Java 24 and later need an extra JVM flag for the agent (Datadog's\n  datadog-ci warns about it);\n",
         Language::Dotnet => "- x86_64 (X86_64 in `runtimePlatform.cpuArchitecture`, the default): the injected\n  profiler is the x64 build, and ARM64 tasks are not served; .NET tracer 3.0 or later;\n",
         Language::Ruby => "- a glibc image (Debian, Ubuntu): the injected Ruby tracer has no musl build;\n",
-        Language::Php => "- the loader for the image's C library (chosen by `--base-image`) and a PHP version the\n  tracer supports;\n",
+        Language::Php => "- `--base-image` matching the image's C library (the loader is in `linux-gnu` or\n  `linux-musl`), and a PHP version dd-trace-php supports;\n",
         Language::Go => "",
     };
     out.push_str(language_note);
