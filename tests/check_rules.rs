@@ -117,6 +117,16 @@ const FIRES_AT: &[(&str, &str, usize, usize)] = &[
         59,
         20,
     ),
+    (
+        "DDECS060",
+        "/containerDefinitions/0/environment/3/value",
+        30,
+        20,
+    ),
+    ("DDECS061", "/containerDefinitions/0/dependsOn", 45, 20),
+    ("DDECS062", "/containerDefinitions/1/essential", 59, 20),
+    ("DDECS063", "/containerDefinitions/0/environment/4", 32, 9),
+    ("DDECS064", "/containerDefinitions/1/image", 58, 16),
 ];
 
 fn fixture(rule: &str, name: &str) -> PathBuf {

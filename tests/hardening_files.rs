@@ -135,7 +135,7 @@ fn a_full_disk_leaves_nothing_and_a_rerun_works() {
     disk.resize("1m");
     let out = generate_into(&out_dir, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(names(&out_dir).len(), 7, "{:?}", names(&out_dir));
+    assert_eq!(names(&out_dir).len(), 8, "{:?}", names(&out_dir));
 }
 
 #[test]
@@ -196,7 +196,7 @@ fn planted_links_are_never_written_through() {
             .file_type();
         assert!(kind.is_file(), "{name} is not a regular file");
     }
-    assert_eq!(names(&out_dir).len(), 7);
+    assert_eq!(names(&out_dir).len(), 8);
 }
 
 #[test]

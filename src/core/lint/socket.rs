@@ -25,7 +25,7 @@ fn mounts(c: &Value) -> &[Value] {
 }
 
 /// The mount that makes `dir` visible: at it, or at a directory above it.
-fn mount_covering(c: &Value, dir: &str) -> Option<usize> {
+pub(super) fn mount_covering(c: &Value, dir: &str) -> Option<usize> {
     mounts(c).iter().position(|m| {
         let path = m.get("containerPath").and_then(Value::as_str).unwrap_or("");
         let path = path.trim_end_matches('/');

@@ -406,6 +406,16 @@ impl Config {
                 why: why.to_owned(),
             });
         }
+        if self.base_image == BaseImage::Distroless
+            && self.tracer != Tracer::Present
+            && self.wraps_entrypoint()
+        {
+            return Err(ConfigError::Unsupported {
+                field: Field::BaseImage,
+                value: self.base_image.to_string(),
+                why: "distroless images have no shell for the entryPoint script that finds the EC2 host's address: use --transport uds".to_owned(),
+            });
+        }
         validate_startup_command(&self.startup_command)?;
         validate_app_name(&self.app_name)?;
         if self.app_image.trim().is_empty() || self.app_image.chars().any(char::is_whitespace) {

@@ -224,7 +224,7 @@ pub const SETTINGS: &[Setting] = &[
         noun: "tracer version",
         long: "tracer-version",
         value_name: "VERSION",
-        help: "Tracer version: latest, a major (4, v4) or a release (3.10.0, v3.10.0) [default: the language's current major: java v1, nodejs v5, python v4, dotnet v3, ruby v2, php v1, go v2]",
+        help: "Tracer version: latest, a major (4, v4) or a release (3.10.0, v3.10.0) [default: the language's current major: java v1, nodejs v5, python v4, dotnet v3, ruby v2, php v1]",
         scope: Scope::NEW,
         values: no_values,
         set: |c, s| {
@@ -233,7 +233,13 @@ pub const SETTINGS: &[Setting] = &[
         },
         get: |c| c.tracer_version.map(|v| v.to_string()),
         spelled: Spelled::WhenChanged,
-        unused: tracer_installed_elsewhere,
+        unused: |c| {
+            tracer_installed_elsewhere(c).or_else(|| {
+                (c.language == Language::Go).then(|| {
+                    "for Go the version is the one go.mod pins (orchestrion pin adds dd-trace-go v2)".to_owned()
+                })
+            })
+        },
     },
     Setting {
         field: Field::BaseImage,
