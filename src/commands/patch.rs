@@ -11,7 +11,7 @@ use super::input::{self, Input};
 use crate::cli::{PatchArgs, UsageError};
 use crate::core::model::field::Field;
 use crate::core::model::given::{Given, GivenError};
-use crate::core::patch::{patch, PatchOptions};
+use crate::core::patch::{patch, Note, PatchOptions};
 use crate::core::taskdef::container::secret_values;
 use crate::core::taskdef::document;
 use crate::output::safe::printable;
@@ -59,7 +59,7 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         out.write_all(text.as_bytes())?;
     }
     out.flush()?;
-    for line in patched.notes.iter().cloned().chain(done) {
+    for line in patched.notes.iter().map(Note::to_string).chain(done) {
         writeln!(err, "ddecs-wizard: {}", printable(&line))?;
     }
     Ok(())

@@ -25,7 +25,7 @@ use crate::ecs::{self, ServiceState};
 use crate::{names, raw, runtime, survey};
 use ddecs_wizard::cli::{ApplyArgs, UsageError};
 use ddecs_wizard::commands::patch::options;
-use ddecs_wizard::core::patch::{patch, PatchOptions};
+use ddecs_wizard::core::patch::{patch, Note, PatchOptions};
 use ddecs_wizard::core::taskdef::container::secret_values;
 use ddecs_wizard::core::taskdef::document;
 use ddecs_wizard::output::diff;
@@ -76,8 +76,8 @@ async fn apply(
         .map_err(|e| UsageError(format!("{}: {e}", printable(&current))))?;
     // Reading describe output always unwraps it and drops its read-only
     // fields: only what the patch itself did is worth a line.
-    for note in patched.notes.iter().filter(|n| !document.notes.contains(n)) {
-        writeln!(err, "ddecs-wizard: {}", printable(note))?;
+    for note in patched.notes.iter().filter(|n| !matches!(n, Note::Read(_))) {
+        writeln!(err, "ddecs-wizard: {}", printable(&note.to_string()))?;
     }
     // Compared with what was read, not with the describe output: reading
     // always unwraps and drops read-only fields, which is not a change.
