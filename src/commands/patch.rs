@@ -60,7 +60,10 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>)
         out.write_all(text.as_bytes())?;
     }
     out.flush()?;
-    for line in patched.notes.iter().cloned().chain(done) {
+    for note in &patched.notes {
+        err.say(note)?;
+    }
+    if let Some(line) = done {
         err.say(line)?;
     }
     Ok(())

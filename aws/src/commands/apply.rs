@@ -26,7 +26,7 @@ use crate::{names, raw, runtime, survey};
 use aws_sdk_ecs::Client;
 use ddecs_wizard::cli::{ApplyArgs, UsageError};
 use ddecs_wizard::commands::patch::options;
-use ddecs_wizard::core::patch::{patch, PatchOptions, Patched};
+use ddecs_wizard::core::patch::{patch, Note, PatchOptions, Patched};
 use ddecs_wizard::core::taskdef::container::secret_values;
 use ddecs_wizard::core::taskdef::document::{self, Document};
 use ddecs_wizard::output::diff;
@@ -75,8 +75,8 @@ async fn apply(
     } = prepared;
     // Reading describe output always unwraps it and drops its read-only
     // fields: only what the patch itself did is worth a line.
-    for note in patched.notes.iter().filter(|n| !document.notes.contains(n)) {
-        writeln!(err, "ddecs-wizard: {}", printable(note))?;
+    for note in patched.notes.iter().filter(|n| !matches!(n, Note::Read(_))) {
+        writeln!(err, "ddecs-wizard: {}", printable(&note.to_string()))?;
     }
     if changed {
         let old = document::render(&document.value, &document.layout);

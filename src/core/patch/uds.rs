@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 
 use crate::core::model::socket;
+use crate::core::patch::note::{Note, Reach};
 use crate::core::taskdef::container::{self, Change};
 
 /// Whether a mount entry is the socket directory (whatever volume feeds it).
@@ -69,7 +70,7 @@ pub fn uses_socket(app: &Value) -> bool {
 }
 
 /// The app side: the socket URLs and a read-only mount of the directory.
-pub fn add_to_app(app: &mut Value, notes: &mut Vec<String>) {
+pub fn add_to_app(app: &mut Value, notes: &mut Vec<Note>) {
     let name = container::name(app).to_owned();
     let mut set = Vec::new();
     for (key, value) in socket::APP_ENV {
@@ -78,15 +79,16 @@ pub fn add_to_app(app: &mut Value, notes: &mut Vec<String>) {
         }
     }
     if container::remove_env(app, "DD_AGENT_HOST") {
-        notes.push(format!(
-            "removed DD_AGENT_HOST from {name}: traces go through the Unix socket"
-        ));
+        notes.push(Note::AgentHostRemoved {
+            container: name.clone(),
+            why: Reach::Socket,
+        });
     }
     if !set.is_empty() {
-        notes.push(format!(
-            "set {} on {name}: traces and DogStatsD metrics go through the Unix socket",
-            set.join(" and ")
-        ));
+        notes.push(Note::SocketEnvSet {
+            container: name.clone(),
+            vars: set,
+        });
     }
     if !mounts_socket(app) {
         if let Some(mounts) = app
@@ -94,17 +96,16 @@ pub fn add_to_app(app: &mut Value, notes: &mut Vec<String>) {
             .and_then(|map| container::array_field(map, "mountPoints"))
         {
             mounts.push(socket::mount(true));
-            notes.push(format!(
-                "mounted the {} volume at {} in {name} (read-only: the app only connects)",
-                socket::VOLUME,
-                socket::DIR
-            ));
+            notes.push(Note::SocketMounted {
+                container: name,
+                read_only: true,
+            });
         }
     }
 }
 
 /// The agent side: listen on both sockets, through a writable mount.
-pub fn add_to_agent(agent: &mut Value, notes: &mut Vec<String>) {
+pub fn add_to_agent(agent: &mut Value, notes: &mut Vec<Note>) {
     let name = container::name(agent).to_owned();
     let mut set = Vec::new();
     for (key, value) in socket::AGENT_ENV {
@@ -113,7 +114,10 @@ pub fn add_to_agent(agent: &mut Value, notes: &mut Vec<String>) {
         }
     }
     if !set.is_empty() {
-        notes.push(format!("set {} on {name}", set.join(" and ")));
+        notes.push(Note::AgentSocketEnvSet {
+            container: name.clone(),
+            vars: set,
+        });
     }
     let Some(mounts) = agent
         .as_object_mut()
@@ -124,25 +128,21 @@ pub fn add_to_agent(agent: &mut Value, notes: &mut Vec<String>) {
     match mounts.iter_mut().find(|m| mounts_dir(m)) {
         Some(mount) if mount.get("readOnly") == Some(&Value::Bool(true)) => {
             mount["readOnly"] = Value::Bool(false);
-            notes.push(format!(
-                "made the {} mount of {name} writable: the agent creates the sockets there",
-                socket::DIR
-            ));
+            notes.push(Note::MountMadeWritable { container: name });
         }
         Some(_) => {}
         None => {
             mounts.push(socket::mount(false));
-            notes.push(format!(
-                "mounted the {} volume at {} in {name}",
-                socket::VOLUME,
-                socket::DIR
-            ));
+            notes.push(Note::SocketMounted {
+                container: name,
+                read_only: false,
+            });
         }
     }
 }
 
 /// The task side: the volume, unless one of that name is there.
-pub fn add_volume(task: &mut Map<String, Value>, on_host: bool, notes: &mut Vec<String>) {
+pub fn add_volume(task: &mut Map<String, Value>, on_host: bool, notes: &mut Vec<Note>) {
     let Some(volumes) = container::array_field(task, "volumes") else {
         return;
     };
@@ -151,18 +151,7 @@ pub fn add_volume(task: &mut Map<String, Value>, on_host: bool, notes: &mut Vec<
         .any(|v| v.get("name").and_then(Value::as_str) == Some(socket::VOLUME));
     if !present {
         volumes.push(socket::volume(on_host));
-        notes.push(if on_host {
-            format!(
-                "added the {} volume: the host directory {} the agent daemon shares",
-                socket::VOLUME,
-                socket::DIR
-            )
-        } else {
-            format!(
-                "added the {} volume, shared by the agent sidecar and the app in this task",
-                socket::VOLUME
-            )
-        });
+        notes.push(Note::VolumeAdded { on_host });
     }
 }
 
@@ -270,7 +259,12 @@ mod tests {
         let mut notes = Vec::new();
         add_to_agent(&mut agent, &mut notes);
         assert_eq!(agent["mountPoints"][0]["readOnly"], false);
-        assert!(notes.iter().any(|n| n.contains("writable")), "{notes:?}");
+        assert_eq!(
+            notes.last(),
+            Some(&Note::MountMadeWritable {
+                container: "datadog-agent".into()
+            })
+        );
     }
 
     #[test]
