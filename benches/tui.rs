@@ -177,6 +177,19 @@ fn main() {
         &typing,
         30,
     );
+    // A 1 MiB start command (one long line, pasted): each key must cost
+    // what it costs in a short one.
+    let mut huge = to_command.clone();
+    huge.push(Event::Paste(format!("exec app {}", "x".repeat(1 << 20))));
+    let short_typing = &typing[..8];
+    scenario(
+        "type a char in a 1 MiB command, Script tab",
+        100,
+        30,
+        &huge,
+        short_typing,
+        3,
+    );
     let arrows: Vec<Event> = [KeyCode::Down; 6]
         .into_iter()
         .chain([KeyCode::Up; 6])

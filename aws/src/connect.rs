@@ -9,6 +9,7 @@
 
 use std::time::Duration;
 
+use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ecs::config::{ProvideCredentials, SharedCredentialsProvider};
@@ -31,15 +32,47 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub const NO_REGION: &str = "no AWS region: set AWS_REGION, pass --region, or set region in your AWS profile (~/.aws/config)";
 
+/// How many times a call is tried when it is throttled or fails
+/// transiently, unless AWS_MAX_ATTEMPTS says otherwise: a fleet's worth of
+/// calls meets throttling, and the adaptive mode slows down before a
+/// retry runs out.
+const MAX_ATTEMPTS: u32 = 8;
+
 /// Loads the configuration the way the AWS CLI does, with `--profile` and
 /// `--region` taking precedence, and makes sure it names a region and
 /// yields credentials.
 pub async fn connect(args: &AwsArgs) -> Result<Clients, UsageError> {
+    let config = config(args).await?;
+    Ok(Clients::new(&config))
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig) -> Self {
+        Clients {
+            ecs: aws_sdk_ecs::Client::new(config),
+            ec2: aws_sdk_ec2::Client::new(config),
+            region: config.region().map(ToString::to_string).unwrap_or_default(),
+        }
+    }
+}
+
+/// The checked configuration `connect` builds its clients from, for
+/// commands that need other clients or other regions of the same account.
+/// Retries are adaptive (they back off and pace the calls once AWS
+/// throttles) unless AWS_RETRY_MODE chooses.
+pub async fn config(args: &AwsArgs) -> Result<SdkConfig, UsageError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
         TimeoutConfig::builder()
             .operation_attempt_timeout(ATTEMPT_TIMEOUT)
             .build(),
     );
+    if std::env::var_os("AWS_RETRY_MODE").is_none() {
+        let attempts = std::env::var("AWS_MAX_ATTEMPTS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(MAX_ATTEMPTS);
+        loader = loader.retry_config(RetryConfig::adaptive().with_max_attempts(attempts));
+    }
     if let Some(profile) = &args.profile {
         loader = loader.profile_name(profile);
     }
@@ -50,15 +83,10 @@ pub async fn connect(args: &AwsArgs) -> Result<Clients, UsageError> {
         loader = loader.region(Region::new(region.clone()));
     }
     let config = loader.load().await;
-    let Some(region) = config.region().map(ToString::to_string) else {
+    if config.region().is_none() {
         return Err(UsageError(NO_REGION.to_owned()));
-    };
-    let config = with_resolved_credentials(config, args).await?;
-    Ok(Clients {
-        ecs: aws_sdk_ecs::Client::new(&config),
-        ec2: aws_sdk_ec2::Client::new(&config),
-        region,
-    })
+    }
+    with_resolved_credentials(config, args).await
 }
 
 /// Resolves the credential chain now, so that having none is a clear usage

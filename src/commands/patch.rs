@@ -14,10 +14,11 @@ use crate::core::model::given::{Given, GivenError};
 use crate::core::patch::{patch, PatchOptions};
 use crate::core::taskdef::container::secret_values;
 use crate::core::taskdef::document;
-use crate::output::safe::printable;
+use crate::output::safe::Messages;
 use crate::output::{diff, files};
 
-pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+/// Notes go to `err`, which escapes what they quote from the file.
+pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>) -> Result<()> {
     let options = options(&args.preset.given, &args.container)?;
     if args.in_place && input::is_stdin(&args.file) {
         return Err(UsageError(
@@ -60,7 +61,7 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
     out.flush()?;
     for line in patched.notes.iter().cloned().chain(done) {
-        writeln!(err, "ddecs-wizard: {}", printable(&line))?;
+        err.say(line)?;
     }
     Ok(())
 }

@@ -5,5 +5,6 @@ pub mod artifacts;
 pub mod clipboard;
 pub mod diff;
 pub mod files;
+pub mod held;
 pub mod os_error;
 pub mod safe;

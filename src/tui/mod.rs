@@ -97,16 +97,34 @@ pub fn run(given: &Given, caps: &Capabilities) -> anyhow::Result<Outcome> {
         signal_hook::low_level::emulate_default_handler(signal)?;
         return Err(anyhow!("stopped by signal {signal}"));
     }
-    result.context("terminal input/output failed")?;
+    if result.context("terminal input/output failed")? == Ending::Interrupted {
+        // As --plain and any program stopped by Ctrl-C: status 130, after
+        // the paths of any saved files.
+        let _ = outcome.report(&mut io::stdout());
+        let _ = writeln!(io::stderr(), "ddecs-wizard: interrupted");
+        std::process::exit(INTERRUPTED);
+    }
     Ok(outcome)
 }
 
-fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
+/// Exit status for "ended by Ctrl-C" (128 + SIGINT), as shells report it.
+const INTERRUPTED: i32 = 130;
+
+/// How the event loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// Quit, or stopped by a signal (the session says which).
+    Quit,
+    /// Ctrl-C.
+    Interrupted,
+}
+
+fn event_loop(session: &mut Session, app: &mut App) -> io::Result<Ending> {
     // The status message being timed, by serial, and when it goes.
     let mut timing: Option<(u64, Instant)> = None;
     loop {
         if app.quit || session.caught_signal().is_some() {
-            return Ok(());
+            return Ok(Ending::Quit);
         }
         // Every event may change the screen; ratatui's diff then writes
         // only the cells that did change.
@@ -135,8 +153,10 @@ fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
             }
             None => event::read()?,
         };
-        if let Some(effect) = update::on_event(app, &event) {
-            perform(session, app, effect)?;
+        match update::on_event(app, &event) {
+            Some(Effect::Interrupted) => return Ok(Ending::Interrupted),
+            Some(effect) => perform(session, app, effect)?,
+            None => {}
         }
     }
 }
@@ -152,6 +172,7 @@ fn perform(session: &mut Session, app: &mut App, effect: Effect) -> io::Result<(
             update::on_copied(app, result);
         }
         Effect::ClearScreen => session.terminal.clear()?,
+        Effect::Interrupted => app.quit = true,
     }
     Ok(())
 }

@@ -78,5 +78,5 @@ pub const HELP_CLOSE: &str = "↑↓ PgUp PgDn scroll · any other key closes";
 pub const NEXT_STEPS: &str = "Next steps";
 
 pub fn too_small(need_w: u16, need_h: u16, have_w: u16, have_h: u16) -> String {
-    format!("terminal too small: need at least {need_w}x{need_h}, have {have_w}x{have_h}")
+    format!("terminal too small: need at least {need_w}x{need_h}, have {have_w}x{have_h}; enlarge it, or quit (q, Ctrl-C)")
 }

@@ -421,11 +421,41 @@ mod tests {
         a.select(Question::Language, 1);
         assert_eq!(
             a.text(Question::StartupCommand),
-            Language::Nodejs.default_startup_command()
+            Language::Nodejs.default_startup_command(a.config().tracer)
         );
         a.set_text(Question::StartupCommand, "node server.js --port 8080");
         a.select(Question::Language, 2);
         assert_eq!(a.config().startup_command, "node server.js --port 8080");
+    }
+
+    #[test]
+    fn another_tracer_version_is_typed_and_blocks_what_it_changes() {
+        let mut a = answers();
+        a.select(Question::TracerVersion, 2);
+        assert_eq!(
+            a.problem(Question::TracerVersion),
+            Some("type a version, e.g. 4.1.0")
+        );
+        assert!(a.blocked(Artifact::TracerInitContainer).is_some());
+        assert_eq!(a.blocked(Artifact::AgentContainer), None);
+        a.set_text(Question::TracerVersion, "4.1.0");
+        assert_eq!(a.config().tracer_version, Some("v4.1.0".parse().unwrap()));
+        assert!(a.problems().is_empty());
+        a.select(Question::TracerVersion, 1);
+        assert_eq!(a.config().tracer_version().image_tag(), "latest");
+    }
+
+    #[test]
+    fn ruby_on_alpine_is_a_conflict_on_the_base_image_unless_built_in() {
+        let mut a = answers();
+        a.select(Question::Language, 2);
+        assert_eq!(a.config().language, Language::Ruby);
+        a.select(Question::BaseImage, 1);
+        let (q, why) = a.conflict().unwrap();
+        assert_eq!(q, Question::BaseImage);
+        assert!(why.contains("does not support musl"), "{why}");
+        a.select(Question::Tracer, 1);
+        assert!(a.conflict().is_none());
     }
 
     #[test]

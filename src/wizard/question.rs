@@ -11,10 +11,11 @@
 use std::fmt;
 
 use super::step::Step;
-use crate::core::model::config::{Site, APP_IMAGE_PLACEHOLDER};
+use crate::core::model::config::{BaseImage, Site, Tracer, TracerVersion, APP_IMAGE_PLACEHOLDER};
 use crate::core::model::datadog::API_KEY_PLACEHOLDER;
 use crate::core::model::field::Field;
 use crate::core::model::given::Given;
+use crate::core::model::tracer::{init_image_language, loader_vars};
 use crate::core::shell::exec_form;
 use crate::core::{AgentVersion, Config, Imds, Language, LaunchType, Transport};
 use crate::output::safe::printable;
@@ -316,6 +317,17 @@ fn listed_versions() -> [AgentVersion; 3] {
 /// A valid secret ARN, used to probe what the API key changes.
 const SAMPLE_SECRET_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
 
+/// The start of a command as far as the line under its field can show it
+/// (a few lines of the question pane): a command of any length costs the
+/// same to draw. Cut on a character boundary, with `…` for the rest.
+fn shown_start(command: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 512;
+    match command.char_indices().nth(SHOWN) {
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}…", &command[..at])),
+        None => std::borrow::Cow::Borrowed(command),
+    }
+}
+
 fn flip_tag(tag: &mut Option<String>) {
     *tag = match tag {
         Some(_) => None,
@@ -511,22 +523,242 @@ pub const LANGUAGE: Row = Row {
             .position(|l| *l == c.language)
             .unwrap_or(0)
     },
-    select: |c, _, i| {
-        let language = Language::ALL[i];
-        if language != c.language {
-            c.language = language;
-            c.startup_command = language.default_startup_command().to_owned();
-        }
-    },
+    select: |c, _, i| c.set_language(Language::ALL[i]),
     answer: |c| c.language.label().to_owned(),
     alternative: |c| {
         let mut alt = c.clone();
-        alt.language = if c.language == Language::Php {
+        alt.set_language(if c.language == Language::Php {
             Language::Python
         } else {
             Language::Php
+        });
+        alt
+    },
+    ..BASE
+};
+
+/// The ways in the language can take, in the order offered: Go has no init
+/// image, so no injection.
+fn offered_tracers(config: &Config) -> Vec<Tracer> {
+    Tracer::ALL
+        .into_iter()
+        .filter(|t| *t != Tracer::Inject || init_image_language(config.language).is_some())
+        .collect()
+}
+
+fn tracer_choice(config: &Config, tracer: Tracer) -> Choice {
+    let label = config.language.label();
+    match tracer {
+        Tracer::Inject => {
+            let vars: Vec<&str> = loader_vars(config.language, config.base_image.libc())
+                .iter()
+                .map(|v| v.name)
+                .collect();
+            Choice::new(
+                "inject at start",
+                "Datadog's init container; the image stays as it is",
+                format!(
+                    "A non-essential init container copies Datadog's {label} tracer into a task volume at start; the app mounts it, waits for the copy and loads it through {}.",
+                    vars.join(", ")
+                ),
+            )
+        }
+        Tracer::Image => Choice::new(
+            "install in the image",
+            "Dockerfile.datadog",
+            format!(
+                "Dockerfile.datadog holds the lines that install Datadog's {label} tracer in your app's image and the start command that loads it: rebuild the image with them."
+            ),
+        ),
+        Tracer::Present => Choice::new(
+            "already in the image",
+            "nothing added",
+            format!(
+                "The image installs the tracer and its start command loads it (as in `{}`): nothing is added.",
+                config.language.default_startup_command(Tracer::Present)
+            ),
+        ),
+    }
+}
+
+pub const TRACER: Row = Row {
+    id: "tracer",
+    step: Step::Tracer,
+    kind: Kind::Choice,
+    label: "Tracer",
+    prompt: "How does the tracer get into the app?",
+    fields: &[Field::Tracer],
+    choices: |c, _| {
+        offered_tracers(c)
+            .into_iter()
+            .map(|t| tracer_choice(c, t))
+            .collect()
+    },
+    selected: |c, _| {
+        offered_tracers(c)
+            .iter()
+            .position(|t| *t == c.tracer)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| {
+        if let Some(tracer) = offered_tracers(c).get(i) {
+            c.set_tracer(*tracer);
+        }
+    },
+    answer: |c| tracer_choice(c, c.tracer).label.to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.set_tracer(if c.tracer == Tracer::Present {
+            Tracer::default_for(c.language)
+        } else {
+            Tracer::Present
+        });
+        alt
+    },
+    ..BASE
+};
+
+fn base_image_choice(base_image: BaseImage) -> Choice {
+    match base_image {
+        BaseImage::Debian => Choice::new(
+            "Debian or Ubuntu",
+            "glibc, apt",
+            "The most common base (python:3.12, node:22, eclipse-temurin, the .NET and PHP images): glibc builds of the tracer.",
+        ),
+        BaseImage::Alpine => Choice::new(
+            "Alpine",
+            "musl, apk",
+            "musl builds of the tracer (PHP's musl loader); Datadog's Ruby injection has none, so Ruby on Alpine takes the Dockerfile.",
+        ),
+        BaseImage::Distroless => Choice::new(
+            "distroless",
+            "no shell, no package manager",
+            "The tracer is copied in from Datadog's init image and loaded by variables. No shell: on EC2 over TCP use the Unix socket.",
+        ),
+    }
+}
+
+pub const BASE_IMAGE: Row = Row {
+    id: "base-image",
+    step: Step::Tracer,
+    kind: Kind::Choice,
+    label: "Base image",
+    prompt: "What is the app's image based on?",
+    fields: &[Field::BaseImage],
+    choices: |_, _| BaseImage::ALL.map(base_image_choice).to_vec(),
+    selected: |c, _| {
+        BaseImage::ALL
+            .iter()
+            .position(|b| *b == c.base_image)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| c.base_image = BaseImage::ALL[i],
+    not_needed: |c| {
+        (c.tracer == Tracer::Present)
+            .then_some("the image already has its tracer: nothing depends on its base")
+    },
+    answer: |c| base_image_choice(c.base_image).label.to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        for base_image in BaseImage::ALL {
+            alt.base_image = base_image;
+            if base_image != c.base_image && alt.validate().is_ok() {
+                return alt;
+            }
+        }
+        c.clone()
+    },
+    ..BASE
+};
+
+/// The tracer versions listed before "another version…": the language's
+/// current major (the default), then latest.
+fn listed_tracer_versions() -> [Option<TracerVersion>; 2] {
+    [None, Some(TracerVersion::Latest)]
+}
+
+pub const TRACER_VERSION: Row = Row {
+    id: "tracer-version",
+    step: Step::Tracer,
+    kind: Kind::ChoiceOrText,
+    label: "Tracer version",
+    prompt: "Which tracer version?",
+    fields: &[Field::TracerVersion],
+    text: Some(TextAnswer {
+        field: Field::TracerVersion,
+        prompt: "Tracer version (a major such as 4, or a release such as 4.1.0)",
+        example: "e.g. 4.1.0",
+        initial: |c| {
+            if listed_tracer_versions().contains(&c.tracer_version) {
+                String::new()
+            } else {
+                c.tracer_version().to_string()
+            }
+        },
+        typed_in: |c| !listed_tracer_versions().contains(&c.tracer_version),
+        refuse_empty: Some("type a version, e.g. 4.1.0"),
+        ..TEXT
+    }),
+    choices: |c, _| {
+        let major = TracerVersion::Major(crate::core::model::tracer::default_major(c.language));
+        vec![
+            Choice::new(
+                "the current major",
+                "recommended",
+                format!(
+                    "{major}: the newest {} {} release, the same in every task until you choose another major (Datadog's ECS tools default to latest).",
+                    c.language.label(),
+                    major.number().map(|m| format!("{m}.x")).unwrap_or_default()
+                ),
+            ),
+            Choice::new(
+                "latest",
+                "the newest of any major",
+                "The newest release, whatever its major: a new major, with its breaking changes, reaches the next task that starts.",
+            ),
+            Choice::typed(
+                "another version…",
+                "type it",
+                "A major (4 or v4) or a release (4.1.0); the init image tag is its v-prefixed form.",
+            ),
+        ]
+    },
+    selected: |c, _| {
+        listed_tracer_versions()
+            .iter()
+            .position(|v| *v == c.tracer_version)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| {
+        if let Some(version) = listed_tracer_versions().get(i) {
+            c.tracer_version = *version;
+        }
+    },
+    not_needed: |c| {
+        if c.tracer == Tracer::Present {
+            Some("the image already has its tracer, at the version it installs")
+        } else if c.language == Language::Go {
+            Some("for Go the version is the one go.mod pins (orchestrion pin)")
+        } else {
+            None
+        }
+    },
+    meaning: |c| {
+        Some(Ok(match c.tracer {
+            Tracer::Inject => format!("init image tag {}", c.tracer_version().image_tag()),
+            _ => format!("installs {}", c.tracer_version()),
+        }))
+    },
+    answer: |c| match c.tracer_version {
+        None => format!("{} (the current major)", c.tracer_version()),
+        Some(version) => version.to_string(),
+    },
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.tracer_version = match c.tracer_version {
+            None => Some(TracerVersion::Latest),
+            Some(_) => None,
         };
-        alt.startup_command = alt.language.default_startup_command().to_owned();
         alt
     },
     ..BASE
@@ -607,7 +839,7 @@ pub const STARTUP_COMMAND: Row = Row {
     answer: |c| c.startup_command.clone(),
     meaning: |c| {
         Some(match exec_form(&c.startup_command) {
-            Some(_) => Ok(format!("runs as exec {}", printable(&c.startup_command))),
+            Some(_) => Ok(format!("runs as exec {}", printable(&shown_start(&c.startup_command)))),
             None => Err("not a single command: sh stays PID 1, so end it with `exec app` for SIGTERM to reach the app".to_owned()),
         })
     },
@@ -615,7 +847,7 @@ pub const STARTUP_COMMAND: Row = Row {
         vec![Remark::Hint(format!(
             "default for {}: {}",
             c.language.label(),
-            c.language.default_startup_command()
+            c.default_startup_command()
         ))]
     },
     alternative: |c| {
@@ -855,6 +1087,9 @@ impl Question {
     pub const LaunchType: Question = Question(&LAUNCH_TYPE);
     pub const AgentVersion: Question = Question(&AGENT_VERSION);
     pub const Language: Question = Question(&LANGUAGE);
+    pub const Tracer: Question = Question(&TRACER);
+    pub const BaseImage: Question = Question(&BASE_IMAGE);
+    pub const TracerVersion: Question = Question(&TRACER_VERSION);
     pub const Connection: Question = Question(&CONNECTION);
     pub const StartupCommand: Question = Question(&STARTUP_COMMAND);
     pub const AppName: Question = Question(&APP_NAME);
@@ -866,10 +1101,13 @@ impl Question {
     pub const ApiKey: Question = Question(&API_KEY);
 
     /// Every question, in the order they are asked.
-    pub const ALL: [Question; 12] = [
+    pub const ALL: [Question; 15] = [
         Question::LaunchType,
         Question::AgentVersion,
         Question::Language,
+        Question::Tracer,
+        Question::BaseImage,
+        Question::TracerVersion,
         Question::Connection,
         Question::StartupCommand,
         Question::AppName,
@@ -1111,6 +1349,65 @@ mod tests {
                 alt.validate().unwrap_or_else(|e| panic!("{q:?}: {e}"));
             }
         }
+    }
+
+    #[test]
+    fn the_tracer_question_offers_injection_only_where_there_is_an_init_image() {
+        let labels = |language| {
+            Question::Tracer
+                .choices(&Config::for_language(language))
+                .into_iter()
+                .map(|c| c.label)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels(Language::Python),
+            [
+                "inject at start",
+                "install in the image",
+                "already in the image"
+            ]
+        );
+        assert_eq!(
+            labels(Language::Go),
+            ["install in the image", "already in the image"]
+        );
+        let mut go = Config::for_language(Language::Go);
+        (Question::Tracer.row().select)(&mut go, &Given::default(), 1);
+        assert_eq!(go.tracer, Tracer::Present);
+        let why = &Question::Tracer.choices(&Config::for_language(Language::Dotnet))[0].why;
+        assert!(why.contains("CORECLR_PROFILER_PATH"), "{why}");
+    }
+
+    #[test]
+    fn choosing_the_image_brings_the_loader_command() {
+        let mut config = Config::default();
+        assert_eq!(config.startup_command, "python my_app.py");
+        (Question::Tracer.row().select)(&mut config, &Given::default(), 1);
+        assert_eq!(config.tracer, Tracer::Image);
+        assert_eq!(config.startup_command, "ddtrace-run python my_app.py");
+    }
+
+    #[test]
+    fn base_image_and_version_are_asked_only_where_they_act() {
+        let present = Config {
+            tracer: Tracer::Present,
+            ..Config::default()
+        };
+        assert!(Question::BaseImage.not_needed(&present).is_some());
+        assert!(Question::TracerVersion.not_needed(&present).is_some());
+        let go = Config::for_language(Language::Go);
+        assert!(Question::BaseImage.not_needed(&go).is_none());
+        assert!(Question::TracerVersion.not_needed(&go).is_some());
+        let python = Config::default();
+        assert_eq!(
+            (Question::TracerVersion.row().answer)(&python),
+            "v4 (the current major)"
+        );
+        assert_eq!(
+            (Question::TracerVersion.row().meaning)(&python),
+            Some(Ok("init image tag v4".to_owned()))
+        );
     }
 
     #[test]

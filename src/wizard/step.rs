@@ -8,6 +8,7 @@ pub enum Step {
     LaunchType,
     AgentVersion,
     Language,
+    Tracer,
     Connection,
     StartupCommand,
     App,
@@ -17,10 +18,11 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 9] = [
+    pub const ALL: [Step; 10] = [
         Step::LaunchType,
         Step::AgentVersion,
         Step::Language,
+        Step::Tracer,
         Step::Connection,
         Step::StartupCommand,
         Step::App,
@@ -38,6 +40,7 @@ impl Step {
             Step::LaunchType => "Launch type",
             Step::AgentVersion => "Agent version",
             Step::Language => "Language",
+            Step::Tracer => "Tracer",
             Step::Connection => "Connection",
             Step::StartupCommand => "Startup command",
             Step::App => "App",
@@ -53,6 +56,7 @@ impl Step {
             Step::LaunchType => "Launch",
             Step::AgentVersion => "Agent",
             Step::Language => "Lang",
+            Step::Tracer => "Tracer",
             Step::Connection => "Conn",
             Step::StartupCommand => "Start",
             Step::App => "App",
@@ -73,6 +77,7 @@ impl Step {
     /// A line above the questions of a step that asks several.
     pub fn intro(self) -> Option<&'static str> {
         match self {
+            Step::Tracer => Some("How Datadog's tracing library gets into the app"),
             Step::App => Some("The app's container in the task definition"),
             Step::Tags => Some("Unified service tags (optional)"),
             Step::Datadog => Some("Where the agent sends the traces"),

@@ -18,16 +18,17 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::call::AwsError;
-use crate::concurrent::{run_all, LIMIT};
 use crate::confirm::{decide, Decision};
 use crate::connect::{connect, Clients};
 use crate::ecs::{self, ServiceState};
+use crate::rollout::{self, Follow, Roll, Rolled};
 use crate::{names, raw, runtime, survey};
+use aws_sdk_ecs::Client;
 use ddecs_wizard::cli::{ApplyArgs, UsageError};
 use ddecs_wizard::commands::patch::options;
-use ddecs_wizard::core::patch::{patch, PatchOptions};
+use ddecs_wizard::core::patch::{patch, PatchOptions, Patched};
 use ddecs_wizard::core::taskdef::container::secret_values;
-use ddecs_wizard::core::taskdef::document;
+use ddecs_wizard::core::taskdef::document::{self, Document};
 use ddecs_wizard::output::diff;
 use ddecs_wizard::output::safe::printable;
 
@@ -60,28 +61,23 @@ async fn apply(
     err: &mut dyn Write,
 ) -> Result<()> {
     let clients = connect(&args.aws).await?;
-    let (described, targets) = tokio::join!(
-        raw::describe_task_definition(&clients.ecs, &args.family),
+    let (prepared, targets) = tokio::join!(
+        prepare(&clients.ecs, &args.family, options),
         targets(&clients, args)
     );
-    let (described, targets) = (described?, targets?);
-    let current_arn = described["taskDefinition"]["taskDefinitionArn"]
-        .as_str()
-        .unwrap_or(&args.family)
-        .to_owned();
-    let current = names::short_task_definition(&current_arn).to_owned();
-    let document = survey::read(&described)
-        .map_err(|e| UsageError(format!("{}: cannot be patched: {e}", printable(&current))))?;
-    let patched = patch(&document, options)
-        .map_err(|e| UsageError(format!("{}: {e}", printable(&current))))?;
+    let (prepared, targets) = (prepared?, targets?);
+    let Prepared {
+        current_arn,
+        current,
+        document,
+        patched,
+        changed,
+    } = prepared;
     // Reading describe output always unwraps it and drops its read-only
     // fields: only what the patch itself did is worth a line.
     for note in patched.notes.iter().filter(|n| !document.notes.contains(n)) {
         writeln!(err, "ddecs-wizard: {}", printable(note))?;
     }
-    // Compared with what was read, not with the describe output: reading
-    // always unwraps and drops read-only fields, which is not a change.
-    let changed = patched.value != document.value;
     if changed {
         let old = document::render(&document.value, &document.layout);
         let new = document::render(&patched.value, &document.layout);
@@ -148,7 +144,47 @@ async fn apply(
     } else {
         current_arn
     };
-    roll(&clients, cluster, &behind, &revision, out).await
+    let follow = Follow {
+        wait: args.follows_deployments(),
+        rollback: args.rollback_on_failure,
+    };
+    roll(&clients, cluster, &behind, &revision, follow, out).await
+}
+
+/// A family's latest ACTIVE revision and what `patch` makes of it; the
+/// first step of `apply FAMILY` and of each family `apply --all-services`
+/// plans.
+pub struct Prepared {
+    pub current_arn: String,
+    /// `family:revision` of the latest revision.
+    pub current: String,
+    pub document: Document,
+    pub patched: Patched,
+    /// Compared with what was read, not with the describe output: reading
+    /// always unwraps and drops read-only fields, which is not a change.
+    pub changed: bool,
+}
+
+/// Reads the family's latest revision and patches it (read-only).
+pub async fn prepare(ecs: &Client, family: &str, options: &PatchOptions) -> Result<Prepared> {
+    let described = raw::describe_task_definition(ecs, family).await?;
+    let current_arn = described["taskDefinition"]["taskDefinitionArn"]
+        .as_str()
+        .unwrap_or(family)
+        .to_owned();
+    let current = names::short_task_definition(&current_arn).to_owned();
+    let document = survey::read(&described)
+        .map_err(|e| UsageError(format!("{}: cannot be patched: {e}", printable(&current))))?;
+    let patched = patch(&document, options)
+        .map_err(|e| UsageError(format!("{}: {e}", printable(&current))))?;
+    let changed = patched.value != document.value;
+    Ok(Prepared {
+        current_arn,
+        current,
+        document,
+        patched,
+        changed,
+    })
 }
 
 /// The `--service` services, checked before anything is written: each must
@@ -215,44 +251,27 @@ fn nothing_changed(error: AwsError, services: usize) -> AwsError {
 }
 
 /// Points every target at `revision`, concurrently, and reports each
-/// deployment; a service whose update failed is named with the revision it
-/// stays on.
+/// deployment (followed to its end with `--wait`); a service whose update
+/// failed is named with the revision it stays on.
 async fn roll(
     clients: &Clients,
     cluster: &str,
     targets: &[&Target],
     revision: &str,
+    follow: Follow,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let jobs = targets
+    let rolls = targets
         .iter()
-        .map(|target| {
-            let ecs = clients.ecs.clone();
-            let (cluster, name, revision) =
-                (cluster.to_owned(), target.name.clone(), revision.to_owned());
-            async move { ecs::update_service(&ecs, &cluster, &name, &revision).await }
+        .map(|target| Roll {
+            cluster: cluster.to_owned(),
+            service: target.name.clone(),
+            from: target.state.task_definition.clone(),
+            to: revision.to_owned(),
         })
         .collect();
-    let mut failures = Vec::new();
-    for (target, result) in targets.iter().zip(run_all(jobs, LIMIT).await) {
-        match result {
-            Ok(deployment) => writeln!(
-                out,
-                "updated service {} in cluster {} to {}: deployment {} ({})",
-                printable(&target.name),
-                printable(cluster),
-                printable(names::short_task_definition(revision)),
-                printable(&deployment.id),
-                printable(&deployment.rollout)
-            )?,
-            Err(error) => failures.push(format!(
-                "{error}; service {} stays on {}",
-                printable(&target.name),
-                printable(names::short_task_definition(&target.state.task_definition))
-            )),
-        }
-    }
-    out.flush()?;
+    let rolled = rollout::roll(&clients.ecs, rolls, follow, out).await?;
+    let failures: Vec<String> = rolled.iter().filter_map(Rolled::failure).collect();
     match failures.len() {
         0 => Ok(()),
         _ => Err(anyhow::anyhow!(failures.join("; "))),

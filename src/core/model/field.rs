@@ -6,7 +6,8 @@
 
 use crate::core::model::config::{
     validate_app_name, validate_secret_arn, validate_startup_command, validate_tag, AgentVersion,
-    Config, Imds, Language, LaunchType, Site, Transport, APP_IMAGE_PLACEHOLDER,
+    BaseImage, Config, Imds, Language, LaunchType, Site, Tracer, TracerVersion, Transport,
+    APP_IMAGE_PLACEHOLDER,
 };
 use crate::core::model::error::ConfigError;
 
@@ -16,6 +17,9 @@ pub enum Field {
     LaunchType,
     Transport,
     Language,
+    Tracer,
+    TracerVersion,
+    BaseImage,
     AgentVersion,
     Imds,
     StartupCommand,
@@ -137,6 +141,14 @@ fn unwrapped(config: &Config) -> Option<String> {
     }
 }
 
+/// Why the tracer's version and base image have no use: with `present`
+/// nothing is installed or injected.
+fn tracer_installed_elsewhere(config: &Config) -> Option<String> {
+    (config.tracer == Tracer::Present).then(|| {
+        "with --tracer present the image already has its tracer: nothing is injected or installed, so there is no version or base image to pick".to_owned()
+    })
+}
+
 /// Every setting, in the order they are applied (and listed in `--help`).
 pub const SETTINGS: &[Setting] = &[
     Setting {
@@ -184,16 +196,66 @@ pub const SETTINGS: &[Setting] = &[
         scope: Scope::NEW,
         values: || Language::ALL.map(Language::cli_name).to_vec(),
         set: |c, s| {
-            let language: Language = s.parse()?;
-            if language != c.language {
-                c.startup_command = language.default_startup_command().to_owned();
-            }
-            c.language = language;
+            c.set_language(s.parse()?);
             Ok(())
         },
         get: |c| Some(c.language.to_string()),
         spelled: Spelled::Always,
         unused: always_used,
+    },
+    Setting {
+        field: Field::Tracer,
+        noun: "tracer",
+        long: "tracer",
+        value_name: "HOW",
+        help: "How the tracer gets into the app: inject (Datadog's init container copies it into a task volume), image (Dockerfile.datadog installs it), present (the image has it) [default: inject; image for go]",
+        scope: Scope::NEW,
+        values: || Tracer::ALL.map(Tracer::cli_name).to_vec(),
+        set: |c, s| {
+            c.set_tracer(s.parse()?);
+            Ok(())
+        },
+        get: |c| Some(c.tracer.to_string()),
+        spelled: Spelled::Always,
+        unused: always_used,
+    },
+    Setting {
+        field: Field::TracerVersion,
+        noun: "tracer version",
+        long: "tracer-version",
+        value_name: "VERSION",
+        help: "Tracer version: latest, a major (4, v4) or a release (3.10.0, v3.10.0) [default: the language's current major: java v1, nodejs v5, python v4, dotnet v3, ruby v2, php v1]",
+        scope: Scope::NEW,
+        values: no_values,
+        set: |c, s| {
+            c.tracer_version = Some(s.parse::<TracerVersion>()?);
+            Ok(())
+        },
+        get: |c| c.tracer_version.map(|v| v.to_string()),
+        spelled: Spelled::WhenChanged,
+        unused: |c| {
+            tracer_installed_elsewhere(c).or_else(|| {
+                (c.language == Language::Go).then(|| {
+                    "for Go the version is the one go.mod pins (orchestrion pin adds dd-trace-go v2)".to_owned()
+                })
+            })
+        },
+    },
+    Setting {
+        field: Field::BaseImage,
+        noun: "base image",
+        long: "base-image",
+        value_name: "FAMILY",
+        help: "The app image's base: debian (Debian/Ubuntu, glibc), alpine (musl), distroless; picks the injected build and the Dockerfile's steps [default: debian]",
+        scope: Scope::NEW,
+        values: || BaseImage::ALL.map(BaseImage::cli_name).to_vec(),
+        set: |c, s| {
+            c.base_image = s.parse()?;
+            Ok(())
+        },
+        get: |c| Some(c.base_image.to_string()),
+        spelled: Spelled::WhenChanged,
+        unused: tracer_installed_elsewhere,
     },
     Setting {
         field: Field::AgentVersion,

@@ -160,7 +160,7 @@ pub fn given_of(config: &Config) -> Given {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::config::{Imds, Language, LaunchType, Site, Tags, Transport};
+    use crate::core::model::config::{Imds, Language, LaunchType, Site, Tags, Tracer, Transport};
 
     fn config_of(pairs: &[(Field, &str)]) -> Result<Config, GivenError> {
         let mut given = Given::default();
@@ -180,6 +180,92 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(config.startup_command, "php artisan serve");
+    }
+
+    #[test]
+    fn the_start_command_follows_the_language_and_the_tracer() {
+        let command = |pairs: &[(Field, &str)]| config_of(pairs).unwrap().startup_command;
+        // Injected, the loader variables load the tracer: the plain command.
+        assert_eq!(command(&[]), "python my_app.py");
+        assert_eq!(
+            command(&[(Field::Tracer, "image")]),
+            "ddtrace-run python my_app.py"
+        );
+        assert_eq!(
+            command(&[(Field::Language, "java"), (Field::Tracer, "present")]),
+            "java -javaagent:/path/to/dd-java-agent.jar -jar app.jar"
+        );
+        assert_eq!(command(&[(Field::Language, "java")]), "java -jar app.jar");
+        assert_eq!(
+            command(&[
+                (Field::StartupCommand, "python -m app"),
+                (Field::Tracer, "image")
+            ]),
+            "python -m app"
+        );
+    }
+
+    #[test]
+    fn go_defaults_to_the_image_and_refuses_injection() {
+        let config = config_of(&[(Field::Language, "go")]).unwrap();
+        assert_eq!(config.tracer, Tracer::Image);
+        let err = config_of(&[(Field::Language, "go"), (Field::Tracer, "inject")])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "--tracer: unsupported tracer \"inject\": Go is compiled in: there is no init image; use --tracer image (the Dockerfile builds it in) or present");
+    }
+
+    #[test]
+    fn what_injection_cannot_serve_is_refused_on_its_flag() {
+        let err = |pairs: &[(Field, &str)]| config_of(pairs).unwrap_err().to_string();
+        let e = err(&[(Field::Language, "ruby"), (Field::BaseImage, "alpine")]);
+        assert!(
+            e.starts_with("--base-image: unsupported base image \"alpine\": Datadog's Ruby injection does not support musl"),
+            "{e}"
+        );
+        let e = err(&[
+            (Field::Language, "dotnet"),
+            (Field::TracerVersion, "2.49.0"),
+        ]);
+        assert!(
+            e.starts_with("--tracer-version: unsupported tracer version \"v2.49.0\": "),
+            "{e}"
+        );
+        config_of(&[
+            (Field::Language, "ruby"),
+            (Field::BaseImage, "alpine"),
+            (Field::Tracer, "image"),
+        ])
+        .unwrap();
+        let e = err(&[
+            (Field::Language, "php"),
+            (Field::Tracer, "image"),
+            (Field::BaseImage, "distroless"),
+        ]);
+        assert!(e.contains("no distroless Ruby or PHP base images"), "{e}");
+    }
+
+    #[test]
+    fn present_takes_no_version_or_base_image() {
+        for field in [Field::TracerVersion, Field::BaseImage] {
+            let value = if field == Field::BaseImage {
+                "alpine"
+            } else {
+                "4"
+            };
+            let e = config_of(&[(Field::Tracer, "present"), (field, value)])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with(&format!(
+                    "{} does not apply: with --tracer present",
+                    field.flag()
+                )),
+                "{e}"
+            );
+        }
+        let config = config_of(&[(Field::TracerVersion, "v4.1.0")]).unwrap();
+        assert_eq!(config.tracer_version(), "4.1.0".parse().unwrap());
     }
 
     #[test]

@@ -117,6 +117,39 @@ pub enum PatchError {
     NoNetwork,
     #[error("--startup-command gives one start command, but {} containers are to be patched: patch them one at a time", .0)]
     StartupForSeveral(usize),
+    #[error("container {name} is named like the Datadog agent but runs {image}: rename it, or run the agent image (public.ecr.aws/datadog/agent)")]
+    NamedAgentOtherImage { name: String, image: String },
+    #[error("volume {volume} maps {}, not {dir} where the agent daemon creates its sockets: set its host.sourcePath to {dir}", host_dir(.host), dir = socket::DIR)]
+    SocketVolumeElsewhere {
+        volume: String,
+        host: Option<String>,
+    },
+    #[error("the agent {agent} sets {var} to {value}, not {ours} where the apps will look: remove it or set it to that, then patch")]
+    AgentSocketElsewhere {
+        agent: String,
+        var: &'static str,
+        value: String,
+        ours: &'static str,
+    },
+    #[error("--api-key-secret-arn {given} differs from the secret the agent {agent} reads DD_API_KEY from ({has}): change it in the file, or give that ARN")]
+    SecretDiffers {
+        given: String,
+        agent: String,
+        has: String,
+    },
+    #[error("--site {given} differs from DD_SITE of the agent {agent} ({has}): change it in the file, or give that site")]
+    SiteDiffers {
+        given: String,
+        agent: String,
+        has: String,
+    },
+}
+
+fn host_dir(host: &Option<String>) -> String {
+    match host {
+        Some(dir) => format!("the host directory {dir}"),
+        None => "no host directory (it lives only in this task)".to_owned(),
+    }
 }
 
 fn sidecar_list(sidecars: &[String]) -> String {
@@ -177,7 +210,20 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
         }
     }
     if !add_sidecar {
-        unused_sidecar_flags(options, &context)?;
+        unused_sidecar_flags(options, &context, document, &roles)?;
+    }
+    if let Some(agent) = document
+        .containers()
+        .iter()
+        .find(|c| container::named_agent_on_other_image(c))
+    {
+        return Err(PatchError::NamedAgentOtherImage {
+            name: container::name(agent).to_owned(),
+            image: container::image(agent).to_owned(),
+        });
+    }
+    if transport == Transport::Uds {
+        refuse_socket_elsewhere(document, &roles, &targets, &context)?;
     }
     let mut patched = document.clone();
     let mut notes = Vec::new();
@@ -289,21 +335,99 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
     })
 }
 
-/// `--api-key-secret-arn` and `--site` only say how to build a sidecar:
-/// refused when there is none to add, so that no one believes they were
-/// applied to an agent already in the file.
-fn unused_sidecar_flags(options: &PatchOptions, context: &TaskContext) -> Result<(), PatchError> {
+/// The Unix socket reaches the agent only through the directory it
+/// writes: refused when the agent in the task listens elsewhere, or when
+/// the host volume the apps would mount is another directory than the one
+/// the agent daemon on the host writes.
+fn refuse_socket_elsewhere(
+    document: &Document,
+    roles: &[Role],
+    targets: &[usize],
+    context: &TaskContext,
+) -> Result<(), PatchError> {
+    for (agent, role) in document.containers().iter().zip(roles) {
+        if *role != Role::Agent {
+            continue;
+        }
+        if let Some((var, value)) = uds::agent_socket_elsewhere(agent) {
+            let ours = socket::AGENT_ENV
+                .iter()
+                .find(|(k, _)| *k == var)
+                .map_or("", |(_, v)| *v);
+            return Err(PatchError::AgentSocketElsewhere {
+                agent: container::name(agent).to_owned(),
+                var,
+                value,
+                ours,
+            });
+        }
+    }
+    let on_host = !(context.fargate || context.agent_on_localhost());
+    if on_host {
+        for &index in targets {
+            let app = &document.containers()[index];
+            if let Some((volume, host)) = uds::wrong_host_volume(document.task(), app) {
+                return Err(PatchError::SocketVolumeElsewhere { volume, host });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `--api-key-secret-arn` and `--site` say how to build a sidecar. Where
+/// the task has its agent already, they must say what it has (the same
+/// command run again on its own output changes nothing); otherwise they
+/// are refused, so that no one believes they were applied.
+fn unused_sidecar_flags(
+    options: &PatchOptions,
+    context: &TaskContext,
+    document: &Document,
+    roles: &[Role],
+) -> Result<(), PatchError> {
+    let agent = roles
+        .iter()
+        .position(|r| *r == Role::Agent)
+        .map(|i| &document.containers()[i]);
     let why = if context.has_agent {
         "this task has its agent: set its secrets or DD_SITE there".to_owned()
     } else {
         "this task's agent runs elsewhere (a daemon on the host): set them in the agent's own task definition".to_owned()
     };
-    for (given, flag) in [
-        (options.api_key_secret_arn.is_some(), "--api-key-secret-arn"),
-        (options.site.is_some(), "--site"),
-    ] {
-        if given {
-            return Err(PatchError::SidecarFlagUnused { flag, why });
+    let agent_name = agent.map_or("", |a| container::name(a)).to_owned();
+    if let Some(given) = &options.api_key_secret_arn {
+        match agent.and_then(|a| container::secret_from(a, "DD_API_KEY")) {
+            Some(has) if has == given => {}
+            Some(has) => {
+                return Err(PatchError::SecretDiffers {
+                    given: given.clone(),
+                    agent: agent_name,
+                    has: has.to_owned(),
+                })
+            }
+            None => {
+                return Err(PatchError::SidecarFlagUnused {
+                    flag: "--api-key-secret-arn",
+                    why,
+                })
+            }
+        }
+    }
+    if let Some(given) = &options.site {
+        match agent.and_then(|a| container::env(a, "DD_SITE")) {
+            Some(has) if has == given.cli_name() => {}
+            Some(has) => {
+                return Err(PatchError::SiteDiffers {
+                    given: given.to_string(),
+                    agent: agent_name,
+                    has: has.to_owned(),
+                })
+            }
+            None => {
+                return Err(PatchError::SidecarFlagUnused {
+                    flag: "--site",
+                    why,
+                })
+            }
         }
     }
     Ok(())
@@ -1031,19 +1155,121 @@ mod tests {
         );
         let again = run(p.value.clone(), &PatchOptions::default()).unwrap();
         assert_eq!(again.value, p.value);
+        // The same command on its own output: nothing to change (a CI job
+        // that patches on every push).
+        let same = with(|o| {
+            o.api_key_secret_arn = Some(SECRET.into());
+            o.site = Some(Site::Eu1);
+        });
+        let again = run(p.value.clone(), &same).unwrap();
+        assert_eq!(again.value, p.value);
+        assert!(!again.changed, "{:?}", again.notes);
+        // Another secret, or another site, than the sidecar has: refused,
+        // saying which.
+        let other = "arn:aws:secretsmanager:us-east-1:123456789012:secret:other";
         let err = run(
             p.value.clone(),
+            &with(|o| o.api_key_secret_arn = Some(other.into())),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("--api-key-secret-arn {other} differs from the secret the agent datadog-agent reads DD_API_KEY from ({SECRET}): change it in the file, or give that ARN")
+        );
+        let err = run(
+            p.value.clone(),
+            &with(|o| o.site = Some(Site::Us1)),
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("--site datadoghq.com differs from DD_SITE of the agent datadog-agent (datadoghq.eu)"), "{err}");
+        // An agent of the user's with no such secret: the flag does not apply.
+        let mut theirs = p.value.clone();
+        theirs["containerDefinitions"][1]["secrets"] = json!([]);
+        let err = run(
+            theirs,
             &with(|o| o.api_key_secret_arn = Some(SECRET.into())),
         )
         .unwrap_err();
-        assert!(matches!(
-            err,
-            PatchError::SidecarFlagUnused {
-                flag: "--api-key-secret-arn",
-                ..
-            }
-        ));
         assert!(err.to_string().contains("this task has its agent"), "{err}");
+    }
+
+    /// An EC2 task whose app gets the socket from the agent daemon.
+    fn ec2_app(volumes: Value) -> Value {
+        json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "command": ["python", "app.py"]}
+        ], "volumes": volumes})
+    }
+
+    #[test]
+    fn a_socket_volume_on_another_host_directory_is_refused() {
+        let uds = with(|o| o.transport = Some(Transport::Uds));
+        let task = ec2_app(json!([{"name": "dd-sockets", "host": {"sourcePath": "/opt/datadog"}}]));
+        let err = run(task, &uds).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "volume dd-sockets maps the host directory /opt/datadog, not /var/run/datadog where the agent daemon creates its sockets: set its host.sourcePath to /var/run/datadog"
+        );
+        let task = ec2_app(json!([{"name": "dd-sockets"}]));
+        let err = run(task, &uds).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("volume dd-sockets maps no host directory"),
+            "{err}"
+        );
+        // Datadog's own volume is fine.
+        run(ec2_app(json!([socket::volume(true)])), &uds).unwrap();
+    }
+
+    #[test]
+    fn a_container_named_like_the_agent_on_another_image_is_refused() {
+        let task = json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "command": ["python", "app.py"]},
+            {"name": "datadog-agent", "image": "fluent/fluent-bit:2.2"}
+        ]});
+        let err = run(task, &PatchOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "container datadog-agent is named like the Datadog agent but runs fluent/fluent-bit:2.2: rename it, or run the agent image (public.ecr.aws/datadog/agent)"
+        );
+    }
+
+    #[test]
+    fn a_custom_agent_socket_is_refused_not_overwritten() {
+        let task = json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "command": ["python", "app.py"]},
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7",
+             "environment": [{"name": "DD_APM_RECEIVER_SOCKET", "value": "/opt/dd/trace.sock"}]}
+        ]});
+        let err = run(task, &with(|o| o.transport = Some(Transport::Uds))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the agent datadog-agent sets DD_APM_RECEIVER_SOCKET to /opt/dd/trace.sock, not /var/run/datadog/apm.socket where the apps will look: remove it or set it to that, then patch"
+        );
+    }
+
+    #[test]
+    fn tcp_takes_out_only_what_uds_added() {
+        // The agent mounts the socket directory already, in a way of its
+        // own (no readOnly): uds keeps that mount, and tcp must too.
+        let their_mount =
+            json!({"sourceVolume": "dd-sockets", "containerPath": "/var/run/datadog"});
+        let task = json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "command": ["python", "app.py"]},
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7",
+             "mountPoints": [their_mount],
+             "portMappings": [{"hostPort": 8126, "containerPort": 8126, "protocol": "tcp"}]}
+        ], "volumes": [socket::volume(true)]});
+        let tcp = ok(task).value;
+        let uds = run(tcp.clone(), &with(|o| o.transport = Some(Transport::Uds))).unwrap();
+        assert_eq!(
+            uds.value["containerDefinitions"][1]["mountPoints"],
+            json!([their_mount])
+        );
+        let back = run(uds.value, &with(|o| o.transport = Some(Transport::Tcp))).unwrap();
+        assert_eq!(
+            back.value["containerDefinitions"][1]["mountPoints"],
+            json!([their_mount])
+        );
     }
 
     #[test]

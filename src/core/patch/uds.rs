@@ -14,9 +14,45 @@ fn mounts_dir(mount: &Value) -> bool {
     mount.get("containerPath").and_then(Value::as_str) == Some(socket::DIR)
 }
 
-/// Whether a mount entry is ours: the `dd-sockets` volume at the directory.
+/// Whether a mount entry is ours: exactly what `add_to_*` adds, so that a
+/// mount of the directory the user wrote (without readOnly, say) stays.
 fn is_our_mount(mount: &Value) -> bool {
-    mounts_dir(mount) && mount.get("sourceVolume").and_then(Value::as_str) == Some(socket::VOLUME)
+    *mount == socket::mount(true) || *mount == socket::mount(false)
+}
+
+/// Why the socket volume of a task whose agent is a daemon on the host
+/// cannot carry the sockets: the volume `app` mounts the directory from
+/// (else `dd-sockets`), declared with a host directory other than the one
+/// the daemon writes. `(volume, host directory)`; `None` when it is fine
+/// or not declared yet (patch adds Datadog's).
+pub fn wrong_host_volume(
+    task: Option<&serde_json::Map<String, Value>>,
+    app: &Value,
+) -> Option<(String, Option<String>)> {
+    let volume = app
+        .get("mountPoints")
+        .and_then(Value::as_array)
+        .and_then(|mounts| mounts.iter().find(|m| mounts_dir(m)))
+        .and_then(|m| m.get("sourceVolume").and_then(Value::as_str))
+        .unwrap_or(socket::VOLUME);
+    let declared = task?
+        .get("volumes")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|v| v.get("name").and_then(Value::as_str) == Some(volume))?;
+    let host = declared.pointer("/host/sourcePath").and_then(Value::as_str);
+    let right = host.is_some_and(|h| h.trim_end_matches('/') == socket::DIR);
+    (!right).then(|| (volume.to_owned(), host.map(str::to_owned)))
+}
+
+/// A socket setting of the agent's that differs from Datadog's, which the
+/// apps will be pointed at: `(variable, its value)`.
+pub fn agent_socket_elsewhere(agent: &Value) -> Option<(&'static str, String)> {
+    socket::AGENT_ENV.iter().find_map(|(key, ours)| {
+        container::env(agent, key)
+            .filter(|value| value != ours)
+            .map(|value| (*key, value.to_owned()))
+    })
 }
 
 /// Whether a container mounts the socket directory.

@@ -9,9 +9,11 @@
 //! mark, tabs, CRLF, no final newline, or are templates or not JSON at all.
 //! [`read`] accepts every real shape, turns describe output into input that
 //! registers, and rejects the rest with a message that says where and what
-//! to do; [`write`] puts a changed value back into the text it came from,
-//! editing only what changed (see `json_edit`), so that a diff of the
-//! result shows the change and not a reformatting.
+//! to do (the line:column of every value comes from [`position`], on the
+//! JSON walk the syntax tree is built from too); [`write()`] puts a changed
+//! value back into the text it came from, editing only what changed
+//! ([`edit`]), so that a diff of the result shows the change and not a
+//! reformatting.
 
 use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
@@ -87,7 +89,7 @@ pub struct Document {
     pub notes: Vec<String>,
     /// How many null fields reading dropped (see `drop_nulls`).
     pub null_fields: usize,
-    /// The text read, for [`write`] to edit.
+    /// The text read, for [`write()`] to edit.
     pub source: Source,
     /// The JSON pointer, in the file, of the first null field dropped.
     pub first_null: Option<String>,
