@@ -123,8 +123,9 @@ fn delivers_with(case: Case, change: Change) -> Option<&'static str> {
         .map(|at| at.duration_since(outcome.started).as_secs_f64())
         .unwrap_or_default();
     if change == Change::Nothing {
+        let exit = outcome.seconds_to_exit().unwrap_or_default();
         eprintln!(
-            "figure: {name} -> span after {:.2} s (app listening after {listening:.2} s), {} {} traces",
+            "figure: {name} -> span after {:.2} s (app listening after {listening:.2} s, exited after {exit:.2} s), {} {} traces",
             outcome.seconds_to_span(span),
             span.lang,
             span.api,

@@ -261,6 +261,8 @@ pub struct Outcome {
     /// The app's answer to the one request.
     pub answer: Option<String>,
     pub exited: Option<std::process::ExitStatus>,
+    /// When the app was seen to exit, if it did.
+    pub ended: Option<Instant>,
     pub stdout: String,
     pub stderr: String,
     /// Everything the intake saw, for failure messages.
@@ -268,27 +270,38 @@ pub struct Outcome {
     pub argv: Vec<String>,
 }
 
+/// The request's root span among `spans`, with the user's answers on it.
+fn root_span(lang: Lang, spans: &[Span]) -> Option<&Span> {
+    let name = match lang {
+        Lang::Python => apps::PYTHON_SPAN,
+        Lang::Node => "web.request",
+    };
+    spans.iter().find(|span| {
+        span.parent_id == 0
+            && span.name == name
+            && span.service == SERVICE
+            && span.tag("env") == Some(ENV)
+            && span.tag("version") == Some(VERSION)
+    })
+}
+
 impl Outcome {
     /// The request's root span, with the user's answers on it: the app's
     /// own span in Python, dd-trace's http server span in Node.js.
     pub fn delivered(&self) -> Option<&Span> {
-        let name = match self.lang {
-            Lang::Python => apps::PYTHON_SPAN,
-            Lang::Node => "web.request",
-        };
-        self.spans.iter().find(|span| {
-            span.parent_id == 0
-                && span.name == name
-                && span.service == SERVICE
-                && span.tag("env") == Some(ENV)
-                && span.tag("version") == Some(VERSION)
-        })
+        root_span(self.lang, &self.spans)
     }
 
     pub fn answered(&self) -> bool {
         self.answer
             .as_deref()
             .is_some_and(|answer| answer.starts_with("HTTP/1.") && answer.contains(" 200 "))
+    }
+
+    /// Seconds from the app's start to its exit, if it exited.
+    pub fn seconds_to_exit(&self) -> Option<f64> {
+        self.ended
+            .map(|at| at.duration_since(self.started).as_secs_f64())
     }
 
     /// Seconds from the app's start to the span's arrival.
@@ -396,9 +409,14 @@ pub fn run(case: &Case, change: Change) -> Outcome {
     let stderr = drain(child.stderr.take().expect("piped stderr"));
     let (listening, answer) = sandbox.in_network(|| hit_once(&mut child, started + DEADLINE));
     let exited = wait(&mut child, started + DEADLINE);
-    // The tracers flush before they exit; the last answer may still be on
-    // its way back.
-    thread::sleep(SETTLE);
+    let ended = exited.map(|_| Instant::now());
+    // The tracers flush before they exit, but the intake may still be
+    // decoding the last payload: wait for the span, at most SETTLE (which a
+    // run that must deliver nothing waits in full).
+    let settled = Instant::now() + SETTLE;
+    while Instant::now() < settled && root_span(case.lang, &intake.spans()).is_none() {
+        thread::sleep(Duration::from_millis(10));
+    }
     Outcome {
         lang: case.lang,
         spans: intake.spans(),
@@ -406,6 +424,7 @@ pub fn run(case: &Case, change: Change) -> Outcome {
         listening,
         answer,
         exited,
+        ended,
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
         intake: intake.summary(),

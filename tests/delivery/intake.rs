@@ -364,7 +364,8 @@ fn array<'a>(value: &'a Value, what: &str) -> Result<&'a Vec<Value>, String> {
         .ok_or_else(|| format!("{what} is not an array"))
 }
 
-/// How long a test waits for spans after the app has exited: the tracers
-/// flush before their process ends, so this only covers the last request
-/// being answered.
+/// How long a test waits at most for the span after the app has exited:
+/// the tracers flush before their process ends, so this only covers the
+/// intake decoding the last payload. A run that must deliver nothing waits
+/// all of it.
 pub const SETTLE: Duration = Duration::from_millis(500);

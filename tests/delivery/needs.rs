@@ -5,6 +5,7 @@
 //! unchanged to a harness that declares needs.
 
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 #[path = "../common/tools.rs"]
 mod tools;
@@ -33,10 +34,12 @@ fn met(need: Need) -> bool {
             .iter()
             .all(|program| tools::have(program, apt_package(program))),
         Need::PythonTracer => {
+            // Importing ddtrace takes a third of a second: asked once per
+            // test binary, told (or failed) in every test that needs it.
+            static IMPORTS: OnceLock<bool> = OnceLock::new();
             tools::have("python3", "python3")
-                && works(
-                    "python3",
-                    &["-c", "import ddtrace"],
+                && explained(
+                    *IMPORTS.get_or_init(|| succeeds("python3", &["-c", "import ddtrace"])),
                     "ddtrace is not importable by python3 (python3 -m pip install ddtrace)",
                 )
         }
@@ -45,9 +48,8 @@ fn met(need: Need) -> bool {
             ["unshare", "nsenter", "ip"]
                 .iter()
                 .all(|program| tools::have(program, apt_package(program)))
-                && works(
-                    "unshare",
-                    &["--net", "--mount", "true"],
+                && explained(
+                    succeeds("unshare", &["--net", "--mount", "true"]),
                     "`unshare --net --mount` failed (run the tests as root, CAP_SYS_ADMIN)",
                 )
         }
@@ -64,14 +66,19 @@ fn apt_package(program: &str) -> &'static str {
     }
 }
 
-/// Whether `program args` succeeds; otherwise the rule for a missing need.
-fn works(program: &str, args: &[&str], why: &str) -> bool {
-    let ok = Command::new(program)
+/// Whether `program args` succeeds.
+fn succeeds(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|status| status.success());
+        .is_ok_and(|status| status.success())
+}
+
+/// `ok`, after the rule for a missing need when it is false: a failure
+/// under CI, a note saying `why` elsewhere.
+fn explained(ok: bool, why: &str) -> bool {
     if !ok {
         assert!(std::env::var_os("CI").is_none(), "required in CI: {why}");
         eprintln!("note: skipping, {why}");
