@@ -210,14 +210,17 @@ fn run_offline(
         }
     }
     let cli = Cli::try_parse_from(&argv).map_err(|e| format!("usage: {e}"))?;
+    // Relative paths (`--out-dir`, `patch task.json`) are the page's: this
+    // binary's one test runs its lines one at a time, so changing the
+    // process's directory for the call is safe.
     let dir = std::env::current_dir().expect("a current directory");
     std::env::set_current_dir(place.work.path()).expect("into the work directory");
     let mut out = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes = Messages::new(Vec::<u8>::new());
     let result = match &cli.command {
         Some(Subcommand::Generate(args)) => ddecs_wizard::commands::generate::run(args, &mut out),
         Some(Subcommand::Patch(args)) => {
-            ddecs_wizard::commands::patch::run(args, &mut out, &mut Messages::new(&mut notes))
+            ddecs_wizard::commands::patch::run(args, &mut out, &mut notes)
         }
         _ => Ok(()), // the other package's test runs the rest
     };
