@@ -424,6 +424,28 @@ fn help_gives_examples_and_exit_codes() {
     }
 }
 
+/// `completions bash | head -1`: the reader goes away after one line, and
+/// the program ends quietly instead of panicking on the closed pipe.
+#[test]
+fn completions_into_a_closed_pipe_end_quietly() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = binary()
+            .args(["completions", shell])
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stderr(&output), "", "{shell}");
+    }
+}
+
 #[test]
 fn completions_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
