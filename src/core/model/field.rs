@@ -10,6 +10,7 @@ use crate::core::model::config::{
     APP_IMAGE_PLACEHOLDER,
 };
 use crate::core::model::error::ConfigError;
+use crate::core::model::features::{parse_switch, DbmMode, Switch};
 
 /// The answer a setting, a message or an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,6 +31,13 @@ pub enum Field {
     ServiceVersion,
     Site,
     ApiKeySecretArn,
+    Profiling,
+    RuntimeMetrics,
+    LogsInjection,
+    Appsec,
+    DataStreams,
+    DbmPropagation,
+    TraceSampleRate,
     /// `generate --output`: not an answer, but a value that can be wrong.
     Artifact,
 }
@@ -147,6 +155,30 @@ fn tracer_installed_elsewhere(config: &Config) -> Option<String> {
     (config.tracer == Tracer::Present).then(|| {
         "with --tracer present the image already has its tracer: nothing is injected or installed, so there is no version or base image to pick".to_owned()
     })
+}
+
+/// A tracer feature's flag: `--NAME` alone switches it on, `--NAME=false`
+/// off again (the `=` keeps a file argument from being read as its value).
+macro_rules! switch_setting {
+    ($switch:expr, $noun:literal, $long:literal, $help:literal) => {
+        Setting {
+            field: $switch.field(),
+            noun: $noun,
+            long: $long,
+            value_name: "BOOL",
+            help: $help,
+            scope: Scope::ALL,
+            values: || vec!["true", "false"],
+            set: |c, s| {
+                let on = parse_switch($switch.field(), s)?;
+                $switch.set(&mut c.features, on);
+                Ok(())
+            },
+            get: |c| $switch.get(&c.features).then(|| "true".to_owned()),
+            spelled: Spelled::WhenChanged,
+            unused: always_used,
+        }
+    };
 }
 
 /// Every setting, in the order they are applied (and listed in `--help`).
@@ -410,7 +442,7 @@ pub const SETTINGS: &[Setting] = &[
         noun: "api key secret ARN",
         long: "api-key-secret-arn",
         value_name: "ARN",
-        help: "Secrets Manager or SSM parameter ARN holding DD_API_KEY [default: a placeholder value]",
+        help: "Where the agent reads DD_API_KEY: a Secrets Manager secret ARN, a JSON key in one (ARN:api_key::) or an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) [default: a placeholder value]",
         scope: Scope::ALL,
         values: no_values,
         set: |c, s| {
@@ -422,7 +454,76 @@ pub const SETTINGS: &[Setting] = &[
         spelled: Spelled::WhenChanged,
         unused: always_used,
     },
+    switch_setting!(
+        Switch::Profiling,
+        "profiling",
+        "profiling",
+        "Continuous Profiler: DD_PROFILING_ENABLED=true on the app (every language; Go built with Orchestrion) [default: off]"
+    ),
+    switch_setting!(
+        Switch::RuntimeMetrics,
+        "runtime metrics",
+        "runtime-metrics",
+        "Runtime metrics over DogStatsD: DD_RUNTIME_METRICS_ENABLED=true (not PHP) [default: off]"
+    ),
+    switch_setting!(
+        Switch::LogsInjection,
+        "logs injection",
+        "logs-injection",
+        "Trace IDs in the app's logs: DD_LOGS_INJECTION=true (not Go) [default: the tracer's]"
+    ),
+    switch_setting!(
+        Switch::Appsec,
+        "appsec",
+        "appsec",
+        "App and API Protection (ASM): DD_APPSEC_ENABLED=true [default: off]"
+    ),
+    switch_setting!(
+        Switch::DataStreams,
+        "data streams",
+        "data-streams",
+        "Data Streams Monitoring: DD_DATA_STREAMS_ENABLED=true (not PHP) [default: off]"
+    ),
+    Setting {
+        field: Field::DbmPropagation,
+        noun: "DBM propagation mode",
+        long: "dbm-propagation",
+        value_name: "MODE",
+        help: "Database Monitoring link in SQL comments, DD_DBM_PROPAGATION_MODE: service (service tags), full (and the trace, to link queries to traces); empty: unset [default: unset]",
+        scope: Scope::ALL,
+        values: || DbmMode::ALL.map(DbmMode::cli_name).to_vec(),
+        set: |c, s| {
+            c.features.dbm_propagation = if s.is_empty() { None } else { Some(s.parse()?) };
+            Ok(())
+        },
+        get: |c| c.features.dbm_propagation.map(|m| m.to_string()),
+        spelled: Spelled::WhenChanged,
+        unused: always_used,
+    },
+    Setting {
+        field: Field::TraceSampleRate,
+        noun: "trace sample rate",
+        long: "trace-sample-rate",
+        value_name: "RATE",
+        help: "The share of traces kept, 0 to 1: DD_TRACE_SAMPLE_RATE; empty: unset [default: the agent's per-service rates]",
+        scope: Scope::ALL,
+        values: no_values,
+        set: |c, s| {
+            c.features.sample_rate = if s.is_empty() { None } else { Some(s.parse()?) };
+            Ok(())
+        },
+        get: |c| c.features.sample_rate.as_ref().map(ToString::to_string),
+        spelled: Spelled::WhenChanged,
+        unused: always_used,
+    },
 ];
+
+impl Setting {
+    /// Whether the flag is a tracer feature's on/off switch.
+    pub fn is_switch(&self) -> bool {
+        Switch::ALL.iter().any(|s| s.field() == self.field)
+    }
+}
 
 impl Field {
     /// The setting that gives this answer; `None` for `--output`.
@@ -480,6 +581,10 @@ mod tests {
         config.tags.service = Some("web".to_owned());
         config.api_key_secret_arn =
             Some("arn:aws:ssm:eu-west-1:123456789012:parameter/dd".to_owned());
+        config.features.profiling = true;
+        config.features.appsec = true;
+        config.features.dbm_propagation = Some(DbmMode::Full);
+        config.features.sample_rate = Some("0.25".parse().unwrap());
         let mut rebuilt = Config::default();
         for setting in SETTINGS {
             if let Some(text) = (setting.get)(&config) {

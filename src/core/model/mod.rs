@@ -6,6 +6,7 @@ pub mod choices;
 pub mod config;
 pub mod datadog;
 pub mod error;
+pub mod features;
 pub mod field;
 pub mod given;
 pub mod language;
