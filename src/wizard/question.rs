@@ -1647,6 +1647,37 @@ mod tests {
     }
 
     #[test]
+    fn features_a_tracer_lacks_are_not_asked_and_a_new_language_switches_them_off() {
+        let php = Config::for_language(Language::Php);
+        assert!(Question::RuntimeMetrics.not_needed(&php).is_some());
+        assert!(Question::DataStreams.not_needed(&php).is_some());
+        assert!(Question::LogsInjection.not_needed(&php).is_none());
+        let go = Config::for_language(Language::Go);
+        assert!(Question::LogsInjection.not_needed(&go).is_some());
+        let mut config = Config::default();
+        for q in [Question::RuntimeMetrics, Question::Profiling] {
+            (q.row().select)(&mut config, &Given::default(), 1);
+        }
+        assert!(config.features.runtime_metrics && config.features.profiling);
+        config.set_language(Language::Php);
+        assert!(!config.features.runtime_metrics, "PHP has none");
+        assert!(config.features.profiling, "PHP profiles");
+        config.validate().unwrap();
+    }
+
+    #[test]
+    fn a_feature_remark_says_what_the_tracer_needs_beyond_the_variable() {
+        let mut ruby = Config::for_language(Language::Ruby);
+        assert!((Question::RuntimeMetrics.row().remarks)(&ruby).is_empty());
+        ruby.features.runtime_metrics = true;
+        let remarks = (Question::RuntimeMetrics.row().remarks)(&ruby);
+        assert!(
+            matches!(&remarks[..], [Remark::Hint(h)] if h.contains("dogstatsd-ruby")),
+            "{remarks:?}"
+        );
+    }
+
+    #[test]
     fn a_tcp_flag_on_ec2_leaves_the_connection_open() {
         let config = Config::default();
         let tcp = Given::default().with(Field::Transport, "tcp");
