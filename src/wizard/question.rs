@@ -1100,7 +1100,7 @@ macro_rules! switch_row {
             },
             selected: |c, _| usize::from($switch.get(&c.features)),
             select: |c, _, i| $switch.set(&mut c.features, i == 1),
-            not_needed: |c| $switch.unsupported(c.language),
+            not_needed: |c| $switch.not_offered(c.language),
             answer: |c| on_off($switch.get(&c.features)),
             remarks: |c| switch_remarks($switch, c),
             alternative: |c| {

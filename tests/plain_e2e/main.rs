@@ -424,7 +424,7 @@ fn preset_answers_are_shown_not_asked() {
         "Version: 1.4.0 (from --service-version)",
         "Site: datadoghq.eu (from --site)",
         "Profiling: off (from --profiling)",
-        "Logs injection: not needed (Datadog's Go tracer does not inject trace IDs",
+        "Logs injection: not needed (the Go tracer does not inject trace IDs)",
         "Sample rate: the agent's rates (from --trace-sample-rate)",
     ] {
         assert!(history.contains(shown), "no {shown:?} in:\n{history}");

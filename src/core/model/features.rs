@@ -78,6 +78,17 @@ impl Switch {
         }
     }
 
+    /// [`Switch::unsupported`] in a few words, where the wizard says why it
+    /// does not ask.
+    pub fn not_offered(self, language: Language) -> Option<&'static str> {
+        self.unsupported(language)?;
+        Some(match (self, language) {
+            (Switch::LogsInjection, _) => "the Go tracer does not inject trace IDs",
+            (Switch::RuntimeMetrics, _) => "the PHP tracer sends none",
+            _ => "the PHP tracer has none",
+        })
+    }
+
     pub fn get(self, features: &Features) -> bool {
         match self {
             Switch::Profiling => features.profiling,
