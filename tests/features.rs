@@ -162,3 +162,54 @@ fn patch_reads_a_bare_switch_before_the_file_as_on() {
         ])
     );
 }
+
+/// The agent settings on every launch type that takes them: the app's and
+/// the agent daemon's task definitions register (botocore) and pass
+/// `check`; the Fargate task shares its PID namespace.
+#[test]
+fn agent_settings_register_and_pass_check() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut tasks = Map::new();
+    let mut daemons = Map::new();
+    for (launch_type, transport) in [("ec2", "tcp"), ("ec2", "uds"), ("fargate", "uds"), ("managed-instances", "uds")] {
+        let mut given = Given::default()
+            .with(Field::LaunchType, launch_type)
+            .with(Field::Transport, transport)
+            .with(Field::OrchestratorExplorer, "true")
+            .with(Field::OriginDetection, "true")
+            .with(Field::TagCardinality, "orchestrator");
+        if launch_type != "managed-instances" {
+            given.set(Field::ProcessCollection, "true");
+        }
+        let config = given.config().unwrap();
+        let name = format!("{launch_type}/{transport}");
+        let app = render(&config, Artifact::AppTaskDefinition).unwrap();
+        assert!(app.contains("DD_DOGSTATSD_ORIGIN_DETECTION_CLIENT"), "{name}");
+        assert_eq!(app.contains("\"pidMode\": \"task\""), launch_type == "fargate", "{name}");
+        std::fs::write(dir.path().join(format!("{launch_type}-{transport}-app.json")), &app).unwrap();
+        tasks.insert(format!("app {name}"), serde_json::from_str(&app).unwrap());
+        if launch_type != "fargate" {
+            let agent = render(&config, Artifact::AgentTaskDefinition).unwrap();
+            for var in ["DD_ECS_TASK_COLLECTION_ENABLED", "DD_DOGSTATSD_ORIGIN_DETECTION", "DD_DOGSTATSD_TAG_CARDINALITY"] {
+                assert!(agent.contains(var), "{name} {var}");
+            }
+            std::fs::write(dir.path().join(format!("{launch_type}-{transport}-agent.json")), &agent).unwrap();
+            let parsed: Value = serde_json::from_str(&agent).unwrap();
+            if launch_type == "ec2" {
+                tasks.insert(format!("agent {name}"), parsed);
+            } else {
+                daemons.insert(format!("agent {name}"), parsed);
+            }
+        }
+    }
+    botocore::assert_all_valid("RegisterTaskDefinition", &tasks);
+    botocore::assert_all_valid("RegisterDaemonTaskDefinition", &daemons);
+    let out = run(&["check", "--severity", "error", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(&["generate", "--launch-type", "managed-instances", "--process-collection"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--process-collection: unsupported process collection"), "{stderr}");
+    let out = run(&["generate", "--tag-cardinality", "medium"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected low, orchestrator, high"));
+}

@@ -50,6 +50,7 @@ pub fn build_app_container(config: &Config) -> Value {
             .features
             .env()
             .iter()
+            .chain(&config.agent.app_env())
             .map(|(name, value)| env_var(name, value)),
     );
     if !environment.is_empty() {

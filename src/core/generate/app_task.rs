@@ -48,6 +48,12 @@ pub fn build_app_task_definition(config: &Config) -> Value {
         containers.push(build_agent_container(config));
     }
     task.insert("containerDefinitions".to_owned(), Value::Array(containers));
+    if config.agent.process_collection && config.launch_type == LaunchType::Fargate {
+        // The sidecar sees the app's processes only in a shared PID
+        // namespace (Datadog's Fargate docs); ECS Exec then reaches one
+        // container of the task (AWS), which NEXT-STEPS says.
+        task.insert("pidMode".to_owned(), json!("task"));
+    }
     let mut volumes = Vec::new();
     if config.transport == Transport::Uds {
         let on_host = config.launch_type != LaunchType::Fargate;
@@ -107,6 +113,18 @@ mod tests {
             fargate["volumes"],
             json!([{ "name": socket::VOLUME }, { "name": "datadog-tracer" }])
         );
+    }
+
+    #[test]
+    fn process_collection_shares_the_pid_namespace_on_fargate_only() {
+        for launch_type in [LaunchType::Fargate, LaunchType::Ec2] {
+            let mut c = config(launch_type, Transport::Tcp);
+            assert!(build_app_task_definition(&c).get("pidMode").is_none());
+            c.agent.process_collection = true;
+            let pid_mode = build_app_task_definition(&c).get("pidMode").cloned();
+            let want = (launch_type == LaunchType::Fargate).then(|| json!("task"));
+            assert_eq!(pid_mode, want, "{launch_type}");
+        }
     }
 
     #[test]

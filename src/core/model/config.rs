@@ -7,6 +7,7 @@ use std::str::FromStr;
 use crate::core::model::choices::choices;
 use crate::core::model::datadog::{FIRST_MANAGED_INSTANCES_AGENT, FIRST_UDS_AGENT};
 use crate::core::model::error::{ConfigError, Field};
+pub use crate::core::model::agent_settings::AgentSettings;
 pub use crate::core::model::features::Features;
 pub use crate::core::model::language::Language;
 use crate::core::model::tracer::{default_major, injection_refused, Platform, Refusal};
@@ -257,6 +258,8 @@ pub struct Config {
     pub api_key_secret_arn: Option<String>,
     /// Tracer features switched on in the app container.
     pub features: Features,
+    /// Agent settings beside APM.
+    pub agent: AgentSettings,
 }
 
 impl Default for Config {
@@ -285,6 +288,7 @@ impl Config {
             site: Site::Us1,
             api_key_secret_arn: None,
             features: Features::default(),
+            agent: AgentSettings::default(),
         }
     }
 
@@ -427,6 +431,7 @@ impl Config {
             });
         }
         self.features.refused(self.language)?;
+        self.agent.refused(self.launch_type)?;
         validate_startup_command(&self.startup_command)?;
         validate_app_name(&self.app_name)?;
         if self.app_image.trim().is_empty() || self.app_image.chars().any(char::is_whitespace) {

@@ -10,6 +10,7 @@ use crate::core::model::config::{
     APP_IMAGE_PLACEHOLDER,
 };
 use crate::core::model::error::ConfigError;
+use crate::core::model::agent_settings::Cardinality;
 use crate::core::model::features::{parse_switch, DbmMode, Switch};
 
 /// The answer a setting, a message or an error is about.
@@ -38,6 +39,10 @@ pub enum Field {
     DataStreams,
     DbmPropagation,
     TraceSampleRate,
+    OrchestratorExplorer,
+    OriginDetection,
+    TagCardinality,
+    ProcessCollection,
     /// `generate --output`: not an answer, but a value that can be wrong.
     Artifact,
 }
@@ -175,6 +180,29 @@ macro_rules! switch_setting {
                 Ok(())
             },
             get: |c| $switch.get(&c.features).then(|| "true".to_owned()),
+            spelled: Spelled::WhenChanged,
+            unused: always_used,
+        }
+    };
+}
+
+/// An agent setting's on/off flag, spelled like a feature's; `generate`
+/// only (the agent `patch` finds is left as it is).
+macro_rules! agent_switch {
+    ($field:expr, $slot:ident, $noun:literal, $long:literal, $help:literal) => {
+        Setting {
+            field: $field,
+            noun: $noun,
+            long: $long,
+            value_name: "BOOL",
+            help: $help,
+            scope: Scope::GENERATE,
+            values: || vec!["true", "false"],
+            set: |c, s| {
+                c.agent.$slot = parse_switch($field, s)?;
+                Ok(())
+            },
+            get: |c| c.agent.$slot.then(|| "true".to_owned()),
             spelled: Spelled::WhenChanged,
             unused: always_used,
         }
@@ -516,12 +544,54 @@ pub const SETTINGS: &[Setting] = &[
         spelled: Spelled::WhenChanged,
         unused: always_used,
     },
+    agent_switch!(
+        Field::OrchestratorExplorer,
+        orchestrator_explorer,
+        "orchestrator explorer",
+        "orchestrator-explorer",
+        "The tasks in Datadog's Orchestrator Explorer: DD_ECS_TASK_COLLECTION_ENABLED=true on the agent (the task role needs ecs:ListClusters, ecs:ListContainerInstances, ecs:DescribeContainerInstances) [default: the agent's]"
+    ),
+    agent_switch!(
+        Field::OriginDetection,
+        origin_detection,
+        "origin detection",
+        "origin-detection",
+        "DogStatsD origin detection: DD_DOGSTATSD_ORIGIN_DETECTION on the agent, DD_DOGSTATSD_ORIGIN_DETECTION_CLIENT on the app, so metrics carry the sending container's tags [default: off]"
+    ),
+    Setting {
+        field: Field::TagCardinality,
+        noun: "tag cardinality",
+        long: "tag-cardinality",
+        value_name: "LEVEL",
+        help: "DogStatsD tag cardinality, DD_DOGSTATSD_TAG_CARDINALITY: low, orchestrator (adds the task), high (adds the container) [default: the agent's, low]",
+        scope: Scope::GENERATE,
+        values: || Cardinality::ALL.map(Cardinality::cli_name).to_vec(),
+        set: |c, s| {
+            c.agent.tag_cardinality = if s.is_empty() { None } else { Some(s.parse()?) };
+            Ok(())
+        },
+        get: |c| c.agent.tag_cardinality.map(|l| l.to_string()),
+        spelled: Spelled::WhenChanged,
+        unused: always_used,
+    },
+    agent_switch!(
+        Field::ProcessCollection,
+        process_collection,
+        "process collection",
+        "process-collection",
+        "Live processes: DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED=true on the agent; on Fargate also pidMode task, which limits ECS Exec to one container of the task; on EC2 the /etc/passwd mount (not on managed-instances) [default: off]"
+    ),
 ];
 
 impl Setting {
-    /// Whether the flag is a tracer feature's on/off switch.
+    /// Whether the flag is an on/off switch (a tracer feature, an agent
+    /// setting).
     pub fn is_switch(&self) -> bool {
         Switch::ALL.iter().any(|s| s.field() == self.field)
+            || matches!(
+                self.field,
+                Field::OrchestratorExplorer | Field::OriginDetection | Field::ProcessCollection
+            )
     }
 }
 
