@@ -181,11 +181,15 @@ fn agent_settings_register_and_pass_check() {
         if launch_type != "managed-instances" {
             given.set(Field::ProcessCollection, "true");
         }
+        if launch_type == "fargate" {
+            given.set(Field::AgentReadOnlyRoot, "true");
+        }
         let config = given.config().unwrap();
         let name = format!("{launch_type}/{transport}");
         let app = render(&config, Artifact::AppTaskDefinition).unwrap();
         assert!(app.contains("DD_DOGSTATSD_ORIGIN_DETECTION_CLIENT"), "{name}");
         assert_eq!(app.contains("\"pidMode\": \"task\""), launch_type == "fargate", "{name}");
+        assert_eq!(app.contains("\"readonlyRootFilesystem\": true"), launch_type == "fargate", "{name}");
         std::fs::write(dir.path().join(format!("{launch_type}-{transport}-app.json")), &app).unwrap();
         tasks.insert(format!("app {name}"), serde_json::from_str(&app).unwrap());
         if launch_type != "fargate" {
@@ -210,6 +214,10 @@ fn agent_settings_register_and_pass_check() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--process-collection: unsupported process collection"), "{stderr}");
+    let out = run(&["generate", "--agent-read-only-root"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("for the Fargate sidecar only"), "{stderr}");
     let out = run(&["generate", "--tag-cardinality", "medium"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected low, orchestrator, high"));
 }

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::core::model::agent_settings::{CONFIG_INIT_NAME, READ_ONLY_VOLUMES};
 use crate::core::model::config::{AgentVersion, Config, LaunchType, Transport};
 use crate::core::model::datadog::{
     AGENT_IMAGE, API_KEY_PLACEHOLDER, APM_PORT, DOGSTATSD_PORT, LEGACY_APM_ENV,
@@ -120,6 +121,13 @@ pub fn build_agent_container(config: &Config) -> Value {
     if config.agent.process_collection && config.launch_type == LaunchType::Ec2 {
         mounts.push(json!({ "containerPath": "/etc/passwd", "sourceVolume": PASSWD_VOLUME, "readOnly": true }));
     }
+    if config.agent.read_only_root {
+        container["readonlyRootFilesystem"] = json!(true);
+        mounts.extend(READ_ONLY_VOLUMES.iter().map(|(volume, path)| {
+            json!({ "sourceVolume": volume, "containerPath": path, "readOnly": false })
+        }));
+        container["dependsOn"] = json!([{ "containerName": CONFIG_INIT_NAME, "condition": "SUCCESS" }]);
+    }
     if !mounts.is_empty() {
         let map: &mut Map<String, Value> =
             container.as_object_mut().expect("a container is an object");
@@ -131,6 +139,21 @@ pub fn build_agent_container(config: &Config) -> Value {
         }
     }
     container
+}
+
+/// The container that copies the agent image's configuration into the
+/// `agent-config` volume for a read-only sidecar, then exits (without
+/// overwriting what is there: `cp -n`).
+pub fn build_config_init_container(config: &Config) -> Value {
+    json!({
+        "name": CONFIG_INIT_NAME,
+        "image": agent_image(&config.agent_version),
+        "essential": false,
+        "readonlyRootFilesystem": true,
+        "entryPoint": ["/bin/sh", "-c"],
+        "command": ["cp -vnR /etc/datadog-agent/* /agent-config/ && exit 0"],
+        "mountPoints": [{ "sourceVolume": READ_ONLY_VOLUMES[0].0, "containerPath": "/agent-config", "readOnly": false }],
+    })
 }
 
 pub fn agent_image(version: &AgentVersion) -> String {

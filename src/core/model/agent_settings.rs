@@ -32,6 +32,9 @@ pub struct AgentSettings {
     /// Live processes: the process agent's collection, and on Fargate the
     /// task's shared PID namespace (`pidMode: task`) it needs to see them.
     pub process_collection: bool,
+    /// The Fargate sidecar with a read-only root filesystem: its writable
+    /// paths become task volumes, seeded by an init container.
+    pub read_only_root: bool,
 }
 
 pub const TASK_COLLECTION_ENV: &str = "DD_ECS_TASK_COLLECTION_ENABLED";
@@ -77,9 +80,31 @@ impl AgentSettings {
                 why: "ddecs-wizard writes process collection for the EC2 daemon and the Fargate sidecar only: on ECS Managed Instances add DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED to the agent daemon yourself".to_owned(),
             });
         }
+        if self.read_only_root && launch_type != LaunchType::Fargate {
+            return Err(ConfigError::Unsupported {
+                field: Field::AgentReadOnlyRoot,
+                value: "true".to_owned(),
+                why: format!(
+                    "ddecs-wizard writes the read-only layout for the Fargate sidecar only (as Datadog's Terraform module does), not for the {} agent daemon",
+                    launch_type.label()
+                ),
+            });
+        }
         Ok(())
     }
 }
+
+/// The init container that copies the agent's configuration into its
+/// volume before a read-only agent starts (Datadog's Terraform module's
+/// `init-volume`).
+pub const CONFIG_INIT_NAME: &str = "init-volume";
+
+/// The agent's writable paths under a read-only root: (volume, path).
+pub const READ_ONLY_VOLUMES: [(&str, &str); 3] = [
+    ("agent-config", "/etc/datadog-agent"),
+    ("agent-tmp", "/tmp"),
+    ("agent-run", "/opt/datadog-agent/run"),
+];
 
 #[cfg(test)]
 mod tests {

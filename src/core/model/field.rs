@@ -43,6 +43,7 @@ pub enum Field {
     OriginDetection,
     TagCardinality,
     ProcessCollection,
+    AgentReadOnlyRoot,
     /// `generate --output`: not an answer, but a value that can be wrong.
     Artifact,
 }
@@ -581,6 +582,13 @@ pub const SETTINGS: &[Setting] = &[
         "process-collection",
         "Live processes: DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED=true on the agent; on Fargate also pidMode task, which limits ECS Exec to one container of the task; on EC2 the /etc/passwd mount (not on managed-instances) [default: off]"
     ),
+    agent_switch!(
+        Field::AgentReadOnlyRoot,
+        read_only_root,
+        "agent read-only root",
+        "agent-read-only-root",
+        "The Fargate sidecar with a read-only root filesystem: /etc/datadog-agent, /tmp and /opt/datadog-agent/run become task volumes, seeded by a non-essential init-volume container (fargate only) [default: off]"
+    ),
 ];
 
 impl Setting {
@@ -590,7 +598,10 @@ impl Setting {
         Switch::ALL.iter().any(|s| s.field() == self.field)
             || matches!(
                 self.field,
-                Field::OrchestratorExplorer | Field::OriginDetection | Field::ProcessCollection
+                Field::OrchestratorExplorer
+                    | Field::OriginDetection
+                    | Field::ProcessCollection
+                    | Field::AgentReadOnlyRoot
             )
     }
 }
