@@ -86,7 +86,12 @@ fn every_supported_feature_registers_and_passes_check() {
     // 7 languages x 4 links x 3 ways in, less Go's injection.
     assert_eq!(written, 7 * 4 * 3 - 4);
     botocore::assert_all_valid("RegisterTaskDefinition", &tasks);
-    let out = run(&["check", "--severity", "warning", dir.path().to_str().unwrap()]);
+    let out = run(&[
+        "check",
+        "--severity",
+        "warning",
+        dir.path().to_str().unwrap(),
+    ]);
     let findings = String::from_utf8_lossy(&out.stdout);
     assert!(
         !findings.contains("DDECS07") && !findings.contains(" error "),
@@ -119,10 +124,19 @@ fn a_feature_the_tracer_lacks_is_a_usage_error_naming_its_flag() {
 #[test]
 fn bad_feature_values_are_usage_errors() {
     for (args, want) in [
-        (&["--trace-sample-rate", "1.5"][..], "--trace-sample-rate: invalid trace sample rate \"1.5\""),
-        (&["--trace-sample-rate=-0.1"], "invalid trace sample rate \"-0.1\""),
+        (
+            &["--trace-sample-rate", "1.5"][..],
+            "--trace-sample-rate: invalid trace sample rate \"1.5\"",
+        ),
+        (
+            &["--trace-sample-rate=-0.1"],
+            "invalid trace sample rate \"-0.1\"",
+        ),
         (&["--dbm-propagation", "disabled"], "expected service, full"),
-        (&["--profiling=yes"], "--profiling: invalid profiling \"yes\""),
+        (
+            &["--profiling=yes"],
+            "--profiling: invalid profiling \"yes\"",
+        ),
     ] {
         let mut all = vec!["generate"];
         all.extend(args);
@@ -149,9 +163,20 @@ fn patch_reads_a_bare_switch_before_the_file_as_on() {
     std::fs::write(&path, &task.stdout).unwrap();
     let file = path.to_str().unwrap();
     let out = run(&["patch", "--profiling", file, "--in-place"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("set DD_PROFILING_ENABLED=true on app"));
-    let out = run(&["patch", file, "--profiling=false", "--trace-sample-rate", "0.5"]);
+    let out = run(&[
+        "patch",
+        file,
+        "--profiling=false",
+        "--trace-sample-rate",
+        "0.5",
+    ]);
     let patched: Value = serde_json::from_slice(&out.stdout).unwrap();
     let env = &patched["containerDefinitions"][0]["environment"];
     assert_eq!(
@@ -171,7 +196,12 @@ fn agent_settings_register_and_pass_check() {
     let dir = tempfile::TempDir::new().unwrap();
     let mut tasks = Map::new();
     let mut daemons = Map::new();
-    for (launch_type, transport) in [("ec2", "tcp"), ("ec2", "uds"), ("fargate", "uds"), ("managed-instances", "uds")] {
+    for (launch_type, transport) in [
+        ("ec2", "tcp"),
+        ("ec2", "uds"),
+        ("fargate", "uds"),
+        ("managed-instances", "uds"),
+    ] {
         let mut given = Given::default()
             .with(Field::LaunchType, launch_type)
             .with(Field::Transport, transport)
@@ -187,17 +217,42 @@ fn agent_settings_register_and_pass_check() {
         let config = given.config().unwrap();
         let name = format!("{launch_type}/{transport}");
         let app = render(&config, Artifact::AppTaskDefinition).unwrap();
-        assert!(app.contains("DD_DOGSTATSD_ORIGIN_DETECTION_CLIENT"), "{name}");
-        assert_eq!(app.contains("\"pidMode\": \"task\""), launch_type == "fargate", "{name}");
-        assert_eq!(app.contains("\"readonlyRootFilesystem\": true"), launch_type == "fargate", "{name}");
-        std::fs::write(dir.path().join(format!("{launch_type}-{transport}-app.json")), &app).unwrap();
+        assert!(
+            app.contains("DD_DOGSTATSD_ORIGIN_DETECTION_CLIENT"),
+            "{name}"
+        );
+        assert_eq!(
+            app.contains("\"pidMode\": \"task\""),
+            launch_type == "fargate",
+            "{name}"
+        );
+        assert_eq!(
+            app.contains("\"readonlyRootFilesystem\": true"),
+            launch_type == "fargate",
+            "{name}"
+        );
+        std::fs::write(
+            dir.path()
+                .join(format!("{launch_type}-{transport}-app.json")),
+            &app,
+        )
+        .unwrap();
         tasks.insert(format!("app {name}"), serde_json::from_str(&app).unwrap());
         if launch_type != "fargate" {
             let agent = render(&config, Artifact::AgentTaskDefinition).unwrap();
-            for var in ["DD_ECS_TASK_COLLECTION_ENABLED", "DD_DOGSTATSD_ORIGIN_DETECTION", "DD_DOGSTATSD_TAG_CARDINALITY"] {
+            for var in [
+                "DD_ECS_TASK_COLLECTION_ENABLED",
+                "DD_DOGSTATSD_ORIGIN_DETECTION",
+                "DD_DOGSTATSD_TAG_CARDINALITY",
+            ] {
                 assert!(agent.contains(var), "{name} {var}");
             }
-            std::fs::write(dir.path().join(format!("{launch_type}-{transport}-agent.json")), &agent).unwrap();
+            std::fs::write(
+                dir.path()
+                    .join(format!("{launch_type}-{transport}-agent.json")),
+                &agent,
+            )
+            .unwrap();
             let parsed: Value = serde_json::from_str(&agent).unwrap();
             if launch_type == "ec2" {
                 tasks.insert(format!("agent {name}"), parsed);
@@ -209,11 +264,24 @@ fn agent_settings_register_and_pass_check() {
     botocore::assert_all_valid("RegisterTaskDefinition", &tasks);
     botocore::assert_all_valid("RegisterDaemonTaskDefinition", &daemons);
     let out = run(&["check", "--severity", "error", dir.path().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    let out = run(&["generate", "--launch-type", "managed-instances", "--process-collection"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&[
+        "generate",
+        "--launch-type",
+        "managed-instances",
+        "--process-collection",
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("--process-collection: unsupported process collection"), "{stderr}");
+    assert!(
+        stderr.contains("--process-collection: unsupported process collection"),
+        "{stderr}"
+    );
     let out = run(&["generate", "--agent-read-only-root"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");

@@ -112,7 +112,10 @@ fn tour(theme: Theme, w: u16, h: u16) -> String {
     press(&mut app, Enter);
     shot("10 features: profiling", &mut app);
     press(&mut app, Down);
-    shot("10 features: profiling on, its variable in the app", &mut app);
+    shot(
+        "10 features: profiling on, its variable in the app",
+        &mut app,
+    );
     for _ in 0..5 {
         press(&mut app, Enter);
     }

@@ -126,7 +126,8 @@ pub fn build_agent_container(config: &Config) -> Value {
         mounts.extend(READ_ONLY_VOLUMES.iter().map(|(volume, path)| {
             json!({ "sourceVolume": volume, "containerPath": path, "readOnly": false })
         }));
-        container["dependsOn"] = json!([{ "containerName": CONFIG_INIT_NAME, "condition": "SUCCESS" }]);
+        container["dependsOn"] =
+            json!([{ "containerName": CONFIG_INIT_NAME, "condition": "SUCCESS" }]);
     }
     if !mounts.is_empty() {
         let map: &mut Map<String, Value> =
@@ -324,14 +325,20 @@ mod tests {
         let task = build_agent_task_definition(&ec2).unwrap();
         let agent = &task["containerDefinitions"][0];
         let names = env_names(agent);
-        assert!(names.ends_with(&[
-            "DD_ECS_TASK_COLLECTION_ENABLED",
-            "DD_DOGSTATSD_TAG_CARDINALITY",
-            "DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED"
-        ]), "{names:?}");
+        assert!(
+            names.ends_with(&[
+                "DD_ECS_TASK_COLLECTION_ENABLED",
+                "DD_DOGSTATSD_TAG_CARDINALITY",
+                "DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED"
+            ]),
+            "{names:?}"
+        );
         let mounts = agent["mountPoints"].as_array().unwrap();
         assert_eq!(mounts.last().unwrap()["containerPath"], "/etc/passwd");
-        assert_eq!(task["volumes"].as_array().unwrap().last().unwrap()["name"], "passwd");
+        assert_eq!(
+            task["volumes"].as_array().unwrap().last().unwrap()["name"],
+            "passwd"
+        );
         let fargate = Config {
             launch_type: LaunchType::Fargate,
             agent: settings,

@@ -8,9 +8,9 @@ use serde_json::{json, Map, Value};
 use crate::core::generate::agent::{
     build_agent_container, build_config_init_container, execution_role,
 };
-use crate::core::model::agent_settings::READ_ONLY_VOLUMES;
 use crate::core::generate::app::build_app_container;
 use crate::core::generate::inject::build_init_container;
+use crate::core::model::agent_settings::READ_ONLY_VOLUMES;
 use crate::core::model::config::{Config, LaunchType, Tracer, Transport};
 use crate::core::model::socket;
 use crate::core::model::tracer;
@@ -69,7 +69,11 @@ pub fn build_app_task_definition(config: &Config) -> Value {
         volumes.push(tracer::volume());
     }
     if config.agent.read_only_root {
-        volumes.extend(READ_ONLY_VOLUMES.iter().map(|(name, _)| json!({ "name": name })));
+        volumes.extend(
+            READ_ONLY_VOLUMES
+                .iter()
+                .map(|(name, _)| json!({ "name": name })),
+        );
     }
     if !volumes.is_empty() {
         task.insert("volumes".to_owned(), Value::Array(volumes));
@@ -141,17 +145,31 @@ mod tests {
         let mut c = config(LaunchType::Fargate, Transport::Uds);
         c.agent.read_only_root = true;
         let task = build_app_task_definition(&c);
-        assert_eq!(names(&task), ["app", "datadog-tracer", "datadog-agent", "init-volume"]);
+        assert_eq!(
+            names(&task),
+            ["app", "datadog-tracer", "datadog-agent", "init-volume"]
+        );
         let agent = &task["containerDefinitions"][2];
         assert_eq!(agent["readonlyRootFilesystem"], true);
-        assert_eq!(agent["dependsOn"], json!([{"containerName": "init-volume", "condition": "SUCCESS"}]));
+        assert_eq!(
+            agent["dependsOn"],
+            json!([{"containerName": "init-volume", "condition": "SUCCESS"}])
+        );
         let paths: Vec<&str> = agent["mountPoints"]
             .as_array()
             .unwrap()
             .iter()
             .map(|m| m["containerPath"].as_str().unwrap())
             .collect();
-        assert_eq!(paths, ["/var/run/datadog", "/etc/datadog-agent", "/tmp", "/opt/datadog-agent/run"]);
+        assert_eq!(
+            paths,
+            [
+                "/var/run/datadog",
+                "/etc/datadog-agent",
+                "/tmp",
+                "/opt/datadog-agent/run"
+            ]
+        );
         let init = &task["containerDefinitions"][3];
         assert_eq!(init["essential"], false);
         let volumes: Vec<&str> = task["volumes"]
@@ -160,7 +178,10 @@ mod tests {
             .iter()
             .map(|v| v["name"].as_str().unwrap())
             .collect();
-        assert!(volumes.ends_with(&["agent-config", "agent-tmp", "agent-run"]), "{volumes:?}");
+        assert!(
+            volumes.ends_with(&["agent-config", "agent-tmp", "agent-run"]),
+            "{volumes:?}"
+        );
     }
 
     #[test]

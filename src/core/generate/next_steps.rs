@@ -23,7 +23,9 @@ fn feature_needs(config: &Config) -> Vec<String> {
     if config.language == Language::Ruby && features.runtime_metrics {
         needs.push("Runtime metrics: add the `dogstatsd-ruby` gem to the app's Gemfile; the tracer sends them through it.".to_owned());
     }
-    if config.language == Language::Go && (features.profiling || features.appsec || features.data_streams) {
+    if config.language == Language::Go
+        && (features.profiling || features.appsec || features.data_streams)
+    {
         needs.push("Go: profiling, App and API Protection and Data Streams start from their variables only in a build made with Orchestrion (`orchestrion go build`, as Dockerfile.datadog does).".to_owned());
     }
     if config.agent.orchestrator_explorer {
@@ -365,6 +367,9 @@ mod tests {
         config.agent.process_collection = true;
         let text = render(&config);
         assert!(text.contains("`dogstatsd-ruby` gem"), "{text}");
-        assert!(text.contains("ECS Exec can open a session into only one"), "{text}");
+        assert!(
+            text.contains("ECS Exec can open a session into only one"),
+            "{text}"
+        );
     }
 }

@@ -50,7 +50,9 @@ fn loads_tracer(c: &Value, start: &str) -> bool {
             || value.contains(MOUNT_PATH)
             || (name == "CORECLR_ENABLE_PROFILING" && value.trim() == "1")
             || (matches!(name, "NODE_OPTIONS" | "JAVA_TOOL_OPTIONS" | "_JAVA_OPTIONS")
-                && LOADERS.iter().any(|w| value.to_ascii_lowercase().contains(w)))
+                && LOADERS
+                    .iter()
+                    .any(|w| value.to_ascii_lowercase().contains(w)))
     });
     env_loads || LOADERS.iter().any(|w| start.contains(w))
 }

@@ -4,8 +4,8 @@
 //! for, so that the agent keeps its own defaults.
 
 use crate::core::model::choices::choices;
-use crate::core::model::error::{ConfigError, Field};
 use crate::core::model::config::LaunchType;
+use crate::core::model::error::{ConfigError, Field};
 
 choices! {
     /// Which tags DogStatsD adds to custom metrics

@@ -4,10 +4,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub use crate::core::model::agent_settings::AgentSettings;
 use crate::core::model::choices::choices;
 use crate::core::model::datadog::{FIRST_MANAGED_INSTANCES_AGENT, FIRST_UDS_AGENT};
 use crate::core::model::error::{ConfigError, Field};
-pub use crate::core::model::agent_settings::AgentSettings;
 pub use crate::core::model::features::Features;
 pub use crate::core::model::language::Language;
 use crate::core::model::tracer::{default_major, injection_refused, Platform, Refusal};

@@ -234,7 +234,9 @@ mod tests {
         for ok in ["0", "1", "0.25", ".5", "1.0", "0.000001"] {
             assert_eq!(ok.parse::<SampleRate>().unwrap().as_str(), ok);
         }
-        for bad in ["", ".", "1.5", "-0.1", "+0.5", "1e-1", "nan", "inf", "0.5.1", " 0.5", "2"] {
+        for bad in [
+            "", ".", "1.5", "-0.1", "+0.5", "1e-1", "nan", "inf", "0.5.1", " 0.5", "2",
+        ] {
             let err = bad.parse::<SampleRate>().unwrap_err();
             assert_eq!(err.field(), Field::TraceSampleRate, "{bad:?}");
         }

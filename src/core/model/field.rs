@@ -4,13 +4,13 @@
 //! builds its flags from these rows and the wizard's questions point at
 //! them, so an answer is written once.
 
+use crate::core::model::agent_settings::Cardinality;
 use crate::core::model::config::{
     validate_app_name, validate_secret_arn, validate_startup_command, validate_tag, AgentVersion,
     BaseImage, Config, Imds, Language, LaunchType, Site, Tracer, TracerVersion, Transport,
     APP_IMAGE_PLACEHOLDER,
 };
 use crate::core::model::error::ConfigError;
-use crate::core::model::agent_settings::Cardinality;
 use crate::core::model::features::{parse_switch, DbmMode, Switch};
 
 /// The answer a setting, a message or an error is about.
