@@ -31,7 +31,7 @@ use support::{
 /// plus time for process start-up on a busy machine (the cases run side by
 /// side, on as few as 2 cores).
 fn bound() -> Duration {
-    TEST_GIVE_UP.bound() + Duration::from_secs(3)
+    TEST_GIVE_UP.bound() + Duration::from_secs(5)
 }
 
 /// The tools in the image the script runs in. None of them has jq.
