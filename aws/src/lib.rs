@@ -22,5 +22,6 @@ pub mod ec2;
 pub mod ecs;
 pub mod names;
 pub mod raw;
+pub mod registration;
 pub mod runtime;
 pub mod survey;

@@ -211,7 +211,7 @@ fn apply_dry_run_shows_the_diff_and_writes_nothing() {
     let output = aws.run(&["apply", APP, "--dry-run"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let diff = stdout(&output);
-    assert!(diff.starts_with("--- a/web:1\n+++ b/web:1\n"), "{diff}");
+    assert!(diff.starts_with("--- a/web:1\n+++ b/web:new\n"), "{diff}");
     assert!(diff.contains("+        \"sh\","), "{diff}");
     assert!(
         diff.contains("exec gunicorn -b 0.0.0.0:8000 app:app"),

@@ -4,6 +4,7 @@
 //! parses the same types again.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
@@ -12,7 +13,7 @@ use super::Preset;
 /// Where the AWS commands find the account and region; unset, the standard
 /// AWS configuration decides (AWS_PROFILE, AWS_REGION, ~/.aws/config, the
 /// credential chain, AWS_ENDPOINT_URL).
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AwsArgs {
     /// AWS profile from ~/.aws/config [default: AWS_PROFILE, else "default"]
     #[arg(long, value_name = "NAME")]
@@ -21,6 +22,31 @@ pub struct AwsArgs {
     /// AWS region [default: AWS_REGION, else the profile's region]
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+
+    /// The longest one AWS call may take, its retries included: 30s, 2m, 1m30s, or seconds
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+}
+
+/// The longest `--timeout` taken: a call that needs more is stuck.
+const LONGEST_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// A `--timeout` value: a duration with units, or a number of seconds as
+/// the aws CLI's `--cli-read-timeout` takes.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let duration = match text.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(text)
+            .map_err(|e| format!("{e}: give a duration such as 30s, 2m or 1m30s"))?,
+    };
+    if duration.is_zero() {
+        return Err("the timeout must be longer than 0s".to_owned());
+    }
+    if duration > LONGEST_TIMEOUT {
+        return Err("the timeout must be at most 1h".to_owned());
+    }
+    Ok(duration)
 }
 
 /// How a command that writes to AWS goes ahead: it always shows its plan
@@ -121,4 +147,20 @@ pub struct DoctorArgs {
 pub enum DoctorFormat {
     Text,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_take_units_or_seconds() {
+        assert_eq!(parse_timeout("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_timeout("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_timeout("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_timeout("0s").is_err());
+        assert!(parse_timeout("2h").is_err());
+        assert!(parse_timeout("soon").unwrap_err().contains("such as 30s"));
+    }
 }

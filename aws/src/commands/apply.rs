@@ -10,6 +10,12 @@
 //! it again finishes the job (a service still on an older revision than an
 //! already patched latest one is simply pointed at it).
 //!
+//! Registering goes through `registration::register_revision`: the family
+//! is read again right before (another run may have registered the same
+//! patch meanwhile), the call is never repeated blindly, and a lost answer
+//! is read back. Services go to the newest revision with the patched
+//! content and are never moved back to an older one.
+//!
 //! stdout carries the diff and the results (the new ARN, each deployment);
 //! stderr the notes, the plan and the question.
 
@@ -17,11 +23,11 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::call::AwsError;
 use crate::concurrent::{run_all, LIMIT};
 use crate::confirm::{decide, Decision};
 use crate::connect::{connect, Clients};
 use crate::ecs::{self, ServiceState};
+use crate::registration::{self, register_revision, Match};
 use crate::{names, raw, runtime, survey};
 use ddecs_wizard::cli::{ApplyArgs, UsageError};
 use ddecs_wizard::commands::patch::options;
@@ -87,7 +93,9 @@ async fn apply(
         let new = document::render(&patched.value, &document.layout);
         let mut secrets = secret_values(&document.value);
         secrets.extend(secret_values(&patched.value));
-        out.write_all(diff::unified(&old, &new, &current, &secrets).as_bytes())?;
+        let new_name = format!("{}:new", names::family(&current));
+        let diff = diff::unified_between(&old, &new, (&current, &new_name), &secrets);
+        out.write_all(diff.as_bytes())?;
         out.flush()?;
     }
 
@@ -140,25 +148,36 @@ async fn apply(
     }
 
     let revision = if changed {
-        let registered = raw::register_task_definition(&clients.ecs, &patched.value)
-            .await
-            .map_err(|e| nothing_changed(e, behind.len()))?;
-        writeln!(out, "registered {}", printable(&registered.arn))?;
-        registered.arn
+        let untouched = untouched(behind.len());
+        let registration =
+            register_revision(&clients.ecs, &patched.value, Some(&current_arn), Match::Same)
+                .await
+                .map_err(|e| e.into_error(untouched))?;
+        registration::report(&registration, out, err)?;
+        registration.arn
     } else {
         current_arn
     };
-    roll(&clients, cluster, &behind, &revision, out).await
+    let services: Vec<String> = behind.iter().map(|t| t.name.clone()).collect();
+    roll(&clients, cluster, &services, &revision, out).await
 }
 
 /// The `--service` services, checked before anything is written: each must
-/// exist in the cluster and run this family.
+/// exist in the cluster and run this family. A service named twice (or by
+/// name and by ARN) is one target.
 async fn targets(clients: &Clients, args: &ApplyArgs) -> Result<Vec<Target>> {
     let Some(cluster) = &args.cluster else {
         return Ok(Vec::new());
     };
-    let mut wanted = args.ecs_services.clone();
-    wanted.dedup();
+    let mut wanted: Vec<String> = Vec::new();
+    for name in &args.ecs_services {
+        if !wanted
+            .iter()
+            .any(|w| names::last_segment(w) == names::last_segment(name))
+        {
+            wanted.push(name.clone());
+        }
+    }
     let found = ecs::describe_services(&clients.ecs, cluster, &wanted).await?;
     let mut targets = Vec::new();
     for (name, state) in wanted.into_iter().zip(found) {
@@ -201,54 +220,85 @@ fn action(changed: bool, current: &str, services: usize) -> String {
     }
 }
 
-/// A failed registration, saying that no service was touched.
-fn nothing_changed(error: AwsError, services: usize) -> AwsError {
-    let untouched = if services == 0 {
+/// What a failed registration left alone.
+fn untouched(services: usize) -> &'static str {
+    if services == 0 {
         "nothing was registered"
     } else {
         "nothing was registered and no service was changed"
-    };
-    AwsError {
-        reason: format!("{} ({untouched})", error.reason),
-        ..error
     }
 }
 
-/// Points every target at `revision`, concurrently, and reports each
-/// deployment; a service whose update failed is named with the revision it
-/// stays on.
-async fn roll(
+/// Points each service of `cluster` at `revision`, concurrently, and
+/// reports each deployment. Each is read again first: one that already
+/// runs `revision`, or a newer revision of its family (another run or a
+/// deploy got there since the plan), is left as it is and said so, so that
+/// apply never moves a service back. A service whose update failed is named
+/// with the revision it stays on.
+pub async fn roll(
     clients: &Clients,
     cluster: &str,
-    targets: &[&Target],
+    services: &[String],
     revision: &str,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let jobs = targets
+    if services.is_empty() {
+        return Ok(());
+    }
+    let states = ecs::describe_services(&clients.ecs, cluster, services).await?;
+    let short = names::short_task_definition(revision);
+    let mut to_update: Vec<(&String, String)> = Vec::new();
+    for (name, state) in services.iter().zip(states) {
+        let runs = state.map(|s| s.task_definition).unwrap_or_default();
+        if names::is_at_least(&runs, revision) {
+            let runs_short = names::short_task_definition(&runs);
+            if runs_short == short {
+                writeln!(
+                    out,
+                    "service {} in cluster {} already runs {}",
+                    printable(name),
+                    printable(cluster),
+                    printable(short)
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "service {} in cluster {} runs {}, newer than {}: left on it",
+                    printable(name),
+                    printable(cluster),
+                    printable(runs_short),
+                    printable(short)
+                )?;
+            }
+            continue;
+        }
+        to_update.push((name, runs));
+    }
+    let jobs = to_update
         .iter()
-        .map(|target| {
+        .map(|(name, _)| {
             let ecs = clients.ecs.clone();
             let (cluster, name, revision) =
-                (cluster.to_owned(), target.name.clone(), revision.to_owned());
+                (cluster.to_owned(), (*name).clone(), revision.to_owned());
             async move { ecs::update_service(&ecs, &cluster, &name, &revision).await }
         })
         .collect();
     let mut failures = Vec::new();
-    for (target, result) in targets.iter().zip(run_all(jobs, LIMIT).await) {
+    for ((name, runs), result) in to_update.iter().zip(run_all(jobs, LIMIT).await) {
         match result {
             Ok(deployment) => writeln!(
                 out,
                 "updated service {} in cluster {} to {}: deployment {} ({})",
-                printable(&target.name),
+                printable(name),
                 printable(cluster),
-                printable(names::short_task_definition(revision)),
+                printable(short),
                 printable(&deployment.id),
                 printable(&deployment.rollout)
             )?,
             Err(error) => failures.push(format!(
                 "{error}; service {} stays on {}",
-                printable(&target.name),
-                printable(names::short_task_definition(&target.state.task_definition))
+                printable(name),
+                printable(names::short_task_definition(runs))
             )),
         }
     }
@@ -262,6 +312,8 @@ async fn roll(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::AwsError;
+    use crate::registration::RegisterError;
 
     #[test]
     fn action_names_every_write() {
@@ -274,14 +326,16 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_registration_says_nothing_changed() {
-        let error = nothing_changed(
-            AwsError::new("RegisterTaskDefinition", "ClientException: bad"),
-            1,
-        );
+    fn a_failed_registration_says_what_was_left_alone() {
+        let error = RegisterError::Refused(AwsError::new(
+            "RegisterTaskDefinition",
+            "ClientException: bad",
+        ))
+        .into_error(untouched(1));
         assert_eq!(
             error.to_string(),
             "RegisterTaskDefinition failed: ClientException: bad (nothing was registered and no service was changed)"
         );
+        assert_eq!(untouched(0), "nothing was registered");
     }
 }
