@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use ddecs_wizard::cli::Preset;
+use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::tui::draw;
 use ddecs_wizard::tui::state::App;
 use ddecs_wizard::tui::theme::Theme;
@@ -92,7 +92,7 @@ fn report(name: &str, mut times: Vec<Duration>, bytes: &[usize]) {
 
 fn first_frame(w: u16, h: u16) -> (Duration, usize) {
     let start = Instant::now();
-    let app = App::from_preset(&Preset::default(), Theme::COLOUR).expect("defaults");
+    let app = App::from_given(&Given::default(), Theme::COLOUR).expect("defaults");
     let (mut term, counter) = terminal(w, h);
     term.draw(|f| {
         black_box(draw::render(f, &app));
@@ -107,7 +107,7 @@ fn shift(code: KeyCode) -> Event {
 
 /// Runs `keys` `rounds` times over, after the `setup` events, timing each.
 fn scenario(name: &str, w: u16, h: u16, setup: &[Event], keys: &[Event], rounds: usize) {
-    let mut app = App::from_preset(&Preset::default(), Theme::COLOUR).expect("defaults");
+    let mut app = App::from_given(&Given::default(), Theme::COLOUR).expect("defaults");
     let mut term = terminal(w, h);
     step(&mut term, &mut app, &Event::Resize(w, h));
     for event in setup {
@@ -176,6 +176,19 @@ fn main() {
         &to_command,
         &typing,
         30,
+    );
+    // A 1 MiB start command (one long line, pasted): each key must cost
+    // what it costs in a short one.
+    let mut huge = to_command.clone();
+    huge.push(Event::Paste(format!("exec app {}", "x".repeat(1 << 20))));
+    let short_typing = &typing[..8];
+    scenario(
+        "type a char in a 1 MiB command, Script tab",
+        100,
+        30,
+        &huge,
+        short_typing,
+        3,
     );
     let arrows: Vec<Event> = [KeyCode::Down; 6]
         .into_iter()

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-bin=$PWD/target/release/ddecs-wizard
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/ddecs-wizard
 corpus=${DDECS_CORPUS:-../shared/corpus}
 if [ -d "$corpus/valid" ]; then
   sources=("$corpus/valid" "$corpus/invalid")

@@ -4,8 +4,11 @@
 
 pub mod aws;
 pub mod help;
+pub mod preset;
 
+pub use crate::usage::UsageError;
 pub use aws::{ApplyArgs, AwsArgs, DoctorArgs, DoctorFormat, PullArgs, RegisterArgs, WriteArgs};
+pub use preset::{ApplyPreset, GeneratePreset, PatchPreset, Preset, WizardPreset};
 
 use std::path::PathBuf;
 
@@ -13,16 +16,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::core::lint::report::{Filter, Severity};
 use crate::core::lint::RULES;
-use crate::core::{
-    AgentVersion, Artifact, Config, ConfigError, Imds, Language, LaunchType, Transport,
-};
+use crate::core::{Artifact, ConfigError};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "ddecs-wizard",
     version,
-    about = "Get Datadog APM tracing working on Amazon ECS (EC2) the first time",
-    long_about = "Get Datadog APM tracing working on Amazon ECS (EC2) the first time.\n\n\
+    about = "Get Datadog APM tracing working on Amazon ECS the first time",
+    long_about = "Get Datadog APM tracing working on Amazon ECS the first time.\n\n\
         Without a subcommand, opens the full-screen wizard (or line-by-line prompts with \
         --plain); the options below pre-fill its answers.",
     args_conflicts_with_subcommands = true,
@@ -37,7 +38,7 @@ pub struct Cli {
     pub plain: bool,
 
     #[command(flatten)]
-    pub preset: Preset,
+    pub preset: WizardPreset,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,208 +76,6 @@ pub enum Command {
     HoldClipboard,
 }
 
-/// The answers that can be given up front. Each is optional so the wizard
-/// knows which questions are already answered.
-#[derive(Debug, Clone, Default, Args)]
-pub struct Preset {
-    /// Where the tasks run: ec2 (agent DAEMON service), fargate (agent sidecar), managed-instances [default: ec2]
-    #[arg(long, value_name = "TYPE", value_parser = parse::<LaunchType>)]
-    pub launch_type: Option<LaunchType>,
-
-    /// How the app reaches the agent: tcp (port 8126), uds (Unix socket in /var/run/datadog) [default: tcp; uds on managed-instances]
-    #[arg(long, value_name = "TRANSPORT", value_parser = parse::<Transport>)]
-    pub transport: Option<Transport>,
-
-    /// Application language: python, nodejs, ruby, go, java, dotnet, php [default: python]
-    #[arg(long, value_name = "LANGUAGE", value_parser = parse::<Language>)]
-    pub language: Option<Language>,
-
-    /// How an EC2 app finds the host's private IP: v2, v1, metadata-file, auto (ec2 + tcp only) [default: v2]
-    #[arg(long, value_name = "SOURCE", value_parser = parse::<Imds>)]
-    pub imds: Option<Imds>,
-
-    /// Agent version: latest, a major (7) or a version (7.17, 7.17.1, 6.16.0) [default: latest]
-    #[arg(long, value_name = "VERSION", value_parser = parse::<AgentVersion>)]
-    pub agent_version: Option<AgentVersion>,
-
-    /// The app's own start command [default: per language]
-    #[arg(long, value_name = "COMMAND", allow_hyphen_values = true)]
-    pub startup_command: Option<String>,
-
-    /// App container name [default: app]
-    #[arg(long, value_name = "NAME")]
-    pub app_name: Option<String>,
-
-    /// App container image [default: a placeholder]
-    #[arg(long, value_name = "IMAGE")]
-    pub app_image: Option<String>,
-
-    /// Unified service tagging: service name (DD_SERVICE)
-    #[arg(long, value_name = "NAME")]
-    pub service: Option<String>,
-
-    /// Unified service tagging: environment (DD_ENV)
-    #[arg(long, value_name = "ENV")]
-    pub env: Option<String>,
-
-    /// Unified service tagging: version (DD_VERSION)
-    #[arg(long, value_name = "VERSION")]
-    pub service_version: Option<String>,
-
-    /// Datadog site, e.g. datadoghq.com, datadoghq.eu [default: datadoghq.com]
-    #[arg(long, value_name = "SITE")]
-    pub site: Option<String>,
-
-    /// Secrets Manager or SSM parameter ARN holding DD_API_KEY [default: a placeholder value]
-    #[arg(long, value_name = "ARN")]
-    pub api_key_secret_arn: Option<String>,
-}
-
-impl Preset {
-    /// The config with every given answer applied over the language's
-    /// defaults, checked; the error names the flag.
-    pub fn to_config(&self) -> Result<Config, UsageError> {
-        let mut config = Config::for_language(self.language.unwrap_or(Language::Python));
-        self.apply(&mut config);
-        config
-            .validate()
-            .map_err(|e| UsageError(flag_message(&e)))?;
-        self.check_applies(&config)?;
-        Ok(config)
-    }
-
-    /// Refuses a flag the chosen launch type and transport would ignore, so
-    /// that no one believes it took effect.
-    pub fn check_applies(&self, config: &Config) -> Result<(), UsageError> {
-        if config.wraps_entrypoint() {
-            return Ok(());
-        }
-        let why = if config.transport == Transport::Uds {
-            "with --transport uds the app reaches the agent through the socket: nothing looks up an address or wraps the start command".to_owned()
-        } else {
-            format!(
-                "on {} the agent is a sidecar on localhost: nothing looks up an address or wraps the start command",
-                config.launch_type.label()
-            )
-        };
-        for (given, flag) in [
-            (self.imds.is_some(), "--imds"),
-            (self.startup_command.is_some(), "--startup-command"),
-        ] {
-            if given {
-                return Err(UsageError(format!("{flag} does not apply: {why}")));
-            }
-        }
-        Ok(())
-    }
-
-    /// Copies the given answers into `config`, leaving the others alone.
-    pub fn apply(&self, config: &mut Config) {
-        if let Some(launch_type) = self.launch_type {
-            if config.launch_type != launch_type && self.transport.is_none() {
-                config.transport = launch_type.default_transport();
-            }
-            config.launch_type = launch_type;
-        }
-        if let Some(transport) = self.transport {
-            config.transport = transport;
-        }
-        if let Some(language) = self.language {
-            if config.language != language {
-                config.startup_command = language.default_startup_command().to_owned();
-            }
-            config.language = language;
-        }
-        if let Some(imds) = self.imds {
-            config.imds = imds;
-        }
-        if let Some(version) = &self.agent_version {
-            config.agent_version = version.clone();
-        }
-        let text = |target: &mut String, value: &Option<String>| {
-            if let Some(value) = value {
-                target.clone_from(value);
-            }
-        };
-        text(&mut config.startup_command, &self.startup_command);
-        text(&mut config.app_name, &self.app_name);
-        text(&mut config.app_image, &self.app_image);
-        text(&mut config.site, &self.site);
-        if self.service.is_some() {
-            config.tags.service.clone_from(&self.service);
-        }
-        if self.env.is_some() {
-            config.tags.env.clone_from(&self.env);
-        }
-        if self.service_version.is_some() {
-            config.tags.version.clone_from(&self.service_version);
-        }
-        if self.api_key_secret_arn.is_some() {
-            config
-                .api_key_secret_arn
-                .clone_from(&self.api_key_secret_arn);
-        }
-    }
-}
-
-/// The `generate` command line that gives the same artifacts as `config`,
-/// so the interactive front ends can teach the scriptable way. The choices
-/// every config makes are always spelled out; the rest only when they differ
-/// from the default.
-pub fn generate_command(config: &Config) -> Vec<String> {
-    let defaults = Config::for_language(config.language);
-    let mut args = vec!["ddecs-wizard".to_owned(), "generate".to_owned()];
-    let mut add = |flag: &str, value: &str| {
-        // A value that starts with '-' would be read as a flag of its own.
-        if value.starts_with('-') {
-            args.push(format!("{flag}={value}"));
-        } else {
-            args.push(flag.to_owned());
-            args.push(value.to_owned());
-        }
-    };
-    add("--launch-type", config.launch_type.cli_name());
-    add("--transport", config.transport.cli_name());
-    add("--language", config.language.cli_name());
-    add("--agent-version", &config.agent_version.to_string());
-    if config.wraps_entrypoint() {
-        add("--imds", config.imds.cli_name());
-        add("--startup-command", &config.startup_command);
-    }
-    let optional = [
-        (
-            "--app-name",
-            Some(&config.app_name),
-            Some(&defaults.app_name),
-        ),
-        (
-            "--app-image",
-            Some(&config.app_image),
-            Some(&defaults.app_image),
-        ),
-        ("--service", config.tags.service.as_ref(), None),
-        ("--env", config.tags.env.as_ref(), None),
-        ("--service-version", config.tags.version.as_ref(), None),
-        ("--site", Some(&config.site), Some(&defaults.site)),
-        (
-            "--api-key-secret-arn",
-            config.api_key_secret_arn.as_ref(),
-            None,
-        ),
-    ];
-    for (flag, value, default) in optional {
-        if let Some(value) = value.filter(|v| Some(*v) != default) {
-            add(flag, value);
-        }
-    }
-    args
-}
-
-/// Prefixes a validation error with the flag that carries the value.
-fn flag_message(error: &ConfigError) -> String {
-    format!("{}: {error}", error.field().flag())
-}
-
 fn parse<T>(s: &str) -> Result<T, String>
 where
     T: std::str::FromStr<Err = ConfigError>,
@@ -287,7 +86,7 @@ where
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     #[command(flatten)]
-    pub preset: Preset,
+    pub preset: GeneratePreset,
 
     /// Print only this artifact: agent-task-definition, agent-container, app-task-definition,
     /// app-container, entrypoint, apache, php-fpm, tracer-code
@@ -309,7 +108,7 @@ pub struct PatchArgs {
     pub file: PathBuf,
 
     #[command(flatten)]
-    pub preset: Preset,
+    pub preset: PatchPreset,
 
     /// Patch this container (repeat for several) [default: the one app container]
     #[arg(long, value_name = "NAME")]
@@ -416,28 +215,25 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
-/// A mistake in how the tool was called: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::model::field::{Field, Scope, SETTINGS};
+    use crate::core::model::given::generate_command;
+    use crate::core::{Config, Imds, Language};
+    use clap::CommandFactory;
 
     #[test]
     fn clap_definition_is_consistent() {
-        use clap::CommandFactory;
         Cli::command().debug_assert();
     }
 
-    #[test]
-    fn preset_language_brings_its_startup_command() {
-        let preset = Preset {
-            language: Some(Language::Php),
-            ..Preset::default()
+    fn generate(args: &[&str]) -> GenerateArgs {
+        let cli = Cli::try_parse_from(["ddecs-wizard", "generate"].iter().chain(args)).unwrap();
+        let Some(Command::Generate(generate)) = cli.command else {
+            panic!("not a generate command: {cli:?}");
         };
-        assert_eq!(preset.to_config().unwrap().startup_command, "php-fpm -F");
+        generate
     }
 
     #[test]
@@ -446,58 +242,32 @@ mod tests {
             imds: Imds::MetadataFile,
             agent_version: "7.17.1".parse().unwrap(),
             startup_command: "-x sh -c 'echo \"$HOME\"' && php-fpm -F".to_owned(),
-            tags: crate::core::Tags {
-                service: Some("web".to_owned()),
-                env: None,
-                version: Some("1.2.3".to_owned()),
-            },
-            site: "datadoghq.eu".to_owned(),
             ..Config::for_language(Language::Php)
         };
         let args = generate_command(&config);
-        assert!(!args.contains(&"--app-name".to_owned()), "{args:?}");
         let cli = Cli::try_parse_from(&args).unwrap();
         let Some(Command::Generate(generate)) = cli.command else {
             panic!("not a generate command: {cli:?}");
         };
-        assert_eq!(generate.preset.to_config().unwrap(), config);
+        assert_eq!(generate.preset.given.config().unwrap(), config);
     }
 
     #[test]
-    fn flags_the_combination_ignores_are_refused() {
-        let refused = |args: &[&str]| {
-            let cli = Cli::try_parse_from(["ddecs-wizard", "generate"].iter().chain(args)).unwrap();
-            let Some(Command::Generate(generate)) = cli.command else {
-                panic!("not generate");
-            };
-            generate.preset.to_config().unwrap_err().to_string()
-        };
-        let err = refused(&["--transport", "uds", "--imds", "v1"]);
+    fn a_bad_value_is_refused_by_the_parser_naming_the_flag() {
+        let err = Cli::try_parse_from(["ddecs-wizard", "generate", "--language", "cobol"])
+            .unwrap_err()
+            .to_string();
         assert!(
-            err.starts_with("--imds does not apply: with --transport uds"),
+            err.contains("--language: invalid language \"cobol\""),
             "{err}"
         );
-        let err = refused(&["--launch-type", "fargate", "--startup-command", "app"]);
-        assert!(
-            err.starts_with("--startup-command does not apply: on Fargate"),
-            "{err}"
+        assert_eq!(
+            generate(&["--language", "ruby"])
+                .preset
+                .given
+                .get(Field::Language),
+            Some("ruby")
         );
-        let err = refused(&["--launch-type", "managed-instances", "--transport", "tcp"]);
-        assert!(
-            err.starts_with("--transport: unsupported transport"),
-            "{err}"
-        );
-        let err = refused(&["--transport", "uds", "--agent-version", "6.12"]);
-        assert!(err.starts_with("--agent-version: unsupported"), "{err}");
-    }
-
-    #[test]
-    fn managed_instances_default_to_the_socket() {
-        let preset = Preset {
-            launch_type: Some(LaunchType::ManagedInstances),
-            ..Preset::default()
-        };
-        assert_eq!(preset.to_config().unwrap().transport, Transport::Uds);
     }
 
     #[test]
@@ -521,37 +291,38 @@ mod tests {
         };
         assert_eq!(apply.ecs_services, ["web-svc", "web-canary"]);
         assert_eq!(apply.cluster.as_deref(), Some("prod"));
-        assert_eq!(apply.preset.service.as_deref(), Some("web"));
+        assert_eq!(apply.preset.given.get(Field::Service), Some("web"));
         // patch keeps --service for the tag.
         let cli =
             Cli::try_parse_from(["ddecs-wizard", "patch", "t.json", "--service", "web"]).unwrap();
         let Some(Command::Patch(patch)) = cli.command else {
             panic!("not patch: {cli:?}");
         };
-        assert_eq!(patch.preset.service.as_deref(), Some("web"));
+        assert_eq!(patch.preset.given.get(Field::Service), Some("web"));
     }
 
     #[test]
-    fn every_field_names_a_flag_of_generate() {
-        use clap::CommandFactory;
+    fn each_command_has_exactly_the_settings_of_its_scope() {
         let command = Cli::command();
-        let generate = command.find_subcommand("generate").unwrap();
-        for field in crate::core::Field::ALL {
-            let flag = field.flag().trim_start_matches("--");
-            assert!(
-                generate.get_arguments().any(|a| a.get_long() == Some(flag)),
-                "{field:?}: {flag}"
-            );
+        for (name, scope) in [
+            ("generate", Scope::GENERATE),
+            ("patch", Scope::PATCH),
+            ("apply", Scope::APPLY),
+        ] {
+            let sub = command.find_subcommand(name).unwrap();
+            for setting in SETTINGS {
+                let long = if name == "apply" && setting.long == "service" {
+                    "dd-service"
+                } else {
+                    setting.long
+                };
+                let has = sub.get_arguments().any(|a| a.get_long() == Some(long));
+                assert_eq!(has, setting.scope.contains(scope), "{name} --{long}");
+            }
         }
-    }
-
-    #[test]
-    fn invalid_free_text_names_the_flag() {
-        let preset = Preset {
-            app_name: Some("bad name".into()),
-            ..Preset::default()
-        };
-        let err = preset.to_config().unwrap_err().to_string();
-        assert!(err.starts_with("--app-name: invalid app name"), "{err}");
+        let patch = command.find_subcommand("patch").unwrap();
+        for absent in ["language", "app-name", "app-image"] {
+            assert!(!patch.get_arguments().any(|a| a.get_long() == Some(absent)));
+        }
     }
 }

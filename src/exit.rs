@@ -3,12 +3,13 @@
 //! bad input. Shared by `ddecs-wizard` and `ddecs-wizard-aws`, so that both
 //! programs answer alike.
 
-use std::io::{self, Write};
+use std::io;
 use std::process::ExitCode;
 
-use crate::cli::UsageError;
+use crate::core::model::given::GivenError;
 use crate::output::files::WriteError;
-use crate::output::safe::printable;
+use crate::output::safe::Messages;
+use crate::usage::UsageError;
 
 /// Prints the error as one line and picks its exit code.
 pub fn report(error: &anyhow::Error) -> ExitCode {
@@ -24,8 +25,9 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     }
     // File names and values in the message come from the user's input.
     let message = format!("{error:#}");
-    let _ = writeln!(io::stderr(), "ddecs-wizard: {}", printable(&message));
+    let _ = Messages::new(io::stderr()).say(message);
     let usage = error.downcast_ref::<UsageError>().is_some()
+        || error.downcast_ref::<GivenError>().is_some()
         || error.downcast_ref::<crate::core::NotApplicable>().is_some()
         || error
             .downcast_ref::<WriteError>()
@@ -55,10 +57,6 @@ pub fn clap_exit(error: clap::Error) -> ExitCode {
         .collect();
     let message = message.join(" ");
     let message = message.strip_prefix("error: ").unwrap_or(&message);
-    let _ = writeln!(
-        io::stderr(),
-        "ddecs-wizard: {} (see --help)",
-        printable(message)
-    );
+    let _ = Messages::new(io::stderr()).say(format!("{message} (see --help)"));
     ExitCode::from(2)
 }

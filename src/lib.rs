@@ -9,4 +9,5 @@ pub mod output;
 pub mod plain;
 pub mod terminal;
 pub mod tui;
+pub mod usage;
 pub mod wizard;

@@ -9,6 +9,7 @@ use clap::Parser;
 use ddecs_wizard::cli::{Cli, Command};
 use ddecs_wizard::commands;
 use ddecs_wizard::exit::{clap_exit, report};
+use ddecs_wizard::output::safe::Messages;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -19,12 +20,18 @@ fn main() -> ExitCode {
     // or panic hook can still write to it.
     let result = match &cli.command {
         Some(Command::Generate(args)) => commands::generate::run(args, &mut io::stdout().lock()),
-        Some(Command::Patch(args)) => {
-            commands::patch::run(args, &mut io::stdout().lock(), &mut io::stderr())
-        }
-        Some(Command::Check(args)) => {
-            commands::check::run(args, &mut io::stdout().lock(), &mut io::stderr())
-        }
+        // Messages go through one escaping writer: whatever they quote
+        // from input reaches the terminal as visible text.
+        Some(Command::Patch(args)) => commands::patch::run(
+            args,
+            &mut io::stdout().lock(),
+            &mut Messages::new(io::stderr()),
+        ),
+        Some(Command::Check(args)) => commands::check::run(
+            args,
+            &mut io::stdout().lock(),
+            &mut Messages::new(io::stderr()),
+        ),
         Some(Command::Completions(args)) => {
             commands::completions::completions(args, &mut io::stdout().lock())
         }
@@ -41,9 +48,9 @@ fn main() -> ExitCode {
             // agree on colour and escape codes.
             let caps = ddecs_wizard::terminal::Capabilities::from_env();
             if cli.plain {
-                ddecs_wizard::plain::run(&cli.preset, &caps)
+                ddecs_wizard::plain::run(&cli.preset.given, &caps)
             } else {
-                ddecs_wizard::tui::run(&cli.preset, &caps)
+                ddecs_wizard::tui::run(&cli.preset.given, &caps)
                     .and_then(|outcome| Ok(outcome.report(&mut io::stdout().lock())?))
             }
         }

@@ -34,7 +34,7 @@ fn generated_task_definitions_and_containers_register() {
             let config = Config {
                 agent_version: version.parse().unwrap(),
                 api_key_secret_arn: secret.map(str::to_owned),
-                site: "datadoghq.eu".into(),
+                site: ddecs_wizard::core::model::config::Site::Eu1,
                 ..Config::default()
             };
             documents.insert(

@@ -9,9 +9,11 @@
 #[path = "common/tools.rs"]
 mod tools;
 
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use ddecs_wizard::core::lint::RULES;
 use serde_json::Value;
@@ -143,7 +145,7 @@ fn text_is_one_line_per_finding_with_file_line_and_column() {
         );
     }
     assert!(
-        stderr(&output).contains("72 files checked"),
+        stderr(&output).contains("88 files checked"),
         "{}",
         stderr(&output)
     );
@@ -503,13 +505,9 @@ fn the_corpus_as_a_directory_follows_the_contract() {
 }
 
 #[test]
-fn the_readme_lists_every_rule_as_it_is() {
-    let readme = fs::read_to_string("README.md").unwrap();
-    // The check section's table; doctor's cluster findings have their own.
-    let section = readme
-        .split("\n## ")
-        .find(|s| s.starts_with("check:"))
-        .expect("a check section in the README");
+fn the_docs_list_every_rule_as_it_is() {
+    // check's page; doctor's cluster findings have their own, in docs/aws.md.
+    let section = fs::read_to_string("docs/check.md").unwrap();
     let rows: Vec<Vec<&str>> = section
         .lines()
         .filter(|l| l.starts_with("| DDECS"))
@@ -520,8 +518,116 @@ fn the_readme_lists_every_rule_as_it_is() {
         assert_eq!(
             row[..],
             [rule.id, rule.severity.label(), rule.summary],
-            "README row for {}",
+            "docs/check.md row for {}",
             rule.id
         );
     }
+}
+
+/// Runs `ddecs-wizard ARGS`, killed (and the test failed) if it has not
+/// ended within the timeout: a read that blocks must show as a failure.
+fn run_bounded(args: &[&OsStr]) -> Output {
+    let mut child = binary()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("check {args:?} blocked");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+}
+
+#[test]
+fn a_fifo_named_is_refused_and_one_found_is_skipped_without_reading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("fifo.json");
+    mkfifo(&fifo);
+    let out = run_bounded(&[OsStr::new("check"), fifo.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "ddecs-wizard: cannot read {}: it is a FIFO, not a regular file; \
+             name the task definition file, or - for standard input\n",
+            fifo.display()
+        )
+    );
+
+    fs::copy(fixture("DDECS001", "fires"), tmp.path().join("task.json")).unwrap();
+    let out = run_bounded(&[OsStr::new("check"), tmp.path().as_os_str()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "ddecs-wizard: skipped {}: it is a FIFO, not a regular file\n",
+            fifo.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("1 file checked, 1 skipped"), "{err}");
+}
+
+/// What cannot be read in a walk is one line each, as the README promises,
+/// without an OS error number. Root reads everything, so as root the
+/// check runs as nobody (setpriv, from util-linux).
+#[test]
+fn unreadable_files_and_directories_in_a_walk_are_one_line_without_error_numbers() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let root = tmp.path().join("tree");
+    fs::create_dir_all(root.join("locked")).unwrap();
+    fs::copy(fixture("DDECS001", "fires"), root.join("a.json")).unwrap();
+    fs::copy(fixture("DDECS001", "fires"), root.join("secret.json")).unwrap();
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(root.join("a.json"), fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(root.join("secret.json"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    let as_root = fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    let bin = env!("CARGO_BIN_EXE_ddecs-wizard");
+    let out = if as_root {
+        let Some(setpriv) = tools::find("setpriv", "util-linux") else {
+            return;
+        };
+        Command::new(setpriv)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
+            .arg("check")
+            .arg(&root)
+            .output()
+            .unwrap()
+    } else {
+        Command::new(bin).arg("check").arg(&root).output().unwrap()
+    };
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "ddecs-wizard: cannot read directory {}: permission denied\n",
+            root.join("locked").display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "ddecs-wizard: cannot read {}: permission denied\n",
+            root.join("secret.json").display()
+        )),
+        "{err}"
+    );
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
 }

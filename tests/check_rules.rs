@@ -109,6 +109,24 @@ const FIRES_AT: &[(&str, &str, usize, usize)] = &[
     ),
     ("DDECS048", "/containerDefinitions/1/entryPoint/2", 33, 9),
     ("DDECS049", "/containerDefinitions/0", 10, 5),
+    ("DDECS050", "/containerDefinitions/0/mountPoints/0", 24, 9),
+    ("DDECS051", "/containerDefinitions/1/image", 21, 16),
+    (
+        "DDECS052",
+        "/containerDefinitions/1/environment/0/value",
+        59,
+        20,
+    ),
+    (
+        "DDECS060",
+        "/containerDefinitions/0/environment/3/value",
+        30,
+        20,
+    ),
+    ("DDECS061", "/containerDefinitions/0/dependsOn", 45, 20),
+    ("DDECS062", "/containerDefinitions/1/essential", 59, 20),
+    ("DDECS063", "/containerDefinitions/0/environment/4", 32, 9),
+    ("DDECS064", "/containerDefinitions/1/image", 58, 16),
 ];
 
 fn fixture(rule: &str, name: &str) -> PathBuf {

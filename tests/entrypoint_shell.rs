@@ -18,20 +18,20 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use ddecs_wizard::core::generate::entrypoint::{build_script, GIVE_UP_AFTER_SECONDS};
+use ddecs_wizard::core::generate::entrypoint::build_script;
 use ddecs_wizard::core::{shell, Imds};
 use serde_json::json;
 
 use support::{
     can_unshare, have, local_script, python3, run, run_all, Mock, Shell, Toolbox, DEADLINE,
-    SHOW_HOST,
+    SHOW_HOST, TEST_GIVE_UP,
 };
 
 /// The promise: an app that cannot get an address starts within the bound,
 /// plus time for process start-up on a busy machine (the cases run side by
 /// side, on as few as 2 cores).
 fn bound() -> Duration {
-    Duration::from_secs(u64::from(GIVE_UP_AFTER_SECONDS) + 3)
+    TEST_GIVE_UP.bound() + Duration::from_secs(3)
 }
 
 /// The tools in the image the script runs in. None of them has jq.
@@ -514,7 +514,7 @@ fn an_unreachable_imds_delays_the_app_by_at_most_the_bound() {
         // Slow, but within what the script waits for: still an address.
         for imds in [Imds::V1, Imds::V2] {
             let ip = address(cases.len());
-            cases.push(Case::new(shell, imds, Some("slow:0.4"), Expect::Host(ip)));
+            cases.push(Case::new(shell, imds, Some("slow:0.2"), Expect::Host(ip)));
         }
     }
     run_all(&cases, Case::name, check);
@@ -558,7 +558,7 @@ fn the_metadata_file_is_awaited_and_read_without_jq() {
             push(
                 MetadataFile::Later(
                     Some(pending_metadata_json()),
-                    Duration::from_secs(u64::from(GIVE_UP_AFTER_SECONDS) + 2),
+                    TEST_GIVE_UP.bound() + Duration::from_secs(2),
                     pretty(&full),
                 ),
                 Expect::Unset("no HostPrivateIPv4Address in /"),
@@ -1068,13 +1068,13 @@ fn auto_takes_the_file_then_imdsv2_then_imdsv1() {
                 Asked::RefusedTokenThenAddressWithout,
                 None,
             );
-            // A file that never comes: IMDS after 2 s.
+            // A file that never comes: IMDS after two steps of the bound.
             push(
                 MetadataFile::Never,
                 Some("v2-only"),
                 None,
                 Asked::TokenThenAddress,
-                Some(Duration::from_secs(2)),
+                Some(TEST_GIVE_UP.steps(2)),
             );
             // All down.
             let nothing = "ECS_CONTAINER_METADATA_FILE is not set; neither IMDSv2 nor IMDSv1";

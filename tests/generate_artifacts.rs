@@ -55,6 +55,35 @@ fn every_launch_type_and_transport() {
     }
 }
 
+/// The Dockerfile lines depend on the language, the base image family and
+/// whether the version is a line or a release: one snapshot each, where a
+/// Dockerfile can be written (distroless without the EC2 entryPoint).
+#[test]
+fn dockerfile_per_language_and_base_image() {
+    use ddecs_wizard::core::model::config::{BaseImage, Tracer};
+    for language in Language::ALL {
+        for base_image in BaseImage::ALL {
+            for version in [None, Some("3.10.0")] {
+                let mut config = Config {
+                    base_image,
+                    tracer_version: version.map(|v| v.parse().unwrap()),
+                    transport: Transport::Uds,
+                    ..Config::for_language(language)
+                };
+                config.set_tracer(Tracer::Image);
+                if language == Language::Go && version.is_some() || config.validate().is_err() {
+                    continue;
+                }
+                let name = match version {
+                    None => format!("dockerfile-{language}-{base_image}"),
+                    Some(v) => format!("dockerfile-{language}-{base_image}-{v}"),
+                };
+                insta::assert_snapshot!(name, render(&config, Artifact::Dockerfile).unwrap());
+            }
+        }
+    }
+}
+
 #[test]
 fn agent_across_versions() {
     for version in ["latest", "7", "7.17", "7.17.1", "7.18.0", "6.16.0"] {
@@ -79,7 +108,7 @@ fn tags_secret_and_site() {
             env: Some("prod".into()),
             version: Some("1.4.2".into()),
         },
-        site: "datadoghq.eu".into(),
+        site: ddecs_wizard::core::model::config::Site::Eu1,
         api_key_secret_arn: Some(
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dd-api-key-AbCdEf".into(),
         ),
@@ -113,6 +142,9 @@ fn json_artifacts_use_ecs_api_names_and_types() {
         ("environment", Value::is_array),
         ("secrets", Value::is_array),
         ("entryPoint", Value::is_array),
+        ("command", Value::is_array),
+        ("user", Value::is_string),
+        ("dependsOn", Value::is_array),
         ("dockerLabels", Value::is_object),
     ];
     let check_container = |c: &Value| {
@@ -162,8 +194,14 @@ fn json_artifacts_use_ecs_api_names_and_types() {
             .unwrap()
             .iter()
             .for_each(check_container);
-        for artifact in [Artifact::AgentContainer, Artifact::AppContainer] {
-            check_container(&serde_json::from_str(&render(&config, artifact).unwrap()).unwrap());
+        for artifact in [
+            Artifact::AgentContainer,
+            Artifact::AppContainer,
+            Artifact::TracerInitContainer,
+        ] {
+            if let Ok(text) = render(&config, artifact) {
+                check_container(&serde_json::from_str(&text).unwrap());
+            }
         }
     }
 }

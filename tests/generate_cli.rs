@@ -98,6 +98,7 @@ fn done_means_php_v2_717_prints_a_complete_set() {
             "==> agent-container <==",
             "==> app-task-definition <==",
             "==> app-container <==",
+            "==> tracer-init-container <==",
             "==> entrypoint <==",
             "==> apache <==",
             "==> php-fpm <==",
@@ -141,6 +142,7 @@ fn out_dir_writes_every_applicable_file_and_reads_back_equal() {
             "app-container.json",
             "app-task-definition.json",
             "php-fpm-www.conf",
+            "tracer-init-container.json",
         ]
     );
     for artifact in Artifact::applicable(&Config::for_language(Language::Php)) {
@@ -159,6 +161,7 @@ fn out_dir_writes_every_applicable_file_and_reads_back_equal() {
     ]);
     assert!(out.status.success());
     assert!(tmp.path().join("tracer.go").exists());
+    assert!(tmp.path().join("Dockerfile.datadog").exists());
 }
 
 #[test]

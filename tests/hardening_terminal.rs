@@ -153,6 +153,8 @@ fn plain_shows_an_escape_in_a_flag_instead_of_obeying_it() {
         &image,
         "--language",
         "python",
+        "--tracer",
+        "present",
         "--agent-version",
         "latest",
         "--imds",
@@ -208,7 +210,7 @@ fn wizard_sigquit_gives_the_terminal_back() {
     else {
         return;
     };
-    pane.wait_for("1/9 Launch type");
+    pane.wait_for("1/10 Launch type");
     assert!(pane.alternate_screen());
     kill("QUIT", wizard_pid(&pane));
     assert_eq!(pane.exit_status(), 128 + 3);
@@ -230,7 +232,7 @@ fn wizard_ends_when_its_terminal_goes_away_with_sighup_blocked() {
     let Some(pane) = Pane::start_shell(SCREEN, &command, &[], &[]) else {
         return;
     };
-    pane.wait_for("1/9 Launch type");
+    pane.wait_for("1/10 Launch type");
     let pid = wizard_pid(&pane);
     let _reaper = KillOnDrop(pid);
     let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

@@ -284,7 +284,7 @@ fn patch_exit_codes() {
         (
             &["patch", file, "--language", "java"],
             2,
-            "--language does not apply to patch",
+            "unexpected argument '--language'",
         ),
         (
             &["patch", file, "--container", "nope"],
@@ -384,4 +384,96 @@ fn check_text_json_and_exit_codes() {
     assert_eq!(output.status.code(), Some(2));
     let output = run(&["check", "--format", "yaml", file]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+fn write_task(dir: &Path, task: &Value) -> PathBuf {
+    let path = dir.join("task.json");
+    fs::write(&path, serde_json::to_string_pretty(task).unwrap()).unwrap();
+    path
+}
+
+/// Each way `--transport uds` would lose traces without a word is refused
+/// with exit 2 and one line naming what is wrong, and the file is left.
+#[test]
+fn uds_refuses_what_would_lose_traces_in_one_line() {
+    let app = json!({"name": "web", "image": "x", "command": ["python", "app.py"]});
+    let agent = |env: Value, image: &str| json!({"name": "datadog-agent", "image": image, "environment": env});
+    let cases = [
+        (
+            json!({"family": "web", "containerDefinitions": [app],
+                   "volumes": [{"name": "dd-sockets", "host": {"sourcePath": "/opt/dd"}}]}),
+            "volume dd-sockets maps the host directory /opt/dd",
+        ),
+        (
+            json!({"family": "web", "containerDefinitions": [app, agent(json!([]), "fluent/fluent-bit:2")]}),
+            "container datadog-agent is named like the Datadog agent but runs fluent/fluent-bit:2",
+        ),
+        (
+            json!({"family": "web", "containerDefinitions": [app, agent(
+                json!([{"name": "DD_APM_RECEIVER_SOCKET", "value": "/opt/apm.sock"}]),
+                "public.ecr.aws/datadog/agent:7")]}),
+            "the agent datadog-agent sets DD_APM_RECEIVER_SOCKET to /opt/apm.sock",
+        ),
+    ];
+    for (task, said) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_task(dir.path(), &task);
+        let before = fs::read(&path).unwrap();
+        let out = run(&[
+            "patch",
+            "--transport",
+            "uds",
+            "--in-place",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        let named = format!("ddecs-wizard: {}: {said}", path.display());
+        assert!(err.starts_with(&named), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), before);
+    }
+}
+
+/// A CI job that patches on every push: the same command on its own
+/// output succeeds and changes nothing.
+#[test]
+fn the_sidecar_command_run_twice_succeeds_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let task = json!({"family": "web", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+        "containerDefinitions": [{"name": "web", "image": "x", "command": ["node", "s.js"]}]});
+    let path = write_task(dir.path(), &task);
+    let arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd";
+    let args = [
+        "patch",
+        "--api-key-secret-arn",
+        arn,
+        "--in-place",
+        path.to_str().unwrap(),
+    ];
+    let first = run(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let patched = fs::read(&path).unwrap();
+    let second = run(&args);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(fs::read(&path).unwrap(), patched);
+    assert!(
+        stderr(&second).contains("nothing to change"),
+        "{}",
+        stderr(&second)
+    );
+    let other = run(&[
+        "patch",
+        "--api-key-secret-arn",
+        "arn:aws:secretsmanager:us-east-1:1:secret:x",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(other.status.code(), Some(2));
+    assert!(
+        stderr(&other).contains(&format!(
+            "differs from the secret the agent datadog-agent reads DD_API_KEY from ({arn})"
+        )),
+        "{}",
+        stderr(&other)
+    );
 }

@@ -282,7 +282,12 @@ fn snapshot(corpus: &Path, file: &str, containers: &[&str], startup: Option<&str
     let after = document::read(text.as_bytes()).unwrap();
     format!(
         "== notes\n{}\n== diff\n{}== check before\n{}== check after\n{}",
-        patched.notes.join("\n"),
+        patched
+            .notes
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
         if patched.changed {
             diff::unified(&original, &text, file, &secrets)
         } else {

@@ -25,8 +25,8 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ddecs_wizard::commands::generate::artifact_files;
 use ddecs_wizard::core::generate::entrypoint::IMDS_BASE_URL;
+use ddecs_wizard::core::generate::files::artifact_files;
 use ddecs_wizard::core::generate::tracer_code::build_tracer_code;
 use ddecs_wizard::core::{Config, Imds, Language};
 use mock_imds::{refused_base_url, MockImds, Mode, HOST_IP};

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::PathBuf;
 
-use ddecs_wizard::cli::Preset;
+use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::output::files::WriteError;
 use ddecs_wizard::tui::draw;
 use ddecs_wizard::tui::preview::Tab;
@@ -47,7 +47,7 @@ fn tour(theme: Theme, w: u16, h: u16) -> String {
         let _ = writeln!(out, "=== {title}");
         out.push_str(&frame(app, w, h));
     };
-    let mut app = wizard(&Preset::default(), theme);
+    let mut app = wizard(&Given::default(), theme);
     shot("1 launch type: EC2", &mut app);
     press(&mut app, Enter);
     shot("2 agent version: latest", &mut app);
@@ -64,22 +64,30 @@ fn tour(theme: Theme, w: u16, h: u16) -> String {
     press(&mut app, Down);
     shot("3 language: Node.js, changed lines marked", &mut app);
     press(&mut app, Enter);
-    shot("4 connection: IMDSv2", &mut app);
+    shot("4 tracer: injected, the init container", &mut app);
     press(&mut app, Down);
-    shot("4 connection: the Unix socket", &mut app);
+    shot("4 tracer: in the image, the Dockerfile", &mut app);
     keys(&mut app, &[Up, Enter]);
-    shot("5 startup command: the default, selected", &mut app);
+    shot("4 tracer: base image", &mut app);
+    press(&mut app, Enter);
+    shot("4 tracer: version", &mut app);
+    press(&mut app, Enter);
+    shot("5 connection: IMDSv2", &mut app);
+    press(&mut app, Down);
+    shot("5 connection: the Unix socket", &mut app);
+    keys(&mut app, &[Up, Enter]);
+    shot("6 startup command: the default, selected", &mut app);
     type_text(&mut app, "node server.js --port 8080 ünï 日本");
-    shot("5 startup command: typed over it", &mut app);
+    shot("6 startup command: typed over it", &mut app);
     ctrl(&mut app, 'u');
-    shot("5 startup command: emptied, invalid", &mut app);
+    shot("6 startup command: emptied, invalid", &mut app);
     type_text(&mut app, "node server.js");
     press(&mut app, Enter);
-    shot("6 app: the name, selected", &mut app);
+    shot("7 app: the name, selected", &mut app);
     type_text(&mut app, "checkout");
     press(&mut app, Enter);
     type_text(&mut app, "web image");
-    shot("6 app: an invalid image", &mut app);
+    shot("7 app: an invalid image", &mut app);
     ctrl(&mut app, 'w');
     press(&mut app, Backspace);
     type_text(&mut app, ":1.4");
@@ -87,22 +95,22 @@ fn tour(theme: Theme, w: u16, h: u16) -> String {
     type_text(&mut app, "checkout");
     press(&mut app, Down);
     type_text(&mut app, "prod eu");
-    shot("7 tags: an invalid env", &mut app);
+    shot("8 tags: an invalid env", &mut app);
     for _ in 0..3 {
         press(&mut app, Backspace);
     }
     press(&mut app, Enter);
-    shot("7 tags: version", &mut app);
+    shot("8 tags: version", &mut app);
     press(&mut app, Enter);
-    shot("8 datadog: site", &mut app);
+    shot("9 datadog: site", &mut app);
     keys(&mut app, &[Down, Down, Down, Enter]);
-    shot("8 datadog: API key placeholder", &mut app);
+    shot("9 datadog: API key placeholder", &mut app);
     press(&mut app, Up);
-    shot("8 datadog: secret ARN, empty", &mut app);
+    shot("9 datadog: secret ARN, empty", &mut app);
     paste(&mut app, &format!("{ARN}\n"));
-    shot("8 datadog: secret ARN pasted", &mut app);
+    shot("9 datadog: secret ARN pasted", &mut app);
     press(&mut app, Enter);
-    shot("9 review", &mut app);
+    shot("10 review", &mut app);
     for _ in Tab::ALL {
         if app.preview.tab != Tab::AgentTaskDefinition {
             press(&mut app, Right);
@@ -172,7 +180,7 @@ fn too_small() {
     let mut out = String::new();
     for theme in [Theme::MONO, Theme::COLOUR] {
         for (w, h) in [(59, 16), (60, 15), (30, 8), (1, 1)] {
-            let mut app = wizard(&Preset::default(), theme);
+            let mut app = wizard(&Given::default(), theme);
             let _ = writeln!(out, "=== {w}x{h} colour={}", theme.colour);
             out.push_str(&frame(&mut app, w, h));
         }
@@ -189,7 +197,7 @@ fn no_size_makes_drawing_panic() {
     ];
     let heights = [1, 2, 3, 5, 10, 15, 16, 17, 20, 30, 60];
     let mut states: Vec<App> = Vec::new();
-    let mut app = wizard(&Preset::default(), Theme::COLOUR);
+    let mut app = wizard(&Given::default(), Theme::COLOUR);
     states.push(app.clone());
     keys(&mut app, &[Down, Down, Down]);
     states.push(app.clone());
@@ -254,8 +262,20 @@ fn typing_one_character_writes_only_the_changed_cells() {
         },
     )
     .unwrap();
-    let mut app = wizard(&Preset::default(), Theme::COLOUR);
-    keys(&mut app, &[Enter, Enter, Enter, Enter, KeyCode::End]);
+    let mut app = wizard(&Given::default(), Theme::COLOUR);
+    keys(
+        &mut app,
+        &[
+            Enter,
+            Enter,
+            Enter,
+            Enter,
+            Enter,
+            Enter,
+            Enter,
+            KeyCode::End,
+        ],
+    );
     assert!(app.typing(), "at the startup command, the default kept");
     // The agent container does not depend on the startup command.
     while app.preview.tab != Tab::AgentContainer {
@@ -296,5 +316,36 @@ fn typing_one_character_writes_only_the_changed_cells() {
             2,
             "the field and the verdict line: {text:?}"
         );
+    }
+}
+
+/// A locale that is not UTF-8 shows our glyphs (rules, markers, arrows,
+/// ellipses) as garbage: with the ASCII theme every cell of every screen
+/// is ASCII, at the wide and the narrow layout, with help, dialogs and the
+/// size message.
+#[test]
+fn the_ascii_theme_draws_only_ascii() {
+    let non_ascii = |dump: &str| -> Vec<char> {
+        let mut found: Vec<char> = dump.chars().filter(|c| !c.is_ascii()).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    };
+    for (w, h) in [(100, 30), (60, 16), (30, 8)] {
+        let mut app = wizard(&Given::default(), Theme::ASCII);
+        let mut seen = Vec::new();
+        for _ in 0..12 {
+            seen.extend(non_ascii(&frame(&mut app, w, h)));
+            press(&mut app, Enter);
+        }
+        press(&mut app, Esc);
+        press(&mut app, Char('?'));
+        seen.extend(non_ascii(&frame(&mut app, w, h)));
+        press(&mut app, Esc);
+        press(&mut app, Char('q'));
+        seen.extend(non_ascii(&frame(&mut app, w, h)));
+        seen.sort_unstable();
+        seen.dedup();
+        assert!(seen.is_empty(), "{w}x{h}: {seen:?}");
     }
 }

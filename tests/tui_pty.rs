@@ -41,7 +41,7 @@ const PHP_V1_717: [&str; 6] = [
 /// The wizard started without a preset, at its first question.
 fn at_first_question(env: &[(&str, &str)]) -> Option<Pane> {
     let pane = Pane::start(WIDE, &[], env)?;
-    pane.wait_for("1/9 Launch type");
+    pane.wait_for("1/10 Launch type");
     Some(pane)
 }
 
@@ -54,7 +54,7 @@ fn press_when(pane: &Pane, shown: &str, keys: &[&str]) {
 /// Presses Enter through every question left, to Review.
 fn enter_to_review(pane: &Pane) {
     for _ in 0..20 {
-        if pane.screen().contains("9/9 Review") {
+        if pane.screen().contains("10/10 Review") {
             return;
         }
         let before = pane.screen();
@@ -67,7 +67,7 @@ fn enter_to_review(pane: &Pane) {
 /// From the Review step: saves into the default directory, or into `dir`
 /// typed over it, waits for the status line, quits, and expects status 0.
 fn save_and_quit(pane: &Pane, dir: Option<&str>) {
-    press_when(pane, "9/9 Review", &["Enter"]);
+    press_when(pane, "10/10 Review", &["Enter"]);
     pane.wait_for("Directory (created if missing)");
     if let Some(dir) = dir {
         pane.press(&["C-u"]);
@@ -177,7 +177,7 @@ fn a_php_v1_717_preset_saves_what_generate_writes() {
     let Some(pane) = Pane::start(WIDE, &PHP_V1_717, &[]) else {
         return;
     };
-    pane.wait_for("1/9 Launch type");
+    pane.wait_for("1/10 Launch type");
     enter_to_review(&pane);
     save_and_quit(&pane, None);
     assert_eq!(
@@ -196,22 +196,24 @@ fn a_newcomers_answers_reach_the_files_and_the_next_steps() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    // EC2, latest, Python, IMDSv2, the default command: as offered.
-    for question in [
-        "1/9 Launch type",
-        "2/9 Agent version",
-        "3/9 Language",
-        "4/9 Connection",
-        "5/9 Startup command",
+    // EC2, latest, Python, injected, IMDSv2, the default command: as offered.
+    for (question, keys) in [
+        ("1/10 Launch type", &["Enter"][..]),
+        ("2/10 Agent version", &["Enter"]),
+        ("3/10 Language", &["Enter"]),
+        // How the tracer gets in, the base image, the version.
+        ("4/10 Tracer", &["Enter", "Enter", "Enter"]),
+        ("5/10 Connection", &["Enter"]),
+        ("6/10 Startup command", &["Enter"]),
     ] {
-        press_when(&pane, question, &["Enter"]);
+        press_when(&pane, question, keys);
     }
-    pane.wait_for("6/9 App");
+    pane.wait_for("7/10 App");
     pane.type_text("checkout");
     press_when(&pane, "Container name checkout", &["Enter"]);
     pane.type_text(IMAGE);
     press_when(&pane, ".com/checkout:1.4.0", &["Enter"]);
-    pane.wait_for("7/9 Tags");
+    pane.wait_for("8/10 Tags");
     for (tag, shown) in [
         ("checkout", "DD_SERVICE) checkout"),
         ("prod", "DD_ENV) prod"),
@@ -220,14 +222,14 @@ fn a_newcomers_answers_reach_the_files_and_the_next_steps() {
         pane.type_text(tag);
         press_when(&pane, shown, &["Enter"]);
     }
-    pane.wait_for("8/9 Datadog");
+    pane.wait_for("9/10 Datadog");
     pane.press(&["Down", "Down", "Down"]);
     press_when(&pane, "▶ datadoghq.eu", &["Enter"]);
     pane.press(&["Up"]);
     pane.wait_for("▶ secret ARN");
     pane.paste(ARN);
     press_when(&pane, "✓ the agent reads DD_API_KEY from", &["Enter"]);
-    let review = pane.wait_for("9/9 Review");
+    let review = pane.wait_for("10/10 Review");
     for shown in [
         "App name         checkout",
         "Site             datadoghq.eu",
@@ -286,8 +288,8 @@ fn another_version_is_typed_into_an_empty_field() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    press_when(&pane, "1/9 Launch type", &["Enter"]);
-    press_when(&pane, "2/9 Agent version", &["Down", "Down", "Down"]);
+    press_when(&pane, "1/10 Launch type", &["Enter"]);
+    press_when(&pane, "2/10 Agent version", &["Down", "Down", "Down"]);
     pane.wait_for("▶ another version");
     pane.type_text("7.15.2");
     let screen = pane.wait_for("agent:7.15.2\"");
@@ -301,7 +303,7 @@ fn another_version_is_typed_into_an_empty_field() {
     pane.press(&["C-y"]);
     pane.wait_for("cannot copy Agent: Agent version: invalid");
     pane.press(&["C-c"]);
-    assert_exits_restored(&pane, 0);
+    assert_exits_restored(&pane, 130);
 }
 
 /// A pasted two-line start command becomes one command joined with &&,
@@ -311,8 +313,8 @@ fn a_multi_line_paste_is_joined_with_and() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    press_when(&pane, "1/9 Launch type", &["5"]);
-    pane.wait_for("5/9 Startup command");
+    press_when(&pane, "1/10 Launch type", &["6"]);
+    pane.wait_for("6/10 Startup command");
     pane.paste("php artisan migrate --force\nphp-fpm -F\n");
     let screen = pane.wait_for("pasted 2 lines as one command, joined with &&");
     assert!(screen.contains("migrate --force && php-fpm -F"), "{screen}");
@@ -321,7 +323,7 @@ fn a_multi_line_paste_is_joined_with_and() {
         "{screen}"
     );
     pane.press(&["C-c"]);
-    assert_exits_restored(&pane, 0);
+    assert_exits_restored(&pane, 130);
 }
 
 #[test]
@@ -340,11 +342,17 @@ fn ctrl_c_quits_at_once_even_while_typing() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    pane.press(&["5"]);
-    pane.wait_for("5/9 Startup command");
+    pane.press(&["6"]);
+    pane.wait_for("6/10 Startup command");
     pane.type_text(" --more");
     press_when(&pane, "--more", &["C-c"]);
-    assert_exits_restored(&pane, 0);
+    // Interrupted, as --plain and shells report Ctrl-C: 130.
+    assert_exits_restored(&pane, 130);
+    assert!(
+        pane.history().contains("ddecs-wizard: interrupted"),
+        "{}",
+        pane.history()
+    );
 }
 
 fn stopped_by_signal(signal: &str, status: i32) {
@@ -416,6 +424,58 @@ fn resizing_below_the_minimum_and_back() {
     pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
     press_when(&pane, "◉ Launch  ○ Agent", &["q"]);
     assert_eq!(pane.exit_status(), 0);
+}
+
+/// At 20x5 only the size message shows: forty Enters (enough to walk
+/// every step and save) do nothing, and q still quits.
+#[test]
+fn a_terminal_too_small_acts_on_no_key_but_quit() {
+    let Some(pane) = at_first_question(&[]) else {
+        return;
+    };
+    pane.tmux(&["resize-window", "-x", "20", "-y", "5"]);
+    pane.wait_for("too small");
+    for _ in 0..40 {
+        pane.press(&["Enter"]);
+    }
+    pane.press(&["y", "s", "Enter"]);
+    // Back at full size: still the first step, and nothing saved.
+    pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
+    let screen = pane.wait_for("1/9 Launch type");
+    assert!(
+        !screen.contains("Directory (created if missing)"),
+        "{screen}"
+    );
+    assert!(
+        !pane.work_dir().join("ddecs-wizard-out").exists(),
+        "files were saved from a screen too small to show them"
+    );
+    pane.tmux(&["resize-window", "-x", "20", "-y", "5"]);
+    pane.wait_for("too small");
+    pane.press(&["q"]);
+    assert_exits_restored(&pane, 0);
+}
+
+/// LANG=C: the terminal takes bytes as Latin-1 or ASCII, so the wizard
+/// draws its rules, markers and arrows in ASCII.
+#[test]
+fn a_c_locale_gets_only_ascii_on_screen() {
+    let Some(pane) = Pane::start(WIDE, &[], &[("LANG", "C"), ("LC_ALL", "C")]) else {
+        return;
+    };
+    let screen = pane.wait_for("1/9 Launch type");
+    pane.press(&["?"]);
+    let help = pane.wait_for("Moving between steps");
+    for shown in [&screen, &help] {
+        let glyphs: String = shown.chars().filter(|c| !c.is_ascii()).collect();
+        assert!(glyphs.is_empty(), "not ASCII: {glyphs:?}\n{shown}");
+    }
+    assert!(
+        screen.contains("> "),
+        "the marker is drawn as ASCII:\n{screen}"
+    );
+    pane.press(&["Escape", "q"]);
+    assert_exits_restored(&pane, 0);
 }
 
 /// The SGR parameters in `screen` (as `capture-pane -e` shows them).

@@ -4,9 +4,10 @@
 
 mod tui_support;
 
-use ddecs_wizard::cli::Preset;
-use ddecs_wizard::commands::generate::artifact_files;
-use ddecs_wizard::core::{render, Artifact, Config, Imds, Language, LaunchType};
+use ddecs_wizard::core::generate::files::artifact_files;
+use ddecs_wizard::core::model::field::Field;
+use ddecs_wizard::core::model::given::Given;
+use ddecs_wizard::core::{render, Artifact, Config, Language, LaunchType};
 use ddecs_wizard::tui::draw::footer;
 use ddecs_wizard::tui::keys::Context;
 use ddecs_wizard::tui::preview::{Content, Tab};
@@ -22,16 +23,14 @@ use tui_support::*;
 use KeyCode::{BackTab, Backspace, Char, Down, Enter, Esc, Left, PageDown, PageUp, Right, Up};
 
 fn default_app() -> App {
-    wizard(&Preset::default(), Theme::MONO)
+    wizard(&Given::default(), Theme::MONO)
 }
 
-fn php_v1_717() -> Preset {
-    Preset {
-        language: Some(Language::Php),
-        imds: Some(Imds::V1),
-        agent_version: Some("7.17".parse().unwrap()),
-        ..Preset::default()
-    }
+fn php_v1_717() -> Given {
+    Given::default()
+        .with(Field::Language, "php")
+        .with(Field::Imds, "v1")
+        .with(Field::AgentVersion, "7.17")
 }
 
 fn status(app: &App) -> (StatusKind, String) {
@@ -91,10 +90,12 @@ fn choosing_php_v1_717_by_keys_gives_the_preset_config() {
         press(&mut app, Down);
     }
     press(&mut app, Enter);
+    assert_eq!(app.step, Step::Tracer);
+    keys(&mut app, &[Enter, Enter, Enter]);
     assert_eq!(app.step, Step::Connection);
     keys(&mut app, &[Down, Down, Enter]);
     assert_eq!(app.step, Step::StartupCommand);
-    assert_eq!(*app.config(), php_v1_717().to_config().unwrap());
+    assert_eq!(*app.config(), php_v1_717().config().unwrap());
     assert_eq!(
         app.inputs[Question::StartupCommand.index()].text(),
         "php-fpm -F"
@@ -105,17 +106,20 @@ fn choosing_php_v1_717_by_keys_gives_the_preset_config() {
 fn a_preset_prefills_answers_and_starts_at_the_first_open_step() {
     let app = wizard(&php_v1_717(), Theme::MONO);
     assert_eq!(app.step, Step::LaunchType);
-    let preset = Preset {
-        launch_type: Some(LaunchType::Ec2),
-        ..php_v1_717()
-    };
+    let preset = php_v1_717().with(Field::LaunchType, "ec2");
     let app = wizard(&preset, Theme::MONO);
-    assert_eq!(app.step, Step::StartupCommand);
-    assert_eq!(*app.config(), preset.to_config().unwrap());
+    assert_eq!(app.step, Step::Tracer);
+    assert_eq!(*app.config(), preset.config().unwrap());
     assert_eq!(
         app.visited,
-        [true, true, true, true, true, false, false, false, false]
+        [true, true, true, true, true, false, false, false, false, false]
     );
+    let preset = preset
+        .with(Field::Tracer, "inject")
+        .with(Field::BaseImage, "debian")
+        .with(Field::TracerVersion, "v1");
+    let app = wizard(&preset, Theme::MONO);
+    assert_eq!(app.step, Step::StartupCommand);
 }
 
 #[test]
@@ -123,13 +127,16 @@ fn language_change_replaces_only_an_unedited_command() {
     let mut app = default_app();
     keys(&mut app, &[Enter, Enter, Down]);
     assert_eq!(app.config().language, Language::Nodejs);
+    assert_eq!(app.config().startup_command, "node server.js");
+    // Through the tracer step, choosing the image: the loader command.
+    keys(&mut app, &[Enter, Down, Enter, Enter, Enter]);
     assert_eq!(
         app.config().startup_command,
         "node --require dd-trace/init server.js"
     );
-    keys(&mut app, &[Enter, Enter, KeyCode::End]);
+    keys(&mut app, &[Enter, KeyCode::End]);
     type_text(&mut app, " --port 8080");
-    keys(&mut app, &[Esc, Esc]);
+    keys(&mut app, &[Esc, Esc, Esc]);
     assert_eq!(app.step, Step::Language);
     press(&mut app, Down);
     assert_eq!(app.config().language, Language::Ruby);
@@ -194,7 +201,7 @@ fn an_invalid_version_blocks_preview_copy_and_save_of_what_it_changes() {
 #[test]
 fn an_invalid_tag_blocks_the_app_and_then_recovers() {
     let mut app = default_app();
-    press(&mut app, Char('7'));
+    press(&mut app, Char('8'));
     assert_eq!(app.step, Step::Tags);
     type_text(&mut app, "checkout");
     press(&mut app, Down);
@@ -225,7 +232,7 @@ fn an_invalid_tag_blocks_the_app_and_then_recovers() {
 #[test]
 fn a_default_in_a_field_is_selected_so_typing_replaces_it() {
     let mut app = default_app();
-    press(&mut app, Char('6'));
+    press(&mut app, Char('7'));
     assert_eq!(app.focus, Some(Question::AppName));
     assert!(app.inputs[Question::AppName.index()].is_selected());
     type_text(&mut app, "checkout");
@@ -239,7 +246,7 @@ fn a_default_in_a_field_is_selected_so_typing_replaces_it() {
 #[test]
 fn a_multi_line_paste_into_the_command_is_joined_with_and_and_says_so() {
     let mut app = default_app();
-    press(&mut app, Char('5'));
+    press(&mut app, Char('6'));
     paste(&mut app, "php artisan migrate --force\nphp-fpm -F\n");
     let joined = "php artisan migrate --force && php-fpm -F";
     assert_eq!(app.inputs[Question::StartupCommand.index()].text(), joined);
@@ -256,7 +263,7 @@ fn a_multi_line_paste_into_the_command_is_joined_with_and_and_says_so() {
 #[test]
 fn a_multi_line_paste_into_a_one_line_field_is_refused() {
     let mut app = default_app();
-    press(&mut app, Char('6'));
+    press(&mut app, Char('7'));
     paste(&mut app, "web\napi");
     assert_eq!(app.config().app_name, "app");
     let (kind, text) = status(&app);
@@ -276,7 +283,7 @@ fn a_multi_line_paste_into_a_one_line_field_is_refused() {
 #[test]
 fn empty_startup_command_blocks_next_and_save() {
     let mut app = default_app();
-    press(&mut app, Char('5'));
+    press(&mut app, Char('6'));
     ctrl(&mut app, 'u');
     assert_eq!(app.inputs[Question::StartupCommand.index()].text(), "");
     press(&mut app, Enter);
@@ -291,7 +298,7 @@ fn empty_startup_command_blocks_next_and_save() {
 #[test]
 fn letters_type_in_fields_and_command_elsewhere() {
     let mut app = default_app();
-    press(&mut app, Char('5'));
+    press(&mut app, Char('6'));
     type_text(&mut app, "sq?c1");
     assert_eq!(app.inputs[Question::StartupCommand.index()].text(), "sq?c1");
     assert!(app.overlay.is_none() && !app.quit);
@@ -305,7 +312,7 @@ fn letters_type_in_fields_and_command_elsewhere() {
 #[test]
 fn on_fargate_the_startup_command_is_not_needed() {
     let mut app = default_app();
-    keys(&mut app, &[Down, Enter, Enter, Enter]);
+    keys(&mut app, &[Down, Enter, Enter, Enter, Enter, Enter, Enter]);
     assert_eq!(app.config().launch_type, LaunchType::Fargate);
     assert_eq!(app.step, Step::Connection);
     let labels: Vec<&str> = app
@@ -334,7 +341,7 @@ fn any_step_can_be_revisited() {
     keys(&mut app, &[Esc, Esc]);
     assert_eq!(app.step, Step::LaunchType);
     assert_eq!(status(&app).1, strings::FIRST_STEP);
-    press(&mut app, Char('9'));
+    press(&mut app, Char('0'));
     assert_eq!(app.step, Step::Review);
 }
 
@@ -374,8 +381,13 @@ fn ctrl_c_quits_from_everywhere() {
         let mut app = default_app();
         press(&mut app, Down);
         setup(&mut app);
-        ctrl(&mut app, 'c');
-        assert!(app.quit, "{:?}", app.context());
+        let context = app.context();
+        assert_eq!(
+            ctrl(&mut app, 'c'),
+            Some(Effect::Interrupted),
+            "{context:?}"
+        );
+        assert!(app.quit, "{context:?}");
     }
 }
 
@@ -395,7 +407,7 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
     perform_save(&mut app, &target, force);
     assert!(app.overlay.is_none());
     assert!(!app.has_unsaved_work());
-    let expected = artifact_files(&php_v1_717().to_config().unwrap());
+    let expected = artifact_files(&php_v1_717().config().unwrap());
     assert_eq!(app.saved.len(), expected.len());
     for path in &app.saved {
         let name = path.file_name().unwrap().to_str().unwrap();
@@ -434,7 +446,7 @@ fn saving_asks_before_overwriting_and_writes_what_generate_writes() {
 fn the_exit_report_lists_the_files_then_the_next_steps() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = default_app();
-    press(&mut app, Char('6'));
+    press(&mut app, Char('7'));
     type_text(&mut app, "checkout");
     ctrl(&mut app, 's');
     let Some(Effect::Save { force, .. }) = press(&mut app, Enter) else {
@@ -496,13 +508,10 @@ fn copy_takes_the_previewed_text_or_says_why_not() {
 #[test]
 fn entering_a_step_shows_where_its_answer_acts() {
     let mut app = default_app();
-    press(&mut app, Char('5'));
+    press(&mut app, Char('6'));
     assert_eq!(app.preview.tab, Tab::Script);
     let shown = frame(&mut app, 120, 40);
-    assert!(
-        shown.contains("exec ddtrace-run python my_app.py"),
-        "{shown}"
-    );
+    assert!(shown.contains("exec python my_app.py"), "{shown}");
     keys(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
     assert_eq!(app.step, Step::Datadog);
     assert_eq!(app.preview.tab, Tab::AgentContainer);
@@ -513,11 +522,11 @@ fn entering_a_step_shows_where_its_answer_acts() {
 #[test]
 fn preview_follows_every_keystroke() {
     let mut app = default_app();
-    press(&mut app, Char('5'));
+    press(&mut app, Char('6'));
     press(&mut app, KeyCode::End);
     type_text(&mut app, " --debug");
     let script = app.preview.current().text().unwrap();
-    assert!(script.ends_with("exec ddtrace-run python my_app.py --debug"));
+    assert!(script.ends_with("exec python my_app.py --debug"));
     let changed: Vec<bool> = app.preview.changed().to_vec();
     assert_eq!(changed.iter().filter(|c| **c).count(), 1);
     assert!(*changed.last().unwrap());
@@ -566,7 +575,7 @@ fn footer_lists_only_keys_that_work_now() {
     assert!(first.contains(&"quit") && first.contains(&"help"));
     press(&mut app, Enter);
     assert!(words(&app).contains(&"back"));
-    press(&mut app, Char('5'));
+    press(&mut app, Char('6'));
     let typing: Vec<(&str, &str)> = footer::items(&app)
         .iter()
         .map(|i| (i.keys, i.word))
@@ -596,9 +605,71 @@ fn help_opens_scrolls_and_closes_on_any_key() {
     );
     press(&mut app, Char('x'));
     assert_eq!(app.overlay, None);
-    press(&mut app, Char('5'));
+    press(&mut app, Char('6'));
     press(&mut app, KeyCode::F(1));
     assert_eq!(app.context(), Context::Help);
     press(&mut app, Esc);
     assert_eq!(app.step, Step::StartupCommand, "Esc only closed the help");
+}
+
+/// Below the minimum size only the size message shows, so nothing a key
+/// would do can be seen: every key but quit (and redraw) is ignored.
+#[test]
+fn a_terminal_too_small_ignores_every_key_but_quit() {
+    let mut app = default_app();
+    resize(&mut app, 20, 5);
+    let before = (app.step, app.config().clone(), app.overlay.clone());
+    for _ in 0..40 {
+        assert_eq!(press(&mut app, Enter), None);
+    }
+    for key in [
+        Down,
+        KeyCode::Tab,
+        Char('s'),
+        Char('5'),
+        Char('?'),
+        Right,
+        Esc,
+    ] {
+        assert_eq!(press(&mut app, key), None, "{key:?}");
+    }
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert_eq!(paste(&mut app, "x"), None);
+    assert_eq!(
+        (app.step, app.config().clone(), app.overlay.clone()),
+        before,
+        "a key acted on a screen too small to show it"
+    );
+    // Grown back, the same keys act again.
+    resize(&mut app, 100, 30);
+    press(&mut app, Enter);
+    assert_ne!(app.step, Step::LaunchType);
+}
+
+#[test]
+fn a_terminal_too_small_still_quits() {
+    let mut app = default_app();
+    resize(&mut app, 20, 5);
+    press(&mut app, Char('q'));
+    assert!(app.quit, "q quits an untouched wizard");
+
+    // With answers unsaved, q asks; the question shows on the small
+    // screen and y answers it.
+    let mut app = default_app();
+    press(&mut app, Down);
+    resize(&mut app, 20, 5);
+    press(&mut app, Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    assert!(frame(&mut app, 30, 8).contains("Quit without"));
+    press(&mut app, Char('n'));
+    assert_eq!(app.overlay, None);
+    press(&mut app, Char('q'));
+    press(&mut app, Char('y'));
+    assert!(app.quit);
+
+    let mut app = default_app();
+    press(&mut app, Down);
+    resize(&mut app, 20, 5);
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "Ctrl-C quits at once");
 }

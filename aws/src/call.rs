@@ -248,7 +248,7 @@ fn xml_text(raw: &str) -> String {
 }
 
 fn sources<'a>(error: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
-    std::iter::successors(Some(error), |e| e.source())
+    std::iter::successors(Some(error), |e: &&'a (dyn Error + 'static)| (*e).source())
 }
 
 /// The error and its causes, each said once: the SDK's own display nests

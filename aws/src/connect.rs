@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::provider_config::ProviderConfig;
+use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_runtime::env_config::file::EnvConfigFiles;
@@ -42,6 +43,12 @@ pub struct Clients {
 
 pub const NO_REGION: &str = "no AWS region: set AWS_REGION, pass --region, or set region in your AWS profile (~/.aws/config)";
 
+/// How many times a call is tried when it is throttled or fails
+/// transiently, unless AWS_MAX_ATTEMPTS says otherwise: a fleet's worth of
+/// calls meets throttling, and the adaptive mode slows down before a
+/// retry runs out.
+const MAX_ATTEMPTS: u32 = 8;
+
 /// The variables that override where the calls go.
 const ENDPOINT_VARIABLES: [&str; 3] = [
     "AWS_ENDPOINT_URL",
@@ -60,6 +67,26 @@ struct ChosenProfile {
 /// `--region` taking precedence, and makes sure it names a region and
 /// yields credentials.
 pub async fn connect(args: &AwsArgs) -> Result<Clients, anyhow::Error> {
+    let config = config(args).await?;
+    Ok(Clients::new(&config))
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig) -> Self {
+        Clients {
+            ecs: aws_sdk_ecs::Client::new(config),
+            ec2: aws_sdk_ec2::Client::new(config),
+            region: config.region().map(ToString::to_string).unwrap_or_default(),
+        }
+    }
+}
+
+/// The checked configuration `connect` builds its clients from, for
+/// commands that need other clients or other regions of the same account.
+/// Retries are adaptive (they back off and pace the calls once AWS
+/// throttles) unless AWS_RETRY_MODE chooses; each call, its retries
+/// included, is bounded by `--timeout`.
+pub async fn config(args: &AwsArgs) -> Result<SdkConfig, anyhow::Error> {
     check_endpoints()?;
     call::set_context(call::Context {
         timeout: args.timeout,
@@ -69,8 +96,15 @@ pub async fn connect(args: &AwsArgs) -> Result<Clients, anyhow::Error> {
     if let Some(chosen) = &chosen {
         ensure_profile_exists(chosen).await?;
     }
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts(args.timeout));
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts(args.timeout));
+    if std::env::var_os("AWS_RETRY_MODE").is_none() {
+        let attempts = std::env::var("AWS_MAX_ATTEMPTS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(MAX_ATTEMPTS);
+        loader = loader.retry_config(RetryConfig::adaptive().with_max_attempts(attempts));
+    }
     if let Some(profile) = &args.profile {
         loader = loader.profile_name(profile);
     }
@@ -88,7 +122,7 @@ pub async fn connect(args: &AwsArgs) -> Result<Clients, anyhow::Error> {
         // The default chain reads the environment's keys before any
         // profile: an explicit --profile must not lose to them.
         Some(profile) => {
-            let provider_config = ProviderConfig::default().with_region(Some(region.clone()));
+            let provider_config = ProviderConfig::default().with_region(Some(region));
             let provider = ProfileFileCredentialsProvider::builder()
                 .configure(&provider_config)
                 .profile_name(profile)
@@ -100,12 +134,7 @@ pub async fn connect(args: &AwsArgs) -> Result<Clients, anyhow::Error> {
         }
         None => config,
     };
-    let config = with_resolved_credentials(config, args).await?;
-    Ok(Clients {
-        ecs: aws_sdk_ecs::Client::new(&config),
-        ec2: aws_sdk_ec2::Client::new(&config),
-        region: region.to_string(),
-    })
+    with_resolved_credentials(config, args).await
 }
 
 /// Each call, its retries included, ends within `bound`. No attempt bound

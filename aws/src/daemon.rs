@@ -150,3 +150,112 @@ pub async fn roll(
         }
     }
 }
+
+/// What `doctor` found of a cluster's ECS Managed Instances daemons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Daemons {
+    /// The cluster has no capacity provider a daemon could run on.
+    NotApplicable,
+    /// The endpoint does not implement the daemon API (an older region or
+    /// partition, or a local emulator): why.
+    Unsupported(String),
+    Listed(Vec<DaemonState>),
+}
+
+/// A daemon and how many instances run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonState {
+    pub name: String,
+    pub arn: String,
+    pub status: String,
+    pub running: i32,
+    /// Instances of its capacity providers without a daemon task.
+    pub without: i32,
+}
+
+/// Whether an error says the endpoint has no such call: ECS answers
+/// UnknownOperationException; an emulator may answer HTTP 500 or 404 with
+/// no AWS error code at all.
+fn unsupported(error: &AwsError) -> bool {
+    match error.code() {
+        Some(code) => matches!(
+            code,
+            "UnknownOperationException" | "InvalidAction" | "NotImplemented"
+        ),
+        None => error.reason.starts_with("HTTP "),
+    }
+}
+
+/// Whether daemons can be asked about in this region: one ListDaemons of
+/// `cluster_arn`, retried here only when throttled, so that an endpoint
+/// without the call costs one answer rather than a full retry schedule.
+/// `Err` carries why not.
+pub async fn probe(ecs: &Client, cluster_arn: &str) -> Result<(), String> {
+    use aws_sdk_ecs::config::retry::RetryConfig;
+    let mut pause = std::time::Duration::from_millis(200);
+    for _ in 0..6 {
+        let answer = ecs
+            .list_daemons()
+            .cluster_arn(cluster_arn)
+            .customize()
+            .config_override(
+                aws_sdk_ecs::config::Builder::default()
+                    .retry_config(RetryConfig::standard().with_max_attempts(1)),
+            )
+            .send()
+            .await
+            .map_err(|e| failed("ListDaemons", e));
+        match answer {
+            Ok(_) => return Ok(()),
+            Err(e) if unsupported(&e) => return Err(e.to_string()),
+            Err(e) if e.code().is_some_and(|c| c.contains("Throttl")) => {
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            // Any other refusal (access denied) is the cluster's answer.
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Err("ListDaemons stayed throttled".to_owned())
+}
+
+/// The cluster's daemons and their coverage.
+pub async fn inspect(ecs: &Client, cluster_arn: &str) -> Result<Vec<DaemonState>, AwsError> {
+    let listed = ecs
+        .list_daemons()
+        .cluster_arn(cluster_arn)
+        .send()
+        .await
+        .map_err(|e| failed("ListDaemons", e))?;
+    let mut daemons = Vec::new();
+    for arn in listed
+        .daemon_summaries_list()
+        .iter()
+        .filter_map(|d| d.daemon_arn())
+    {
+        let described = ecs
+            .describe_daemon()
+            .daemon_arn(arn)
+            .send()
+            .await
+            .map_err(|e| failed("DescribeDaemon", e))?;
+        let Some(detail) = described.daemon() else {
+            continue;
+        };
+        let revisions = detail.current_revisions();
+        daemons.push(DaemonState {
+            name: names::last_segment(arn).to_owned(),
+            arn: arn.to_owned(),
+            status: detail
+                .status()
+                .map_or("(not reported)", |s| s.as_str())
+                .to_owned(),
+            running: revisions.iter().map(|r| r.total_running_count()).sum(),
+            without: revisions
+                .iter()
+                .map(|r| r.total_without_daemon_count())
+                .sum(),
+        });
+    }
+    Ok(daemons)
+}

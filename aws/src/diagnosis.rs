@@ -9,11 +9,16 @@
 
 use serde_json::{json, Value};
 
+use std::collections::{BTreeMap, HashMap};
+
+use super::daemon::Daemons;
 use super::ec2::MetadataOptions;
+use super::ecr::{ImageFacts, PrivateImage};
 use super::ecs::{ContainerInstance, ServiceState};
-use super::names;
+use super::iam::RoleFacts;
+use super::{names, verify};
 use ddecs_wizard::core::lint::check;
-use ddecs_wizard::core::lint::report::{Report, Severity};
+use ddecs_wizard::core::lint::report::{Report, Rule, Severity};
 use ddecs_wizard::core::taskdef::container::{self, Role};
 use ddecs_wizard::core::taskdef::context::{Network, TaskContext};
 use ddecs_wizard::core::taskdef::document::Document;
@@ -57,9 +62,15 @@ pub struct InstanceFacts {
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub cluster: String,
+    pub cluster_arn: String,
     pub region: String,
     pub instances: Vec<InstanceFacts>,
     pub services: Vec<ServiceFacts>,
+    pub daemons: Daemons,
+    /// The task execution roles its agents' task definitions name.
+    pub roles: HashMap<String, RoleFacts>,
+    /// The private ECR images its agents run.
+    pub images: BTreeMap<PrivateImage, ImageFacts>,
 }
 
 /// A cluster-level problem.
@@ -69,15 +80,58 @@ pub struct Problem {
     pub severity: Severity,
     /// What it is about: `service datadog-agent`, `instance i-0abc`.
     pub subject: String,
+    /// The ARN of what it is about (SARIF's location).
+    pub arn: String,
     pub message: String,
     pub fix: String,
+}
+
+macro_rules! rules {
+    ($($key:ident $id:literal $severity:ident $summary:literal $help:literal;)*) => {
+        $(pub static $key: Rule = Rule {
+            id: $id,
+            key: stringify!($key),
+            severity: Severity::$severity,
+            summary: $summary,
+            help: $help,
+        };)*
+        /// Every rule of doctor's own, beside the `check` rules it runs on
+        /// each task definition.
+        pub static RULES: &[&Rule] = &[$(&$key),*];
+    };
+}
+
+rules! {
+    CLUSTER_NOT_EXAMINED "DDECS100" Error "the cluster could not be examined" "give doctor the read permissions listed in the README, or examine the cluster on its own";
+    NO_AGENT_DAEMON "DDECS101" Error "container instances but no Datadog agent DAEMON service" "register the agent task definition with --daemon-service";
+    AGENT_AS_REPLICA "DDECS102" Warning "the agent runs as a REPLICA service" "run the agent as a DAEMON service";
+    AGENT_BEHIND "DDECS103" Warning "the agent DAEMON service is not on its family's latest revision" "update the service to the latest revision";
+    AGENT_SHORT "DDECS104" Error "the agent runs on fewer tasks than there are container instances" "see the service's events for why tasks do not start";
+    IMDS_HOP_LIMIT "DDECS105" Error "IMDSv2 required with hop limit 1: bridge-mode containers get no token" "set HttpPutResponseHopLimit to 2";
+    IMDS_DISABLED "DDECS106" Error "the instance metadata endpoint is disabled" "enable the instance metadata endpoint";
+    DAEMON_SHORT "DDECS107" Error "an ECS Managed Instances daemon does not run on every instance" "see the daemon's deployments for why its tasks do not start";
+    DAEMONS_NOT_INSPECTED "DDECS108" Info "ECS Managed Instances daemons could not be inspected" "run doctor where the ECS daemon API is available";
+    NOT_VERIFIED "DDECS109" Warning "what the agent needs from IAM or ECR could not be verified" "give doctor iam:GetRole, iam:List*RolePolicies, iam:GetPolicy, iam:GetPolicyVersion, iam:GetRolePolicy and ecr:DescribeImages";
+    NO_EXECUTION_ROLE "DDECS110" Error "the agent needs a task execution role and the task definition names none" "set executionRoleArn to a role that ecs-tasks.amazonaws.com may assume";
+    EXECUTION_ROLE_MISSING "DDECS111" Error "the task execution role does not exist" "create the role or name an existing one in executionRoleArn";
+    EXECUTION_ROLE_UNTRUSTED "DDECS112" Error "the task execution role does not trust ecs-tasks.amazonaws.com" "allow sts:AssumeRole to the service principal ecs-tasks.amazonaws.com in its trust policy";
+    SECRET_NOT_READABLE "DDECS113" Error "the task execution role may not read the API key's secret" "allow secretsmanager:GetSecretValue (or ssm:GetParameters) on the secret to the execution role";
+    IMAGE_NOT_FOUND "DDECS114" Error "the agent image is not in its private ECR repository" "push the image, or fix the repository or tag in the task definition";
+    IMAGE_NOT_PULLABLE "DDECS115" Error "the task execution role may not pull the agent image from ECR" "attach AmazonECSTaskExecutionRolePolicy, or allow ecr:GetAuthorizationToken, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer";
+}
+
+/// Doctor's rule with this ID.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
 }
 
 /// One service's task definition, checked.
 #[derive(Debug, Clone)]
 pub struct ServiceCheck {
     pub service: String,
+    pub arn: String,
     pub task_definition: String,
+    pub task_definition_arn: String,
     pub result: Result<Report, String>,
 }
 
@@ -93,7 +147,9 @@ pub struct AgentSummary {
 #[derive(Debug, Clone)]
 pub struct Diagnosis {
     pub cluster: String,
+    pub cluster_arn: String,
     pub region: String,
+    pub daemons: Daemons,
     pub instances: usize,
     pub agent: Option<AgentSummary>,
     pub problems: Vec<Problem>,
@@ -110,19 +166,27 @@ pub fn diagnose(facts: &Facts) -> Diagnosis {
             problems.push(problem);
         }
     }
+    for service in &facts.services {
+        problems.extend(verify::problems(service, facts));
+    }
+    problems.extend(daemon_problems(facts));
     let services = facts
         .services
         .iter()
         .map(|service| ServiceCheck {
             service: service.state.name.clone(),
+            arn: service.state.arn.clone(),
             task_definition: names::short_task_definition(&service.state.task_definition)
                 .to_owned(),
+            task_definition_arn: service.state.task_definition.clone(),
             result: service.task.as_ref().map(check).map_err(Clone::clone),
         })
         .collect();
     Diagnosis {
         cluster: facts.cluster.clone(),
+        cluster_arn: facts.cluster_arn.clone(),
         region: facts.region.clone(),
+        daemons: facts.daemons.clone(),
         instances: facts.instances.len(),
         agent,
         problems,
@@ -130,10 +194,10 @@ pub fn diagnose(facts: &Facts) -> Diagnosis {
     }
 }
 
-fn problem(
+pub fn problem(
     id: &'static str,
     severity: Severity,
-    subject: String,
+    (subject, arn): (String, &str),
     message: String,
     fix: String,
 ) -> Problem {
@@ -141,6 +205,7 @@ fn problem(
         id,
         severity,
         subject,
+        arn: arn.to_owned(),
         message,
         fix,
     }
@@ -155,7 +220,7 @@ fn agent_problems(facts: &Facts, problems: &mut Vec<Problem>) -> Option<AgentSum
         problems.push(problem(
             "DDECS102",
             Severity::Warning,
-            format!("service {}", replica.state.name),
+            (format!("service {}", replica.state.name), &replica.state.arn),
             "runs the Datadog agent with REPLICA scheduling, so some container instances have no agent and traces from apps there go nowhere".into(),
             "run the agent as a DAEMON service: ddecs-wizard register agent-task-definition.json --daemon-service datadog-agent --cluster CLUSTER".into(),
         ));
@@ -166,7 +231,7 @@ fn agent_problems(facts: &Facts, problems: &mut Vec<Problem>) -> Option<AgentSum
             problems.push(problem(
                 "DDECS101",
                 Severity::Error,
-                format!("cluster {}", facts.cluster),
+                (format!("cluster {}", facts.cluster), &facts.cluster_arn),
                 format!(
                     "no Datadog agent DAEMON service, but {} container instance{} {} tasks: apps there have no agent to send traces to",
                     facts.instances.len(),
@@ -188,7 +253,7 @@ fn agent_problems(facts: &Facts, problems: &mut Vec<Problem>) -> Option<AgentSum
             problems.push(problem(
                 "DDECS103",
                 Severity::Warning,
-                subject.clone(),
+                (subject.clone(), &state.arn),
                 format!(
                     "runs {}, but the latest revision is {}",
                     names::short_task_definition(&state.task_definition),
@@ -208,7 +273,7 @@ fn agent_problems(facts: &Facts, problems: &mut Vec<Problem>) -> Option<AgentSum
         problems.push(problem(
             "DDECS104",
             Severity::Error,
-            subject,
+            (subject, &state.arn),
             format!(
                 "the agent runs on {} of {} container instance{} (desired {}, pending {}): apps on the others have no agent",
                 state.running,
@@ -232,6 +297,42 @@ fn agent_problems(facts: &Facts, problems: &mut Vec<Problem>) -> Option<AgentSum
             .map(|l| names::short_task_definition(l).to_owned()),
         running: state.running,
     })
+}
+
+/// ECS Managed Instances daemons that miss instances, or a note that they
+/// could not be inspected.
+fn daemon_problems(facts: &Facts) -> Vec<Problem> {
+    match &facts.daemons {
+        Daemons::NotApplicable => Vec::new(),
+        Daemons::Unsupported(why) => vec![problem(
+            DAEMONS_NOT_INSPECTED.id,
+            Severity::Info,
+            (format!("cluster {}", facts.cluster), &facts.cluster_arn),
+            format!("its ECS Managed Instances daemons were not inspected: {why}"),
+            "run doctor against an ECS endpoint that has the daemon API (ListDaemons, DescribeDaemon)".to_owned(),
+        )],
+        Daemons::Listed(daemons) => daemons
+            .iter()
+            .filter(|d| d.without > 0)
+            .map(|d| {
+                problem(
+                    DAEMON_SHORT.id,
+                    Severity::Error,
+                    (format!("daemon {}", d.name), &d.arn),
+                    format!(
+                        "runs on {} of {} managed instance{}: tasks on the others have no agent",
+                        d.running,
+                        d.running + d.without,
+                        plural(usize::try_from(d.running + d.without).unwrap_or(0))
+                    ),
+                    format!(
+                        "see why in its deployments: aws ecs list-daemon-deployments --daemon-arn {}",
+                        d.arn
+                    ),
+                )
+            })
+            .collect(),
+    }
 }
 
 /// The services whose apps look up the host's IP from IMDS in bridge mode,
@@ -289,7 +390,7 @@ fn metadata_problem(instance: &InstanceFacts, imds_users: &[String]) -> Option<P
         return Some(problem(
             "DDECS106",
             severity,
-            subject,
+            (subject, &instance.instance.arn),
             format!("the instance metadata endpoint is disabled: {users}"),
             fix,
         ));
@@ -298,7 +399,7 @@ fn metadata_problem(instance: &InstanceFacts, imds_users: &[String]) -> Option<P
         return Some(problem(
             "DDECS105",
             severity,
-            subject,
+            (subject, &instance.instance.arn),
             format!(
                 "IMDSv2 is required (HttpTokens required) with HttpPutResponseHopLimit {}: bridge-mode containers get no IMDSv2 token (IMDSv1 is off); {users}",
                 metadata.hop_limit.unwrap_or(1)
@@ -318,7 +419,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 impl Diagnosis {
-    fn count(&self, severity: Severity) -> usize {
+    pub fn count(&self, severity: Severity) -> usize {
         let own = self
             .problems
             .iter()
@@ -383,6 +484,22 @@ impl Diagnosis {
             ),
             None => "agent: no Datadog agent DAEMON service".to_owned(),
         });
+        if let Daemons::Listed(daemons) = &self.daemons {
+            let each: Vec<String> = daemons
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} on {} of {} managed instances",
+                        d.name,
+                        d.running,
+                        d.running + d.without
+                    )
+                })
+                .collect();
+            if !each.is_empty() {
+                lines.push(format!("daemons: {}", each.join(", ")));
+            }
+        }
         for p in &self.problems {
             lines.push(format!(
                 "{}[{}] {}: {}",
@@ -435,6 +552,7 @@ impl Diagnosis {
                     "rule": p.id,
                     "severity": p.severity.label(),
                     "subject": p.subject,
+                    "arn": p.arn,
                     "message": p.message,
                     "fix": p.fix,
                 })
@@ -446,6 +564,7 @@ impl Diagnosis {
             .map(|s| match &s.result {
                 Ok(report) => json!({
                     "service": s.service,
+                    "serviceArn": s.arn,
                     "taskDefinition": s.task_definition,
                     "findings": report.findings.iter().map(|f| json!({
                         "rule": f.rule.id,
@@ -462,9 +581,22 @@ impl Diagnosis {
                 }),
             })
             .collect();
+        let daemons = match &self.daemons {
+            Daemons::NotApplicable => json!(null),
+            Daemons::Unsupported(why) => json!({"inspected": false, "why": why}),
+            Daemons::Listed(list) => json!(list
+                .iter()
+                .map(
+                    |d| json!({"daemon": d.name, "arn": d.arn, "status": d.status,
+                                "running": d.running, "instancesWithout": d.without})
+                )
+                .collect::<Vec<_>>()),
+        };
         json!({
             "cluster": self.cluster,
+            "clusterArn": self.cluster_arn,
             "region": self.region,
+            "daemons": daemons,
             "containerInstances": self.instances,
             "agent": self.agent.as_ref().map(|a| json!({
                 "service": a.service,
@@ -511,12 +643,15 @@ mod tests {
         ServiceFacts {
             state: ServiceState {
                 name: name.into(),
+                arn: format!("arn:aws:ecs:r:1:service/prod/{name}"),
                 task_definition: arn.into(),
                 daemon,
                 desired: running,
                 running,
                 pending: 0,
                 deployments: 1,
+                rollouts: Vec::new(),
+                circuit_breaker: None,
             },
             task: Ok(task),
             latest: None,
@@ -527,6 +662,7 @@ mod tests {
         InstanceFacts {
             instance: ContainerInstance {
                 id: format!("ci-{ec2}"),
+                arn: format!("arn:aws:ecs:r:1:container-instance/prod/ci-{ec2}"),
                 ec2_instance_id: Some(ec2.into()),
                 agent_connected: true,
             },
@@ -541,9 +677,13 @@ mod tests {
     fn facts(instances: Vec<InstanceFacts>, services: Vec<ServiceFacts>) -> Facts {
         Facts {
             cluster: "prod".into(),
+            cluster_arn: "arn:aws:ecs:us-east-1:1:cluster/prod".into(),
             region: "us-east-1".into(),
             instances,
             services,
+            daemons: Daemons::NotApplicable,
+            roles: HashMap::new(),
+            images: BTreeMap::new(),
         }
     }
 

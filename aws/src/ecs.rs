@@ -21,6 +21,7 @@ const PAGE: i32 = 100;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceState {
     pub name: String,
+    pub arn: String,
     /// The task definition ARN the service runs.
     pub task_definition: String,
     pub daemon: bool,
@@ -30,19 +31,72 @@ pub struct ServiceState {
     /// How many deployments are under way or finishing (more than one
     /// means a rollout is in progress).
     pub deployments: usize,
+    /// Its deployments: the PRIMARY one (the newest, which ECS rolls out)
+    /// and the ACTIVE ones it replaces.
+    pub rollouts: Vec<Rollout>,
+    /// The deployment circuit breaker, when it is on.
+    pub circuit_breaker: Option<CircuitBreaker>,
+}
+
+/// A deployment and how far its rollout got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollout {
+    pub id: String,
+    /// PRIMARY, ACTIVE or INACTIVE.
+    pub status: String,
+    pub task_definition: String,
+    /// IN_PROGRESS, COMPLETED or FAILED (absent for the services whose
+    /// deployment controller reports none).
+    pub state: Option<String>,
+    pub reason: Option<String>,
+    pub failed_tasks: i32,
+}
+
+/// ECS's deployment circuit breaker: it fails a deployment whose tasks do
+/// not reach steady state and, with rollback, rolls the service back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CircuitBreaker {
+    pub rollback: bool,
 }
 
 impl ServiceState {
     fn of(service: &aws_sdk_ecs::types::Service) -> Self {
+        let rollouts = service
+            .deployments()
+            .iter()
+            .map(|d| Rollout {
+                id: d.id().unwrap_or_default().to_owned(),
+                status: d.status().unwrap_or_default().to_owned(),
+                task_definition: d.task_definition().unwrap_or_default().to_owned(),
+                state: d.rollout_state().map(|r| r.as_str().to_owned()),
+                reason: d.rollout_state_reason().map(str::to_owned),
+                failed_tasks: d.failed_tasks(),
+            })
+            .collect();
+        let circuit_breaker = service
+            .deployment_configuration()
+            .and_then(|c| c.deployment_circuit_breaker())
+            .filter(|b| b.enable())
+            .map(|b| CircuitBreaker {
+                rollback: b.rollback(),
+            });
         ServiceState {
             name: service.service_name().unwrap_or_default().to_owned(),
+            arn: service.service_arn().unwrap_or_default().to_owned(),
             task_definition: service.task_definition().unwrap_or_default().to_owned(),
             daemon: service.scheduling_strategy() == Some(&SchedulingStrategy::Daemon),
             desired: service.desired_count(),
             running: service.running_count(),
             pending: service.pending_count(),
             deployments: service.deployments().len(),
+            rollouts,
+            circuit_breaker,
         }
+    }
+
+    /// The deployment ECS is rolling out now.
+    pub fn primary(&self) -> Option<&Rollout> {
+        self.rollouts.iter().find(|r| r.status == "PRIMARY")
     }
 }
 
@@ -106,11 +160,68 @@ pub async fn all_services(ecs: &Client, cluster: &str) -> Result<Vec<ServiceStat
         .collect())
 }
 
+/// DescribeClusters takes at most 100 clusters per call.
+const CLUSTERS_PER_CALL: usize = 100;
+
+/// A cluster as `doctor` starts from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    pub name: String,
+    pub arn: String,
+    pub capacity_providers: Vec<String>,
+}
+
+/// The ARNs of every cluster in the region.
+pub async fn list_clusters(ecs: &Client) -> Result<Vec<String>, AwsError> {
+    ecs.list_clusters()
+        .max_results(PAGE)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| failed("ListClusters", e))
+}
+
+/// The ACTIVE clusters among `names` (names or ARNs), in the order given;
+/// one that does not exist or is not active is left out.
+pub async fn active_clusters(ecs: &Client, names: &[String]) -> Result<Vec<Cluster>, AwsError> {
+    let jobs = batches(names, CLUSTERS_PER_CALL)
+        .into_iter()
+        .map(|batch| {
+            let ecs = ecs.clone();
+            async move {
+                ecs.describe_clusters()
+                    .set_clusters(Some(batch))
+                    .send()
+                    .await
+                    .map_err(|e| failed("DescribeClusters", e))
+            }
+        })
+        .collect();
+    let mut clusters = Vec::new();
+    for output in run_all(jobs, LIMIT).await {
+        clusters.extend(
+            output?
+                .clusters()
+                .iter()
+                .filter(|c| c.status() == Some("ACTIVE"))
+                .map(|c| Cluster {
+                    name: c.cluster_name().unwrap_or_default().to_owned(),
+                    arn: c.cluster_arn().unwrap_or_default().to_owned(),
+                    capacity_providers: c.capacity_providers().to_vec(),
+                }),
+        );
+    }
+    Ok(clusters)
+}
+
 /// A container instance and the EC2 instance under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerInstance {
     /// The container instance ID (the last part of its ARN).
     pub id: String,
+    pub arn: String,
     pub ec2_instance_id: Option<String>,
     pub agent_connected: bool,
 }
@@ -156,6 +267,7 @@ pub async fn active_container_instances(
                 .map(|c| ContainerInstance {
                     id: names::last_segment(c.container_instance_arn().unwrap_or_default())
                         .to_owned(),
+                    arn: c.container_instance_arn().unwrap_or_default().to_owned(),
                     ec2_instance_id: c.ec2_instance_id().map(str::to_owned),
                     agent_connected: c.agent_connected(),
                 }),
@@ -192,6 +304,7 @@ pub struct Deployment {
     pub service: String,
     pub id: String,
     pub rollout: String,
+    pub circuit_breaker: Option<CircuitBreaker>,
 }
 
 fn primary_deployment(service: Option<&aws_sdk_ecs::types::Service>, name: &str) -> Deployment {
@@ -210,6 +323,9 @@ fn primary_deployment(service: Option<&aws_sdk_ecs::types::Service>, name: &str)
             .and_then(|d| d.rollout_state())
             .map_or("(not reported)", |r| r.as_str())
             .to_owned(),
+        circuit_breaker: service
+            .map(ServiceState::of)
+            .and_then(|s| s.circuit_breaker),
     }
 }
 

@@ -10,7 +10,7 @@ use clap::Parser;
 
 use ddecs_wizard::cli::{Cli, Command, UsageError};
 use ddecs_wizard::exit::{clap_exit, report};
-use ddecs_wizard_aws::commands;
+use ddecs_wizard_aws::{commands, fleet};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -20,6 +20,9 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Pull(args)) => {
             commands::pull::run(args, &mut io::stdout().lock(), &mut io::stderr())
+        }
+        Some(Command::Apply(args)) if args.all_services => {
+            fleet::apply::run(args, &mut io::stdout().lock(), &mut io::stderr())
         }
         Some(Command::Apply(args)) => {
             commands::apply::run(args, &mut io::stdout().lock(), &mut io::stderr())

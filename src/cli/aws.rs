@@ -1,14 +1,12 @@
-//! The clap types of the AWS commands (`pull`, `apply`, `register`,
-//! `doctor`). `ddecs-wizard` parses them so that `--help`, completions and
-//! man pages cover every command, then execs `ddecs-wizard-aws`, which
-//! parses the same types again.
+//! The AWS commands' arguments (`pull`, `apply`, `register`, `doctor`),
+//! which `ddecs-wizard-aws` parses with the rest of the command line.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::{ArgGroup, Args, ValueEnum};
 
-use super::Preset;
+use super::ApplyPreset;
 
 /// Where the AWS commands find the account and region; unset, the standard
 /// AWS configuration decides (AWS_PROFILE, AWS_REGION, ~/.aws/config, the
@@ -78,12 +76,20 @@ pub struct PullArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("roll").args(["ecs_service", "all_services"]).multiple(true)))]
 pub struct ApplyArgs {
     /// Task definition family: its latest ACTIVE revision is patched
+    // Empty with --all-services, which plans every family of the cluster.
+    #[arg(
+        default_value = "",
+        hide_default_value = true,
+        required_unless_present = "all_services",
+        conflicts_with = "all_services"
+    )]
     pub family: String,
 
     #[command(flatten)]
-    pub preset: Preset,
+    pub preset: ApplyPreset,
 
     /// Patch this container (repeat for several) [default: the one app container]
     #[arg(long, value_name = "NAME")]
@@ -99,14 +105,37 @@ pub struct ApplyArgs {
     pub ecs_services: Vec<String>,
 
     /// Cluster of the --service services
-    #[arg(long, value_name = "NAME", requires = "ecs_service")]
+    #[arg(long, value_name = "NAME", requires = "roll")]
     pub cluster: Option<String>,
+
+    /// Patch every family the cluster's services run, in one plan (needs --cluster)
+    #[arg(long, requires = "cluster", conflicts_with = "ecs_service")]
+    pub all_services: bool,
+
+    /// With --all-services: only the services whose name matches GLOB (e.g. 'web-*')
+    #[arg(long, value_name = "GLOB", requires = "all_services")]
+    pub services_matching: Option<String>,
+
+    /// Follow each deployment until it is COMPLETED or FAILED (at most 10 minutes)
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Point a service whose deployment failed back at the revision it ran before (follows the deployments, as --wait)
+    #[arg(long)]
+    pub rollback_on_failure: bool,
 
     #[command(flatten)]
     pub write: WriteArgs,
 
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+impl ApplyArgs {
+    /// Whether the deployments are followed to their end.
+    pub fn follows_deployments(&self) -> bool {
+        self.wait || self.rollback_on_failure
+    }
 }
 
 #[derive(Debug, Args)]
@@ -130,23 +159,54 @@ pub struct RegisterArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("clusters").args(["cluster", "all_clusters"]).required(true)))]
 pub struct DoctorArgs {
-    /// The ECS cluster to examine
+    /// An ECS cluster to examine (repeat for several)
     #[arg(long, value_name = "NAME")]
-    pub cluster: String,
+    pub cluster: Vec<String>,
+
+    /// Examine every cluster of each region
+    #[arg(long, conflicts_with = "cluster")]
+    pub all_clusters: bool,
 
     /// Report format
     #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
     pub format: DoctorFormat,
 
-    #[command(flatten)]
-    pub aws: AwsArgs,
+    /// AWS profile from ~/.aws/config [default: AWS_PROFILE, else "default"]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region (repeat for several) [default: AWS_REGION, else the profile's region]
+    #[arg(long, value_name = "REGION")]
+    pub region: Vec<String>,
+
+    /// Every region enabled in the account (EC2 DescribeRegions)
+    #[arg(long, conflicts_with = "region")]
+    pub all_regions: bool,
+
+    /// The longest one AWS call may take, its retries included: 30s, 2m, 1m30s, or seconds
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+}
+
+impl DoctorArgs {
+    /// The AWS configuration for one region (`None`: the configured one).
+    pub fn aws(&self, region: Option<&str>) -> AwsArgs {
+        AwsArgs {
+            profile: self.profile.clone(),
+            region: region.map(str::to_owned),
+            timeout: self.timeout,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DoctorFormat {
     Text,
     Json,
+    /// SARIF 2.1.0: one result per finding, located at the ARN it is about
+    Sarif,
 }
 
 #[cfg(test)]

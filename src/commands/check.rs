@@ -26,7 +26,8 @@ use crate::cli::{help, CheckArgs, Format};
 use crate::core::lint::report::{self, github, sarif, text, Filter, Report, Totals};
 use crate::core::lint::{self, RULES};
 use crate::core::taskdef::document::{self, InputError};
-use crate::output::safe::{self, printable};
+use crate::output::os_error;
+use crate::output::safe::{self, printable, Messages};
 use stream::{Deferred, LazyArray};
 use walk::{Item, Walk};
 
@@ -51,7 +52,8 @@ impl Failed {
     }
 }
 
-pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+/// Messages go to `err`, which escapes the file names they quote.
+pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>) -> Result<()> {
     if args.list_rules {
         return list_rules(args.format, out);
     }
@@ -199,7 +201,17 @@ enum Outcome {
 fn examine(item: Item) -> Outcome {
     let (path, named) = match item {
         Item::Unlisted(path, e) => {
-            return Outcome::Unreadable(format!("cannot read directory {}: {e}", path.display()))
+            return Outcome::Unreadable(format!(
+                "cannot read directory {}: {}",
+                path.display(),
+                os_error::describe(&e)
+            ))
+        }
+        Item::NotRegular(path, kind) => {
+            return Outcome::Skipped(format!(
+                "skipped {}: it is {kind}, not a regular file",
+                path.display()
+            ))
         }
         Item::Named(path) => (path, true),
         Item::Found(path) => (path, false),
@@ -224,7 +236,7 @@ fn examine(item: Item) -> Outcome {
 /// What the files checked so far came to.
 struct Session<'a> {
     filter: Filter,
-    err: &'a mut dyn Write,
+    err: &'a mut Messages<dyn Write>,
     totals: Totals,
     skipped: usize,
     /// A file named on the command line could not be read or used.
@@ -263,7 +275,7 @@ impl Session<'_> {
     /// One line on stderr, safe for a terminal. A failing stderr is no
     /// reason to stop checking.
     fn say(&mut self, message: &str) {
-        let _ = writeln!(self.err, "ddecs-wizard: {}", printable(message));
+        let _ = self.err.say(message);
     }
 
     /// The closing count on stderr, and the outcome.

@@ -3,12 +3,13 @@
 //! place: `task.json:12:5: ...`. A file that cannot be read or used is bad
 //! input (exit 2), so that `check`'s exit 1 always means "errors found".
 
+use std::fs::Metadata;
 use std::io::{self, Read};
 use std::path::Path;
 
 use crate::cli::UsageError;
 use crate::core::taskdef::document::{self, Document, InputError};
-use crate::output::os_error;
+use crate::output::{files, os_error};
 
 /// The path that means standard input, as in `aws ... | ddecs-wizard patch -`.
 const STDIN: &str = "-";
@@ -39,14 +40,31 @@ pub fn read(path: &Path) -> Result<Input, UsageError> {
     }
     let name = path.display().to_string();
     let cannot = |e: io::Error| UsageError(format!("cannot read {name}: {}", describe(&e)));
+    // Opening a FIFO blocks until something writes to it, perhaps for
+    // ever, and a device may never end: only a regular file is read.
+    refuse_unless_regular(&name, &std::fs::metadata(path).map_err(cannot)?)?;
     let file = std::fs::File::open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    refuse_unless_regular(&name, &metadata)?;
     // A regular file says its size: one too big is refused unread.
-    let size = file.metadata().map_err(cannot)?.len();
+    let size = metadata.len();
     if size > MAX_INPUT_BYTES {
         return Err(too_big(&name));
     }
     let bytes = read_capped(file, size, &name)?;
     Ok(Input { name, bytes })
+}
+
+/// Refuses what is not a regular file (a directory is for the caller to
+/// walk or refuse), saying what it is and what to name instead.
+fn refuse_unless_regular(name: &str, metadata: &Metadata) -> Result<(), UsageError> {
+    if metadata.is_file() || metadata.is_dir() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "cannot read {name}: it is {}, not a regular file; name the task definition file, or - for standard input",
+        files::kind_of(metadata)
+    )))
 }
 
 /// Reads to the end, or fails once more than [`MAX_INPUT_BYTES`] came.

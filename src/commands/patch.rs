@@ -8,16 +8,18 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::input::{self, Input};
-use crate::cli::{PatchArgs, Preset, UsageError};
+use crate::cli::{PatchArgs, UsageError};
+use crate::core::model::field::Field;
+use crate::core::model::given::{Given, GivenError};
 use crate::core::patch::{patch, PatchOptions};
 use crate::core::taskdef::container::secret_values;
 use crate::core::taskdef::document;
-use crate::core::{Imds, Tags};
-use crate::output::safe::printable;
+use crate::output::safe::Messages;
 use crate::output::{diff, files};
 
-pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    let options = options(&args.preset, &args.container)?;
+/// Notes go to `err`, which escapes what they quote from the file.
+pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>) -> Result<()> {
+    let options = options(&args.preset.given, &args.container)?;
     if args.in_place && input::is_stdin(&args.file) {
         return Err(UsageError(
             "--in-place needs a file, not standard input: use -o FILE".to_owned(),
@@ -58,58 +60,32 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         out.write_all(text.as_bytes())?;
     }
     out.flush()?;
-    for line in patched.notes.iter().cloned().chain(done) {
-        writeln!(err, "ddecs-wizard: {}", printable(&line))?;
+    for note in &patched.notes {
+        err.say(note)?;
+    }
+    if let Some(line) = done {
+        err.say(line)?;
     }
     Ok(())
 }
 
-/// The options patch (and apply) use, after checking every flag given. Flags
-/// that only make sense for generating new artifacts are refused rather than
-/// ignored.
-pub fn options(preset: &Preset, containers: &[String]) -> Result<PatchOptions, UsageError> {
-    preset.to_config()?;
-    let unused = [
-        (
-            preset.language.is_some(),
-            "--language",
-            "the start command comes from the container, or --startup-command",
-        ),
-        (
-            preset.app_name.is_some(),
-            "--app-name",
-            "name the container to patch with --container",
-        ),
-        (
-            preset.app_image.is_some(),
-            "--app-image",
-            "the image stays as it is in the file",
-        ),
-    ];
-    if let Some((_, flag, instead)) = unused.iter().find(|(given, _, _)| *given) {
-        return Err(UsageError(format!(
-            "{flag} does not apply to patch: {instead}"
-        )));
-    }
+/// The options patch (and apply) use, after checking every flag given:
+/// what was given, read by the settings' own readers; the rest is what the
+/// file already does.
+pub fn options(given: &Given, containers: &[String]) -> Result<PatchOptions, GivenError> {
+    let config = given.config()?;
+    let some = |field: Field| given.has(field);
     Ok(PatchOptions {
-        imds: preset.imds.unwrap_or(Imds::V2),
-        transport: preset.transport,
-        launch_type: preset.launch_type,
-        api_key_secret_arn: preset.api_key_secret_arn.clone(),
-        site: preset.site.clone(),
-        agent_version: preset.agent_version.clone(),
-        startup_command: preset.startup_command.clone(),
+        imds: config.imds,
+        transport: some(Field::Transport).then_some(config.transport),
+        launch_type: some(Field::LaunchType).then_some(config.launch_type),
+        api_key_secret_arn: config.api_key_secret_arn.clone(),
+        site: some(Field::Site).then_some(config.site),
+        agent_version: some(Field::AgentVersion).then(|| config.agent_version.clone()),
+        startup_command: some(Field::StartupCommand).then(|| config.startup_command.clone()),
         containers: containers.to_vec(),
-        tags: tags(preset),
+        tags: config.tags,
     })
-}
-
-fn tags(preset: &Preset) -> Tags {
-    Tags {
-        service: preset.service.clone(),
-        env: preset.env.clone(),
-        version: preset.service_version.clone(),
-    }
 }
 
 /// The input as text, without the byte order mark `read` stripped.

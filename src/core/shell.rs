@@ -91,6 +91,24 @@ pub fn exec_form(command: &str) -> Option<String> {
     Some(out)
 }
 
+/// The argv `command` runs without a shell to read it: `Some` only when it
+/// is one simple command of literal words (no assignment, redirection,
+/// expansion or pattern), which is what a Dockerfile's exec-form `CMD`
+/// (no shell) can hold.
+pub fn literal_argv(command: &str) -> Option<Vec<String>> {
+    let words = simple_command_words(command)?;
+    words
+        .iter()
+        .map(|word| {
+            if is_assignment(word.text) || is_redirection(word.text) {
+                None
+            } else {
+                literal(word.text)
+            }
+        })
+        .collect()
+}
+
 /// The byte offset of the program's word in `command` (the first word that
 /// is not an assignment) when `command` is one simple command, whatever that
 /// word is. `exec_form` puts `exec ` there when it can.
@@ -428,6 +446,25 @@ pub fn last_command(script: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_argv_is_the_words_of_one_literal_command() {
+        let argv = |c| literal_argv(c);
+        assert_eq!(
+            argv("java -javaagent:'/a b.jar' -jar app.jar").unwrap(),
+            ["java", "-javaagent:/a b.jar", "-jar", "app.jar"]
+        );
+        for shell_only in [
+            "dotnet ${APP_PATH}",
+            "A=1 app",
+            "app > log",
+            "a && b",
+            "app *.py",
+            "",
+        ] {
+            assert_eq!(argv(shell_only), None, "{shell_only:?}");
+        }
+    }
 
     #[test]
     fn last_command_skips_quotes_comments_and_separators() {

@@ -10,6 +10,11 @@
 //! file. A failure at any step undoes the renames done so far and removes
 //! the staging directory, and the output directory too when this run
 //! created it: the directory holds the whole new set or what it held before.
+//!
+//! Both hold off SIGINT, SIGTERM, SIGHUP and SIGQUIT while they create,
+//! rename and remove ([`super::held`]): a signal that comes meanwhile acts
+//! once the write is whole, so it cannot leave a mix or a staging
+//! directory either.
 
 use std::fmt;
 use std::fs::{self, File, Metadata, OpenOptions};
@@ -18,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::held;
 use super::os_error::describe;
 use super::safe::printable;
 
@@ -149,7 +155,7 @@ fn new_file(path: &Path) -> io::Result<File> {
 }
 
 /// What kind of thing `metadata` describes, for a refusal.
-fn kind_of(metadata: &Metadata) -> &'static str {
+pub fn kind_of(metadata: &Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -170,7 +176,7 @@ fn kind_of(metadata: &Metadata) -> &'static str {
     if metadata.is_dir() {
         "a directory"
     } else {
-        "not a regular file"
+        "an unknown kind of file"
     }
 }
 
@@ -268,6 +274,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
         replaceable(metadata).map_err(io_error(path))?;
     }
     let dir = parent_of(&target);
+    let _held = held::hold();
     let (mut temporary, mut file) =
         create_temporary(dir, false, new_file).map_err(io_error(path))?;
     file.write_all(contents).map_err(io_error(path))?;
@@ -313,6 +320,7 @@ pub fn write_all(
     if !force && !existing.is_empty() {
         return Err(WriteError::Exists(existing));
     }
+    let _held = held::hold();
     let created = create_dirs(dir)?;
     let written = write_set(dir, &targets, files);
     if written.is_err() {

@@ -137,9 +137,45 @@ impl Formatter for PrintableFormatter<'_> {
     }
 }
 
+/// Where messages to a person go (stderr), one line each: every message
+/// is written as [`printable`] text after the program's name, so what it
+/// quotes from input (file and container names, values, paths) needs no
+/// call of its own, and a forgotten one cannot let input drive the terminal
+/// or split the line. There is no other way to write through it.
+pub struct Messages<W: std::io::Write + ?Sized> {
+    out: W,
+}
+
+impl<W: std::io::Write> Messages<W> {
+    pub fn new(out: W) -> Messages<W> {
+        Messages { out }
+    }
+}
+
+impl<W: std::io::Write + ?Sized> Messages<W> {
+    /// Writes `ddecs-wizard: MESSAGE` and a line break.
+    pub fn say(&mut self, message: impl std::fmt::Display) -> std::io::Result<()> {
+        let text = message.to_string();
+        writeln!(self.out, "ddecs-wizard: {}", printable(&text))?;
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_is_one_line_whatever_it_quotes() {
+        let mut out = Vec::new();
+        let mut err = Messages::new(&mut out);
+        err.say(format!("bad name \"{}\"", "a\nb\u{1b}]0;x\u{7}\u{202e}"))
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "ddecs-wizard: bad name \"a\\nb\\u{1b}]0;x\\u{7}\\u{202e}\"\n"
+        );
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

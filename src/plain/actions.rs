@@ -4,20 +4,20 @@
 //! not want; its default moves on to the next natural step, so pressing
 //! Enter prints, then saves, then quits.
 //!
-//! Printing goes through `generate` itself and saving through its `save`,
+//! Printing and saving go through the same core functions as `generate`,
 //! so the wizard's output is byte for byte what `generate` gives for the
 //! same answers.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use super::prompt::Prompter;
-use crate::cli::{GenerateArgs, Preset};
-use crate::commands::generate;
+use crate::core::generate::files::render_all;
 use crate::core::generate::next_steps;
 use crate::core::{render, Artifact, Config};
+use crate::output::artifacts;
 use crate::output::clipboard;
 use crate::output::files::WriteError;
 use crate::output::safe::printable;
@@ -46,7 +46,7 @@ const ACTIONS: [(Action, &str); 5] = [
 ];
 
 /// Offers the actions until the user quits.
-pub fn offer(ui: &Prompter, answers: &Preset, config: &Config) -> Result<()> {
+pub fn offer(ui: &Prompter, config: &Config) -> Result<()> {
     let labels = ACTIONS.map(|(_, label)| label);
     let mut next = Action::PrintAll;
     loop {
@@ -54,12 +54,12 @@ pub fn offer(ui: &Prompter, answers: &Preset, config: &Config) -> Result<()> {
         let (action, _) = ACTIONS[ui.select("What now?", &labels, default)?];
         next = match action {
             Action::PrintAll => {
-                print(answers, None)?;
+                print(config, None)?;
                 Action::Save
             }
             Action::PrintOne => {
                 let artifact = pick(ui, config, "Print which artifact?", Artifact::AppContainer)?;
-                print(answers, Some(artifact))?;
+                print(config, Some(artifact))?;
                 Action::Save
             }
             Action::Save if save(ui, config)? => Action::Quit,
@@ -73,14 +73,15 @@ pub fn offer(ui: &Prompter, answers: &Preset, config: &Config) -> Result<()> {
 }
 
 /// Prints to stdout exactly what `generate` (or `generate --output`) prints.
-fn print(answers: &Preset, output: Option<Artifact>) -> Result<()> {
-    let args = GenerateArgs {
-        preset: answers.clone(),
-        output,
-        out_dir: None,
-        force: false,
+fn print(config: &Config, output: Option<Artifact>) -> Result<()> {
+    let text = match output {
+        Some(artifact) => render(config, artifact)?,
+        None => render_all(config),
     };
-    generate::run(&args, &mut io::stdout())
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 fn pick(ui: &Prompter, config: &Config, prompt: &str, default: Artifact) -> Result<Artifact> {
@@ -109,13 +110,13 @@ fn save(ui: &Prompter, config: &Config) -> Result<bool> {
         },
     )?;
     let dir = Path::new(&dir);
-    let written = match generate::save(config, dir, false) {
+    let written = match artifacts::save(config, dir, false) {
         Err(WriteError::Exists(existing)) => {
             if !ui.confirm(&overwrite_question(&existing), false)? {
                 ui.say("nothing written")?;
                 return Ok(false);
             }
-            generate::save(config, dir, true)
+            artifacts::save(config, dir, true)
         }
         other => other,
     };

@@ -24,6 +24,8 @@ use rustix::termios::{self, OptionalActions, Termios};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
+use crate::output::held;
+
 /// Exit status for "ended by SIGINT" (128 + 2).
 const INTERRUPTED: i32 = 130;
 
@@ -75,6 +77,8 @@ fn first_to_exit() {
             thread::park();
         }
     }
+    // A save under way ends whole before the process does.
+    held::finish_writes();
 }
 
 /// Restores the terminal, ends the line dialoguer left open and exits

@@ -15,17 +15,18 @@ use std::io::{self, IsTerminal};
 
 use anyhow::Result;
 
-use crate::cli::{generate_command, Preset, UsageError};
+use crate::core::model::given::{generate_command, Given};
 use crate::core::shell;
 use crate::output::safe::printable;
 use crate::terminal::Capabilities;
+use crate::usage::UsageError;
 use crate::wizard::Answers;
 use prompt::Prompter;
 
-/// Runs the wizard with `preset` answering what it can.
-pub fn run(preset: &Preset, caps: &Capabilities) -> Result<()> {
-    // A bad preset is a usage error before anything is asked.
-    let mut answers = Answers::from_preset(preset)?;
+/// Runs the wizard with the flags' answers (`given`) filled in.
+pub fn run(given: &Given, caps: &Capabilities) -> Result<()> {
+    // A bad flag is a usage error before anything is asked.
+    let mut answers = Answers::from_given(given)?;
     require_terminal(
         io::stdin().is_terminal(),
         io::stdout().is_terminal(),
@@ -40,7 +41,7 @@ pub fn run(preset: &Preset, caps: &Capabilities) -> Result<()> {
         "the same without questions: {}",
         printable(&shell::join(&generate_command(config)))
     ))?;
-    actions::offer(&ui, &answers.to_preset(), config)
+    actions::offer(&ui, config)
 }
 
 /// Prompts need a terminal to read keys from and to draw on, and the

@@ -14,7 +14,7 @@ use crate::wizard::{Answers, Choice, Kind, Question, Step};
 pub fn ask(ui: &Prompter, answers: &mut Answers) -> Result<()> {
     for step in Step::ALL {
         for q in step.questions() {
-            ask_one(ui, answers, *q)?;
+            ask_one(ui, answers, q)?;
         }
     }
     Ok(())
@@ -108,16 +108,15 @@ pub fn review(ui: &Prompter, answers: &Answers) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Preset;
+    use crate::core::model::field::Field;
+    use crate::core::model::given::Given;
 
     #[test]
     fn answers_not_asked_say_why() {
-        let preset = Preset {
-            language: Some(crate::core::Language::Php),
-            transport: Some(crate::core::Transport::Uds),
-            ..Preset::default()
-        };
-        let answers = Answers::from_preset(&preset).unwrap();
+        let given = Given::default()
+            .with(Field::Language, "php")
+            .with(Field::Transport, "uds");
+        let answers = Answers::from_given(&given).unwrap();
         assert_eq!(
             not_asked(&answers, Question::Language).as_deref(),
             Some("Language: PHP (from --language)")

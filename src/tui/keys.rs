@@ -209,12 +209,13 @@ pub static BINDINGS: &[Binding] = &[
             ch('7'),
             ch('8'),
             ch('9'),
+            ch('0'),
         ],
-        shown: "1…9",
+        shown: "1…9 0",
         action: Action::Jump(0),
         contexts: &[Choice],
         section: Section::Steps,
-        help: Some("go to that step (not while typing)"),
+        help: Some("go to that step, 0 the tenth (not while typing)"),
         footer: None,
     },
     Binding {
@@ -635,7 +636,8 @@ pub fn action(context: Context, event: &KeyEvent) -> Option<Action> {
         return Some(match binding.action {
             Action::Jump(_) => match key.code {
                 KeyCode::Char(d) => {
-                    Action::Jump(d.to_digit(10).map_or(0, |d| (d as usize).saturating_sub(1)))
+                    // 1 is the first step, 0 the tenth.
+                    Action::Jump(d.to_digit(10).map_or(0, |d| (d as usize + 9) % 10))
                 }
                 _ => return None,
             },
@@ -687,6 +689,8 @@ mod tests {
     fn digits_jump_to_their_step() {
         let three = press(KeyCode::Char('3'), KeyModifiers::NONE);
         assert_eq!(action(Choice, &three), Some(Action::Jump(2)));
+        let zero = press(KeyCode::Char('0'), KeyModifiers::NONE);
+        assert_eq!(action(Choice, &zero), Some(Action::Jump(9)));
         assert_eq!(action(Text, &three), Some(Action::Insert('3')));
     }
 

@@ -25,12 +25,12 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context as _};
 use ratatui::crossterm::event;
 
-use crate::cli::{Preset, UsageError};
-use crate::commands::generate;
 use crate::core::generate::next_steps;
-use crate::output::clipboard;
+use crate::core::model::given::Given;
 use crate::output::safe::printable;
+use crate::output::{artifacts, clipboard};
 use crate::terminal::Capabilities;
+use crate::usage::UsageError;
 use session::Session;
 use state::{App, Drawn, Saved};
 use theme::Theme;
@@ -73,14 +73,14 @@ impl Outcome {
 /// Runs the wizard. Without a terminal on stdin and stdout, or on one that
 /// cannot move its cursor, it refuses at once (a usage error, exit 2)
 /// without writing a single escape code, and names what to use instead.
-pub fn run(preset: &Preset, caps: &Capabilities) -> anyhow::Result<Outcome> {
+pub fn run(given: &Given, caps: &Capabilities) -> anyhow::Result<Outcome> {
     if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
         return Err(UsageError(strings::NEEDS_TERMINAL.to_owned()).into());
     }
     if caps.dumb {
         return Err(UsageError(strings::NEEDS_CURSOR.to_owned()).into());
     }
-    let mut app = App::from_preset(preset, Theme::for_terminal(caps))?;
+    let mut app = App::from_given(given, Theme::for_terminal(caps))?;
     let mut session = Session::start().context("cannot set up the terminal")?;
     let result = event_loop(&mut session, &mut app);
     let signal = session.caught_signal();
@@ -97,16 +97,34 @@ pub fn run(preset: &Preset, caps: &Capabilities) -> anyhow::Result<Outcome> {
         signal_hook::low_level::emulate_default_handler(signal)?;
         return Err(anyhow!("stopped by signal {signal}"));
     }
-    result.context("terminal input/output failed")?;
+    if result.context("terminal input/output failed")? == Ending::Interrupted {
+        // As --plain and any program stopped by Ctrl-C: status 130, after
+        // the paths of any saved files.
+        let _ = outcome.report(&mut io::stdout());
+        let _ = writeln!(io::stderr(), "ddecs-wizard: interrupted");
+        std::process::exit(INTERRUPTED);
+    }
     Ok(outcome)
 }
 
-fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
+/// Exit status for "ended by Ctrl-C" (128 + SIGINT), as shells report it.
+const INTERRUPTED: i32 = 130;
+
+/// How the event loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// Quit, or stopped by a signal (the session says which).
+    Quit,
+    /// Ctrl-C.
+    Interrupted,
+}
+
+fn event_loop(session: &mut Session, app: &mut App) -> io::Result<Ending> {
     // The status message being timed, by serial, and when it goes.
     let mut timing: Option<(u64, Instant)> = None;
     loop {
         if app.quit || session.caught_signal().is_some() {
-            return Ok(());
+            return Ok(Ending::Quit);
         }
         // Every event may change the screen; ratatui's diff then writes
         // only the cells that did change.
@@ -135,8 +153,10 @@ fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
             }
             None => event::read()?,
         };
-        if let Some(effect) = update::on_event(app, &event) {
-            perform(session, app, effect)?;
+        match update::on_event(app, &event) {
+            Some(Effect::Interrupted) => return Ok(Ending::Interrupted),
+            Some(effect) => perform(session, app, effect)?,
+            None => {}
         }
     }
 }
@@ -144,7 +164,7 @@ fn event_loop(session: &mut Session, app: &mut App) -> io::Result<()> {
 fn perform(session: &mut Session, app: &mut App, effect: Effect) -> io::Result<()> {
     match effect {
         Effect::Save { dir, force } => {
-            let result = generate::save(app.config(), &dir, force);
+            let result = artifacts::save(app.config(), &dir, force);
             update::on_saved(app, result);
         }
         Effect::Copy(text) => {
@@ -152,6 +172,7 @@ fn perform(session: &mut Session, app: &mut App, effect: Effect) -> io::Result<(
             update::on_copied(app, result);
         }
         Effect::ClearScreen => session.terminal.clear()?,
+        Effect::Interrupted => app.quit = true,
     }
     Ok(())
 }

@@ -23,19 +23,23 @@ pub enum Tab {
     AgentContainer,
     AppTaskDefinition,
     AppContainer,
+    TracerInit,
     Script,
+    Dockerfile,
     Apache,
     PhpFpm,
     TracerCode,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 10] = [
         Tab::AgentTaskDefinition,
         Tab::AgentContainer,
         Tab::AppTaskDefinition,
         Tab::AppContainer,
+        Tab::TracerInit,
         Tab::Script,
+        Tab::Dockerfile,
         Tab::Apache,
         Tab::PhpFpm,
         Tab::TracerCode,
@@ -51,7 +55,9 @@ impl Tab {
             Tab::AgentContainer => "Agent",
             Tab::AppTaskDefinition => "App task def",
             Tab::AppContainer => "App",
+            Tab::TracerInit => "Init",
             Tab::Script => "Script",
+            Tab::Dockerfile => "Dockerfile",
             Tab::Apache => "Apache",
             Tab::PhpFpm => "PHP-FPM",
             Tab::TracerCode => "Code",
@@ -66,7 +72,9 @@ impl Tab {
             Tab::AgentContainer => Artifact::AgentContainer,
             Tab::AppTaskDefinition => Artifact::AppTaskDefinition,
             Tab::AppContainer => Artifact::AppContainer,
+            Tab::TracerInit => Artifact::TracerInitContainer,
             Tab::Script => Artifact::Entrypoint,
+            Tab::Dockerfile => Artifact::Dockerfile,
             Tab::Apache => Artifact::Apache,
             Tab::PhpFpm => Artifact::PhpFpm,
             Tab::TracerCode => Artifact::TracerCode,
@@ -434,8 +442,13 @@ fn availability(answers: &Answers) -> Vec<bool> {
 /// The first line where `tab` differs between two configs: where an answer
 /// acts on that tab. A JSON line that only gains or loses its trailing
 /// comma (because an item follows it now) is not where anything happens.
+/// A tab the other answer does away with (the init container, without
+/// injection) differs from its first line.
 pub fn first_difference(tab: Tab, a: &Config, b: &Config) -> Option<usize> {
-    let (a, b) = (tab.text(a)?, tab.text(b)?);
+    let a = tab.text(a)?;
+    let Some(b) = tab.text(b) else {
+        return Some(0);
+    };
     let same = |x: &str, y: &str| x.trim_end_matches(',') == y.trim_end_matches(',');
     let mut lines_b = b.lines();
     for (i, line) in a.lines().enumerate() {
@@ -484,15 +497,12 @@ pub fn truncate(text: &str, width: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Preset;
+    use crate::core::model::field::Field;
+    use crate::core::model::given::Given;
     use crate::core::Language;
 
     fn answers(language: Language) -> Answers {
-        Answers::from_preset(&Preset {
-            language: Some(language),
-            ..Preset::default()
-        })
-        .unwrap()
+        Answers::from_given(&Given::default().with(Field::Language, language.cli_name())).unwrap()
     }
 
     #[test]
@@ -619,9 +629,42 @@ mod tests {
                 .lines()
                 .nth(line)
                 .unwrap()
-                .contains("exec ddtrace-run"),
+                .contains("exec python my_app.py"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_init_container_and_dockerfile_tabs_follow_the_tracer() {
+        use crate::core::model::config::Tracer;
+        let inject = Config::default();
+        assert!(Tab::TracerInit
+            .text(&inject)
+            .unwrap()
+            .contains("dd-lib-python-init:v4"));
+        assert_eq!(Tab::Dockerfile.text(&inject), None);
+        let image = Config {
+            tracer: Tracer::Image,
+            ..Config::default()
+        };
+        assert!(Tab::Dockerfile
+            .text(&image)
+            .unwrap()
+            .contains("pip install"));
+        assert_eq!(Tab::TracerInit.text(&image), None);
+        let answers = Answers::new(image, Given::default());
+        assert!(matches!(
+            Content::render(&answers, Tab::TracerInit),
+            Content::NotApplicable { why, .. } if why.contains("--tracer inject only")
+        ));
+    }
+
+    #[test]
+    fn a_tab_the_other_answer_removes_differs_from_the_top() {
+        let a = Config::default();
+        let b = Question::Tracer.alternative(&a);
+        assert_eq!(first_difference(Tab::TracerInit, &a, &b), Some(0));
+        assert_eq!(first_difference(Tab::Dockerfile, &a, &b), None);
     }
 
     #[test]

@@ -25,6 +25,8 @@ use rustix::event::{poll, PollFd, PollFlags};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
 use signal_hook::iterator::{Handle, Signals};
 
+use crate::output::held;
+
 /// Whether the terminal is in wizard mode. Restoring flips it once, so the
 /// three restore paths can all run without doubling anything.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -162,7 +164,8 @@ fn install_panic_hook() {
 /// If the loop does not take over within [`GRACE`] (crossterm spins without
 /// returning once the terminal has hung up, since every read gets EOF), the
 /// watcher restores the terminal itself and ends the process as the signal
-/// would have.
+/// would have; a save under way is finished first, so that the signal never
+/// leaves half a set.
 struct SignalWatch {
     caught: Arc<AtomicI32>,
     handle: Handle,
@@ -187,8 +190,14 @@ impl SignalWatch {
                     flag.store(signal, Ordering::SeqCst);
                     let _ = signal_hook::low_level::raise(SIGWINCH);
                     if let Err(RecvTimeoutError::Timeout) = shutdown.recv_timeout(GRACE) {
-                        restore_from_another_thread();
-                        let _ = signal_hook::low_level::emulate_default_handler(signal);
+                        // A save in progress ends whole first; then the
+                        // loop gets its grace again to report it.
+                        held::wait_for_writes();
+                        if let Err(RecvTimeoutError::Timeout) = shutdown.recv_timeout(GRACE) {
+                            held::finish_writes();
+                            restore_from_another_thread();
+                            let _ = signal_hook::low_level::emulate_default_handler(signal);
+                        }
                     }
                 }
             })?;
@@ -248,6 +257,7 @@ impl HangupWatch {
                     }
                     let gone = PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL;
                     if fds[0].revents().intersects(gone) {
+                        held::finish_writes();
                         restore_from_another_thread();
                         std::process::exit(TERMINAL_GONE);
                     }

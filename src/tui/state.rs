@@ -12,7 +12,7 @@ use super::preview::{first_difference, Preview, Tab};
 use super::strings;
 use super::text_input::TextInput;
 use super::theme::Theme;
-use crate::cli::Preset;
+use crate::core::model::given::{Given, GivenError};
 use crate::core::Config;
 use crate::wizard::{Answers, Kind, Question, Step};
 
@@ -117,8 +117,8 @@ impl App {
     pub fn new(answers: Answers, theme: Theme) -> App {
         let answered = |step: Step| {
             step.questions()
-                .iter()
-                .all(|q| answers.given_by(*q).is_some() || answers.not_needed(*q).is_some())
+                .into_iter()
+                .all(|q| answers.given_by(q).is_some() || answers.not_needed(q).is_some())
         };
         let step = Step::ALL
             .into_iter()
@@ -154,10 +154,10 @@ impl App {
         app
     }
 
-    /// The wizard pre-filled from command-line presets; a bad preset value
-    /// is an error naming its flag.
-    pub fn from_preset(preset: &Preset, theme: Theme) -> Result<App, crate::cli::UsageError> {
-        Ok(App::new(Answers::from_preset(preset)?, theme))
+    /// The wizard pre-filled with the flags' answers; a bad flag is an
+    /// error naming it.
+    pub fn from_given(given: &Given, theme: Theme) -> Result<App, GivenError> {
+        Ok(App::new(Answers::from_given(given)?, theme))
     }
 
     pub fn config(&self) -> &Config {
@@ -167,8 +167,7 @@ impl App {
     /// The questions of `step` that apply to the answers so far.
     pub fn open_questions(&self, step: Step) -> Vec<Question> {
         step.questions()
-            .iter()
-            .copied()
+            .into_iter()
             .filter(|q| self.answers.not_needed(*q).is_none())
             .collect()
     }
@@ -192,8 +191,8 @@ impl App {
     /// The first problem on `step`, with its question.
     pub fn step_problem(&self, step: Step) -> Option<(Question, &str)> {
         step.questions()
-            .iter()
-            .find_map(|q| self.answers.problem(*q).map(|p| (*q, p)))
+            .into_iter()
+            .find_map(|q| self.answers.problem(q).map(|p| (q, p)))
     }
 
     /// The first question whose answer is not usable, with the reason.
@@ -329,6 +328,7 @@ fn tabs_for(step: Step) -> &'static [Tab] {
         Step::AgentVersion | Step::Datadog => &[Tab::AgentContainer, Tab::AppTaskDefinition],
         Step::Connection | Step::StartupCommand => &[Tab::Script, Tab::AppContainer],
         Step::Language | Step::App | Step::Tags => &[Tab::AppContainer],
+        Step::Tracer => &[Tab::TracerInit, Tab::Dockerfile, Tab::AppContainer],
         Step::Review => &[],
     }
 }

@@ -12,13 +12,6 @@ pub const NEEDS_CURSOR: &str = "this terminal (TERM is dumb or unset) cannot sho
 
 pub const DEFAULT_SAVE_DIR: &str = "./ddecs-wizard-out";
 
-pub const COMMAND_EXEC: &str = "runs as";
-pub const COMMAND_NOT_EXEC: &str =
-    "not a single command: sh stays PID 1, so end it with `exec app` for SIGTERM to reach the app";
-pub const COMMAND_DEFAULT: &str = "default for";
-pub const AGENT_LEGACY_NOTE: &str = "adds DD_APM_ENABLED and DD_APM_NON_LOCAL_TRAFFIC";
-pub const ARN_OK: &str = "the agent reads DD_API_KEY from this secret";
-pub const IMAGE_PLACEHOLDER: &str = "left as <YOUR_APP_IMAGE>: fill it in before registering";
 pub const NOT_NEEDED: &str = "not needed:";
 pub const CONFLICT: &str = "does not fit the other answers:";
 
@@ -85,5 +78,5 @@ pub const HELP_CLOSE: &str = "↑↓ PgUp PgDn scroll · any other key closes";
 pub const NEXT_STEPS: &str = "Next steps";
 
 pub fn too_small(need_w: u16, need_h: u16, have_w: u16, have_h: u16) -> String {
-    format!("terminal too small: need at least {need_w}x{need_h}, have {have_w}x{have_h}")
+    format!("terminal too small: need at least {need_w}x{need_h}, have {have_w}x{have_h}; enlarge it, or quit (q, Ctrl-C)")
 }

@@ -41,6 +41,9 @@ pub struct TextInput {
 pub struct View {
     pub text: String,
     pub cursor_x: u16,
+    /// How many graphemes of the field were looked at to make it: the work
+    /// a frame does for the field, bounded by the width, not the text.
+    pub examined: usize,
 }
 
 impl TextInput {
@@ -192,48 +195,63 @@ impl TextInput {
             return View {
                 text: String::new(),
                 cursor_x: 0,
+                examined: 0,
             };
         }
-        let graphemes: Vec<(usize, String, usize)> = self
-            .text
-            .grapheme_indices(true)
-            .map(|(i, g)| {
-                let shown = printable(g);
-                let w = shown.width();
-                (i, shown, w)
-            })
-            .collect();
-        let cursor_index = graphemes
-            .iter()
-            .position(|(i, _, _)| *i >= self.cursor)
-            .unwrap_or(graphemes.len());
-        let cursor_col: usize = graphemes[..cursor_index].iter().map(|g| g.2).sum();
-        // The cursor needs a cell of its own at the end of the text.
-        let mut first = 0;
-        let mut marker_left = false;
-        if cursor_col + 1 > width {
-            marker_left = true;
-            let room = width.saturating_sub(2);
-            let mut used = 0;
-            first = cursor_index;
-            while first > 0 && used + graphemes[first - 1].2 <= room {
-                used += graphemes[first - 1].2;
-                first -= 1;
+        // Only the graphemes around the cursor are looked at, at most a
+        // few per cell on each side, so a key costs the same in a field of
+        // 1 MiB as in one of ten characters.
+        let limit = VIEW_GRAPHEMES_PER_CELL * width + 2;
+        let shown = |g: &str| {
+            let g = printable(g);
+            let w = g.width();
+            (g, w)
+        };
+        // Before the cursor, nearest first: what fits in the cells left of
+        // it, and whether anything more is hidden (the cursor needs a cell
+        // of its own, so the text before it gets `width - 1` at most).
+        let mut before: Vec<(String, usize)> = Vec::new();
+        let mut used = 0;
+        let mut hidden_left = false;
+        let mut examined = 0;
+        for (n, g) in self.text[..self.cursor].graphemes(true).rev().enumerate() {
+            examined += 1;
+            let (g, w) = shown(g);
+            if n >= limit || used + w > width - 1 {
+                hidden_left = true;
+                break;
             }
+            used += w;
+            before.push((g, w));
+        }
+        if hidden_left {
+            // Room for `…` on the left as well.
+            let room = width.saturating_sub(2);
+            let mut kept = 0;
+            let mut cells = 0;
+            while kept < before.len() && cells + before[kept].1 <= room {
+                cells += before[kept].1;
+                kept += 1;
+            }
+            before.truncate(kept);
         }
         let mut text = String::new();
         let mut col = 0;
-        if marker_left {
+        if hidden_left {
             text.push('…');
             col = 1;
         }
-        let mut cursor_x = col;
-        for (n, (_, g, w)) in graphemes.iter().enumerate().skip(first) {
-            if n == cursor_index {
-                cursor_x = col;
-            }
+        for (g, w) in before.iter().rev() {
+            text.push_str(g);
+            col += w;
+        }
+        let cursor_x = col;
+        let rest = &self.text[self.cursor..];
+        for (at, g) in rest.grapheme_indices(true).take(limit) {
+            examined += 1;
             // Keep the last cell for `…` while more text follows.
-            let more_follow = n + 1 < graphemes.len();
+            let more_follow = at + g.len() < rest.len();
+            let (g, w) = shown(g);
             let fits = if more_follow {
                 col + w < width
             } else {
@@ -245,18 +263,21 @@ impl TextInput {
                 }
                 break;
             }
-            text.push_str(g);
+            text.push_str(&g);
             col += w;
-        }
-        if cursor_index == graphemes.len() {
-            cursor_x = col;
         }
         View {
             text,
             cursor_x: u16::try_from(cursor_x.min(width - 1)).unwrap_or(0),
+            examined,
         }
     }
 }
+
+/// How many graphemes per cell of the field [`TextInput::view`] looks at
+/// on either side of the cursor: zero-width ones (joiners, marks written
+/// apart) take no cell, and past this many they are not shown.
+const VIEW_GRAPHEMES_PER_CELL: usize = 4;
 
 /// A grapheme as it may be drawn: control characters become visible
 /// symbols, everything else is unchanged.
@@ -350,13 +371,8 @@ mod tests {
     #[test]
     fn view_keeps_the_cursor_visible() {
         let t = TextInput::new("0123456789");
-        assert_eq!(
-            t.view(20),
-            View {
-                text: "0123456789".into(),
-                cursor_x: 10
-            }
-        );
+        let v = t.view(20);
+        assert_eq!((v.text.as_str(), v.cursor_x), ("0123456789", 10));
         let v = t.view(6);
         assert_eq!(v.text, "…6789");
         assert_eq!(v.cursor_x, 5);
@@ -373,6 +389,37 @@ mod tests {
         assert_eq!((v.text.as_str(), v.cursor_x), ("日本語", 6));
         let v = t.view(4);
         assert_eq!((v.text.as_str(), v.cursor_x), ("…語", 3));
+    }
+
+    /// A key's work in the field does not grow with the text: the view of
+    /// a 1 MiB field looks at as many graphemes as that of a short one.
+    #[test]
+    fn the_view_looks_only_at_the_text_around_the_cursor() {
+        let short = TextInput::new(&"x".repeat(100));
+        let long = TextInput::new(&"x".repeat(1 << 20));
+        let (a, b) = (short.view(40), long.view(40));
+        assert_eq!(a.text, b.text);
+        assert_eq!(a.cursor_x, b.cursor_x);
+        assert_eq!(a.examined, b.examined);
+        assert!(
+            b.examined <= 2 * (VIEW_GRAPHEMES_PER_CELL * 40 + 2),
+            "{}",
+            b.examined
+        );
+        // The cursor in the middle: the same window either side.
+        let mut middle = long.clone();
+        middle.cursor = middle.text.len() / 2;
+        let view = middle.view(40);
+        assert!(
+            view.examined <= 2 * (VIEW_GRAPHEMES_PER_CELL * 40 + 2),
+            "{}",
+            view.examined
+        );
+        assert_eq!(view.text, format!("…{}…", "x".repeat(38)));
+        // Zero-width graphemes cannot make it look further either.
+        let mut marks = TextInput::new(&"\u{200b}".repeat(1 << 16));
+        marks.insert("a");
+        assert!(marks.view(40).examined <= 2 * (VIEW_GRAPHEMES_PER_CELL * 40 + 2));
     }
 
     #[test]

@@ -14,17 +14,32 @@ use crate::terminal::Capabilities;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub colour: bool,
+    /// The locale is not UTF-8: every glyph is drawn as ASCII
+    /// (`draw::ascii`).
+    pub ascii: bool,
 }
 
 impl Theme {
-    pub const MONO: Theme = Theme { colour: false };
-    pub const COLOUR: Theme = Theme { colour: true };
+    pub const MONO: Theme = Theme {
+        colour: false,
+        ascii: false,
+    };
+    pub const COLOUR: Theme = Theme {
+        colour: true,
+        ascii: false,
+    };
+    /// A serial console or `LANG=C`: no colour assumed, ASCII only.
+    pub const ASCII: Theme = Theme {
+        colour: false,
+        ascii: true,
+    };
 
     /// Colour exactly when the terminal capabilities allow it, the same
-    /// decision `--plain` makes.
+    /// decision `--plain` makes; ASCII glyphs when the locale is not UTF-8.
     pub fn for_terminal(caps: &Capabilities) -> Theme {
         Theme {
             colour: caps.colour,
+            ascii: !caps.utf8,
         }
     }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::Event;
 
+use super::draw::layout;
 use super::keys::{self, Action, Context};
 use super::state::{App, Drawn, Overlay, SaveDialog, StatusKind};
 use super::strings;
@@ -19,18 +20,44 @@ use crate::wizard::{Kind, Pasted, Question, Step};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Save { dir: PathBuf, force: bool },
+    Save {
+        dir: PathBuf,
+        force: bool,
+    },
     Copy(String),
     ClearScreen,
+    /// Ctrl-C: quit at once, and exit as an interrupted program does (130).
+    Interrupted,
 }
 
 /// Handles one terminal event.
 pub fn on_event(app: &mut App, event: &Event) -> Option<Effect> {
-    match event {
-        Event::Key(key) => keys::action(app.context(), key).and_then(|a| update(app, a)),
-        Event::Paste(text) => update(app, Action::Paste(text.clone())),
+    let action = match event {
+        Event::Key(key) => keys::action(app.context(), key)?,
+        Event::Paste(text) => Action::Paste(text.clone()),
         // The next frame lays out the new size and records it.
-        _ => None,
+        _ => return None,
+    };
+    if too_small(app) && !acts_when_too_small(app, &action) {
+        return None;
+    }
+    update(app, action)
+}
+
+/// The last frame was too small to show the wizard: it showed only the
+/// size it needs.
+fn too_small(app: &App) -> bool {
+    layout::too_small(app.drawn.screen)
+}
+
+/// What a key may do while the screen shows only its size: quit (asking
+/// first, on that screen, if answers are unsaved) and redraw. Anything
+/// else would act where nobody can see it.
+fn acts_when_too_small(app: &App, action: &Action) -> bool {
+    match action {
+        Action::ForceQuit | Action::Quit | Action::Redraw => true,
+        Action::Yes | Action::No | Action::Cancel => app.overlay == Some(Overlay::ConfirmQuit),
+        _ => false,
     }
 }
 
@@ -51,6 +78,10 @@ pub fn on_drawn(app: &mut App, drawn: Drawn) -> bool {
 }
 
 pub fn update(app: &mut App, action: Action) -> Option<Effect> {
+    if action == Action::ForceQuit {
+        app.quit = true;
+        return Some(Effect::Interrupted);
+    }
     let effect = match app.context() {
         Context::Help => on_help(app, action),
         Context::Confirm => on_confirm(app, action),
@@ -72,7 +103,6 @@ fn on_help(app: &mut App, action: Action) -> Option<Effect> {
     let page = app.drawn.help_page.max(1);
     let max = app.drawn.help_max_scroll;
     match action {
-        Action::ForceQuit => app.quit = true,
         Action::Redraw => return Some(Effect::ClearScreen),
         Action::PageUp | Action::PageDown => {
             if let Some(Overlay::Help { scroll }) = &mut app.overlay {
@@ -90,7 +120,6 @@ fn on_help(app: &mut App, action: Action) -> Option<Effect> {
 
 fn on_confirm(app: &mut App, action: Action) -> Option<Effect> {
     match (&mut app.overlay, action) {
-        (_, Action::ForceQuit) => app.quit = true,
         (_, Action::Redraw) => return Some(Effect::ClearScreen),
         (Some(Overlay::ConfirmQuit), Action::Yes) => app.quit = true,
         (Some(Overlay::ConfirmQuit), Action::No | Action::Cancel) => app.overlay = None,
@@ -111,7 +140,6 @@ fn on_save_dialog(app: &mut App, action: Action) -> Option<Effect> {
         return None;
     };
     match action {
-        Action::ForceQuit => app.quit = true,
         Action::Redraw => return Some(Effect::ClearScreen),
         Action::Cancel => app.overlay = None,
         Action::Submit => {
@@ -148,7 +176,6 @@ fn on_save_dialog(app: &mut App, action: Action) -> Option<Effect> {
 
 fn on_step(app: &mut App, action: Action) -> Option<Effect> {
     match action {
-        Action::ForceQuit => app.quit = true,
         Action::Quit => {
             if app.has_unsaved_work() {
                 app.overlay = Some(Overlay::ConfirmQuit);
@@ -196,7 +223,12 @@ fn on_step(app: &mut App, action: Action) -> Option<Effect> {
             }
         }
         Action::Paste(text) => paste(app, &text),
-        Action::CloseHelp | Action::Submit | Action::Cancel | Action::Yes | Action::No => {}
+        Action::ForceQuit
+        | Action::CloseHelp
+        | Action::Submit
+        | Action::Cancel
+        | Action::Yes
+        | Action::No => {}
     }
     None
 }

@@ -7,29 +7,30 @@
 //! the config keeps the last good one, and [`Answers::blocked`] says which
 //! artifacts that text would change, so that no front end shows, copies or
 //! saves output that does not match what is on screen.
+//!
+//! Nothing here knows a particular question: every behaviour comes from
+//! the question's row.
 
-use super::question::{listed_version, listed_version_index, Kind, Link, Question};
-use crate::cli::{Preset, UsageError};
-use crate::core::model::config::{
-    validate_app_name, validate_secret_arn, validate_startup_command, validate_tag,
-    APP_IMAGE_PLACEHOLDER, SITES,
-};
-use crate::core::{render, Artifact, Config, ConfigError, Field, LaunchType};
+use super::question::{Choice, Kind, Question};
+use crate::core::model::error::ConfigError;
+use crate::core::model::field::SETTINGS;
+use crate::core::model::given::{Given, GivenError};
+use crate::core::{render, Artifact, Config};
 use crate::output::safe::printable;
-
-/// The message while "another version…" has nothing typed yet.
-pub const TYPE_A_VERSION: &str = "type a version, e.g. 7.17.1";
-/// The message while "secret ARN…" has nothing typed yet.
-pub const TYPE_AN_ARN: &str = "paste the secret's ARN, or choose \"placeholder, I'll fill it in\"";
 
 #[derive(Debug, Clone)]
 pub struct Answers {
     config: Config,
-    preset: Preset,
+    /// What the flags gave: those answers stay as given whatever else
+    /// changes.
+    given: Given,
     /// What each text-taking question's field holds, by question index.
     texts: [String; Question::ALL.len()],
     /// For a choice-or-text question: its typed answer is the chosen one.
     typed: [bool; Question::ALL.len()],
+    /// The user typed into the field: its text no longer follows the
+    /// config (a new language brings its start command only until then).
+    edited: [bool; Question::ALL.len()],
     /// Each question whose answer is not usable, with why; kept up to date
     /// by every change.
     problems: Vec<(Question, String)>,
@@ -40,43 +41,30 @@ pub struct Answers {
 }
 
 impl Answers {
-    /// The answers the flags give, checked (a bad flag is a usage error
-    /// naming it), with defaults for the rest.
-    pub fn from_preset(preset: &Preset) -> Result<Answers, UsageError> {
-        let config = preset.to_config()?;
-        Ok(Answers::new(config, preset.clone()))
+    /// The answers the flags give, checked (a bad flag is an error naming
+    /// it), with defaults for the rest.
+    pub fn from_given(given: &Given) -> Result<Answers, GivenError> {
+        let config = given.config()?;
+        Ok(Answers::new(config, given.clone()))
     }
 
-    /// Answers starting from `config`; `preset` says which were given as
+    /// Answers starting from `config`; `given` says which were given as
     /// flags.
-    pub fn new(config: Config, preset: Preset) -> Answers {
+    pub fn new(config: Config, given: Given) -> Answers {
         let mut texts: [String; Question::ALL.len()] = Default::default();
         let mut typed = [false; Question::ALL.len()];
-        if listed_version_index(&config.agent_version).is_none() {
-            texts[Question::AgentVersion.index()] = config.agent_version.to_string();
-            typed[Question::AgentVersion.index()] = true;
-        }
-        texts[Question::StartupCommand.index()].clone_from(&config.startup_command);
-        texts[Question::AppName.index()].clone_from(&config.app_name);
-        if config.app_image != APP_IMAGE_PLACEHOLDER {
-            texts[Question::AppImage.index()].clone_from(&config.app_image);
-        }
-        for (q, tag) in [
-            (Question::Service, &config.tags.service),
-            (Question::Env, &config.tags.env),
-            (Question::ServiceVersion, &config.tags.version),
-        ] {
-            texts[q.index()] = tag.clone().unwrap_or_default();
-        }
-        if let Some(arn) = &config.api_key_secret_arn {
-            texts[Question::ApiKey.index()].clone_from(arn);
-            typed[Question::ApiKey.index()] = true;
+        for q in Question::ALL {
+            if let Some(text) = q.row().text {
+                texts[q.index()] = (text.initial)(&config);
+                typed[q.index()] = q.kind() == Kind::ChoiceOrText && (text.typed_in)(&config);
+            }
         }
         let mut answers = Answers {
             config,
-            preset,
+            given,
             texts,
             typed,
+            edited: [false; Question::ALL.len()],
             problems: Vec::new(),
             affected: Vec::new(),
             affected_for: None,
@@ -89,30 +77,13 @@ impl Answers {
         &self.config
     }
 
-    /// The flag that answered `q`, when one did.
-    pub fn given_by(&self, q: Question) -> Option<&'static str> {
-        let p = &self.preset;
-        let given = match q {
-            Question::LaunchType => p.launch_type.is_some(),
-            Question::AgentVersion => p.agent_version.is_some(),
-            Question::Language => p.language.is_some(),
-            Question::Connection => {
-                p.imds.is_some()
-                    || p.transport.is_some_and(|t| {
-                        t == crate::core::Transport::Uds
-                            || self.config.launch_type != LaunchType::Ec2
-                    })
-            }
-            Question::StartupCommand => p.startup_command.is_some(),
-            Question::AppName => p.app_name.is_some(),
-            Question::AppImage => p.app_image.is_some(),
-            Question::Service => p.service.is_some(),
-            Question::Env => p.env.is_some(),
-            Question::ServiceVersion => p.service_version.is_some(),
-            Question::Site => p.site.is_some(),
-            Question::ApiKey => p.api_key_secret_arn.is_some(),
-        };
-        given.then(|| q.flag())
+    pub fn given(&self) -> &Given {
+        &self.given
+    }
+
+    /// The flags that answered `q`, when they did.
+    pub fn given_by(&self, q: Question) -> Option<String> {
+        q.given_by(&self.given, &self.config).then(|| q.flag())
     }
 
     /// Why `q` does not apply to the answers so far, when it does not.
@@ -120,117 +91,66 @@ impl Answers {
         q.not_needed(&self.config)
     }
 
-    /// The links offered: those of the launch type, narrowed to the
-    /// transport a flag gave.
-    fn links(&self) -> Vec<Link> {
-        let all = Link::offered(self.config.launch_type);
-        let narrowed: Vec<Link> = all
-            .iter()
-            .copied()
-            .filter(|l| self.preset.transport.is_none_or(|t| l.transport() == t))
-            .collect();
-        if narrowed.is_empty() {
-            all
-        } else {
-            narrowed
-        }
-    }
-
     /// The choices of a list question, as offered now.
-    pub fn choices(&self, q: Question) -> Vec<super::question::Choice> {
-        if q == Question::Connection {
-            let mut choices = q.choices(&self.config);
-            let offered = Link::offered(self.config.launch_type);
-            let keep = self.links();
-            let mut i = 0;
-            choices.retain(|_| {
-                let kept = keep.contains(&offered[i]);
-                i += 1;
-                kept
-            });
-            return choices;
-        }
-        q.choices(&self.config)
+    pub fn choices(&self, q: Question) -> Vec<Choice> {
+        (q.row().choices)(&self.config, &self.given)
     }
 
     /// The index of the current answer among [`choices`](Self::choices).
     pub fn selected(&self, q: Question) -> usize {
-        let c = &self.config;
-        match q {
-            Question::LaunchType => LaunchType::ALL
-                .iter()
-                .position(|t| *t == c.launch_type)
-                .unwrap_or(0),
-            Question::AgentVersion if self.is_typed(q) => 3,
-            Question::AgentVersion => listed_version_index(&c.agent_version).unwrap_or(0),
-            Question::Language => crate::core::Language::ALL
-                .iter()
-                .position(|l| *l == c.language)
-                .unwrap_or(0),
-            Question::Connection => self
-                .links()
-                .iter()
-                .position(|l| *l == Link::of(c))
-                .unwrap_or(0),
-            Question::Site => SITES.iter().position(|s| *s == c.site).unwrap_or(0),
-            Question::ApiKey => usize::from(!self.is_typed(q)),
-            _ => 0,
+        if self.is_typed(q) {
+            if let Some(i) = self.choices(q).iter().position(|c| c.typed) {
+                return i;
+            }
         }
+        (q.row().selected)(&self.config, &self.given)
     }
 
     /// Chooses the `index`th choice of `q` (clamped to the list).
     pub fn select(&mut self, q: Question, index: usize) {
-        let count = self.choices(q).len();
-        let index = index.min(count.saturating_sub(1));
-        match q {
-            Question::LaunchType => {
-                let launch_type = LaunchType::ALL[index];
-                if launch_type != self.config.launch_type {
-                    self.config.launch_type = launch_type;
-                    self.config.transport = self
-                        .preset
-                        .transport
-                        .unwrap_or(launch_type.default_transport());
-                }
-            }
-            Question::AgentVersion => match listed_version(index) {
-                Some(version) => {
-                    self.typed[q.index()] = false;
-                    self.config.agent_version = version;
-                }
-                None => {
-                    self.typed[q.index()] = true;
-                    self.take_text(q);
-                }
-            },
-            Question::Language => {
-                let language = crate::core::Language::ALL[index];
-                let old = self.config.language;
-                let command = &mut self.texts[Question::StartupCommand.index()];
-                // A command the user never edited follows the language.
-                if language != old && command == old.default_startup_command() {
-                    *command = language.default_startup_command().to_owned();
-                }
-                self.config.language = language;
-                self.take_text(Question::StartupCommand);
-            }
-            Question::Connection => {
-                if let Some(link) = self.links().get(index) {
-                    link.apply(&mut self.config);
-                }
-            }
-            Question::Site => self.config.site = SITES[index].to_owned(),
-            Question::ApiKey => {
-                self.typed[q.index()] = index == 0;
-                if index == 0 {
-                    self.take_text(q);
-                } else {
-                    self.config.api_key_secret_arn = None;
-                }
-            }
-            _ => {}
+        let choices = self.choices(q);
+        let index = index.min(choices.len().saturating_sub(1));
+        if choices.get(index).is_some_and(|c| c.typed) {
+            self.typed[q.index()] = true;
+            self.take_text(q);
+        } else {
+            self.typed[q.index()] = false;
+            (q.row().select)(&mut self.config, &self.given, index);
+            self.follow(q);
         }
         self.refresh();
+    }
+
+    /// After `q` changed the config: the flags' answers stay as given, and
+    /// each text field either follows the config (never edited) or gives
+    /// its text again (edited).
+    fn follow(&mut self, q: Question) {
+        for setting in SETTINGS {
+            if q.row().fields.contains(&setting.field) {
+                continue;
+            }
+            if let Some(text) = self.given.get(setting.field) {
+                // Checked when the answers were made; a value that no longer
+                // reads is left out rather than half applied.
+                let mut candidate = self.config.clone();
+                if (setting.set)(&mut candidate, text).is_ok() {
+                    self.config = candidate;
+                }
+            }
+        }
+        for other in Question::ALL {
+            let Some(text) = other.row().text else {
+                continue;
+            };
+            if other == q {
+                continue;
+            }
+            if self.edited[other.index()] {
+                self.take_text(other);
+            } else if !self.is_typed(other) {
+                self.texts[other.index()] = (text.initial)(&self.config);
+            }
+        }
     }
 
     /// Whether `q` takes text right now: a text question, or a list whose
@@ -258,6 +178,7 @@ impl Answers {
             return;
         }
         text.clone_into(&mut self.texts[q.index()]);
+        self.edited[q.index()] = true;
         self.take_text(q);
         self.refresh();
     }
@@ -357,141 +278,48 @@ impl Answers {
     }
 
     /// The current answer to `q` as text to show (control characters made
-    /// visible).
+    /// visible): what is typed while it is not usable, else the config's.
     pub fn answer(&self, q: Question) -> String {
-        let c = &self.config;
-        let text = match q {
-            Question::LaunchType => c.launch_type.label().to_owned(),
-            Question::AgentVersion if self.problem(q).is_some() && self.is_typed(q) => {
-                self.text(q).to_owned()
-            }
-            Question::AgentVersion if c.agent_version.is_legacy() => {
-                format!("{} (+ the 2 APM env vars)", c.agent_version)
-            }
-            Question::AgentVersion => c.agent_version.to_string(),
-            Question::Language => c.language.label().to_owned(),
-            Question::Connection => Link::of(c).label().to_owned(),
-            Question::StartupCommand => c.startup_command.clone(),
-            Question::AppName => c.app_name.clone(),
-            Question::AppImage => c.app_image.clone(),
-            Question::Service => tag(&c.tags.service),
-            Question::Env => tag(&c.tags.env),
-            Question::ServiceVersion => tag(&c.tags.version),
-            Question::Site => c.site.clone(),
-            Question::ApiKey => match &c.api_key_secret_arn {
-                Some(arn) => arn.clone(),
-                None => format!(
-                    "placeholder {}",
-                    crate::core::model::datadog::API_KEY_PLACEHOLDER
-                ),
-            },
+        let text = if self.problem(q).is_some() && self.wants_text(q) {
+            self.text(q).to_owned()
+        } else {
+            (q.row().answer)(&self.config)
         };
         printable(&text).into_owned()
     }
 
     /// Whether the answer to `q` leaves a placeholder in the files.
     pub fn is_placeholder(&self, q: Question) -> bool {
-        match q {
-            Question::AppImage => self.config.app_image == APP_IMAGE_PLACEHOLDER,
-            Question::ApiKey => self.config.api_key_secret_arn.is_none(),
-            _ => false,
-        }
-    }
-
-    /// The answers as flags: `generate` with this preset gives what the
-    /// wizard shows.
-    pub fn to_preset(&self) -> Preset {
-        let c = &self.config;
-        let wraps = c.wraps_entrypoint();
-        Preset {
-            launch_type: Some(c.launch_type),
-            transport: Some(c.transport),
-            language: Some(c.language),
-            imds: wraps.then_some(c.imds),
-            agent_version: Some(c.agent_version.clone()),
-            startup_command: wraps.then(|| c.startup_command.clone()),
-            app_name: Some(c.app_name.clone()),
-            app_image: Some(c.app_image.clone()),
-            service: c.tags.service.clone(),
-            env: c.tags.env.clone(),
-            service_version: c.tags.version.clone(),
-            site: Some(c.site.clone()),
-            api_key_secret_arn: c.api_key_secret_arn.clone(),
-        }
+        (q.row().placeholder)(&self.config)
     }
 }
 
-fn tag(value: &Option<String>) -> String {
-    value.clone().unwrap_or_else(|| "unset".to_owned())
-}
-
-/// Checks `text` as the answer to `q` and writes it into `config`.
+/// Checks `text` as the answer to `q` and writes it into `config`, with the
+/// reader of the setting it gives.
 fn text_into(q: Question, text: &str, config: &mut Config) -> Result<(), String> {
-    let message = |e: ConfigError| e.to_string();
-    let optional_tag = |field: Field, target: &mut Option<String>| -> Result<(), String> {
-        if text.is_empty() {
-            *target = None;
-        } else {
-            validate_tag(field, text).map_err(message)?;
-            *target = Some(text.to_owned());
-        }
-        Ok(())
+    let Some(answer) = q.row().text else {
+        return Ok(());
     };
-    match q {
-        Question::AgentVersion if text.is_empty() => return Err(TYPE_A_VERSION.to_owned()),
-        Question::AgentVersion => config.agent_version = text.parse().map_err(message)?,
-        Question::StartupCommand => {
-            validate_startup_command(text).map_err(message)?;
-            text.clone_into(&mut config.startup_command);
+    if text.is_empty() {
+        if let Some(why) = answer.refuse_empty {
+            return Err(why.to_owned());
         }
-        Question::AppName => {
-            validate_app_name(text).map_err(message)?;
-            text.clone_into(&mut config.app_name);
-        }
-        Question::AppImage if text.is_empty() => {
-            APP_IMAGE_PLACEHOLDER.clone_into(&mut config.app_image);
-        }
-        Question::AppImage => {
-            // The same rule as the core's check of --app-image.
-            if text.chars().any(char::is_whitespace) {
-                return Err(ConfigError::Invalid {
-                    field: Field::AppImage,
-                    value: text.to_owned(),
-                    expected: "an image reference without spaces".to_owned(),
-                }
-                .to_string());
-            }
-            text.clone_into(&mut config.app_image);
-        }
-        Question::Service => optional_tag(Field::Service, &mut config.tags.service)?,
-        Question::Env => optional_tag(Field::Env, &mut config.tags.env)?,
-        Question::ServiceVersion => optional_tag(Field::ServiceVersion, &mut config.tags.version)?,
-        Question::ApiKey if text.is_empty() => return Err(TYPE_AN_ARN.to_owned()),
-        Question::ApiKey => {
-            validate_secret_arn(text).map_err(message)?;
-            config.api_key_secret_arn = Some(text.to_owned());
-        }
-        Question::LaunchType | Question::Language | Question::Connection | Question::Site => {}
     }
-    Ok(())
+    let setting = answer
+        .field
+        .setting()
+        .expect("a text answer names a setting (tested)");
+    (setting.set)(config, text).map_err(|e: ConfigError| e.to_string())
 }
 
-/// The question a core validation error is about.
+/// The question a core validation error is about: the one whose row gives
+/// the setting the error names.
 fn question_of(error: &ConfigError) -> Question {
-    match error.field() {
-        Field::Transport | Field::Imds => Question::Connection,
-        Field::AgentVersion => Question::AgentVersion,
-        Field::Language => Question::Language,
-        Field::StartupCommand => Question::StartupCommand,
-        Field::AppName => Question::AppName,
-        Field::AppImage => Question::AppImage,
-        Field::Site => Question::Site,
-        Field::ApiKeySecretArn => Question::ApiKey,
-        Field::Service => Question::Service,
-        Field::Env => Question::Env,
-        Field::ServiceVersion => Question::ServiceVersion,
-        Field::LaunchType | Field::Artifact => Question::LaunchType,
-    }
+    let field = error.field();
+    Question::ALL
+        .into_iter()
+        .find(|q| q.row().fields.contains(&field))
+        .unwrap_or(Question::LaunchType)
 }
 
 /// The artifacts whose text depends on the answer to `q`.
@@ -506,10 +334,14 @@ fn artifacts_changed_by(q: Question, config: &Config) -> Vec<Artifact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::model::field::Field;
     use crate::core::{AgentVersion, Imds, Language, Transport};
 
+    const TYPE_A_VERSION: &str = "type a version, e.g. 7.17.1";
+    const TYPE_AN_ARN: &str = "paste the secret's ARN, or choose \"placeholder, I'll fill it in\"";
+
     fn answers() -> Answers {
-        Answers::from_preset(&Preset::default()).unwrap()
+        Answers::from_given(&Given::default()).unwrap()
     }
 
     #[test]
@@ -589,11 +421,41 @@ mod tests {
         a.select(Question::Language, 1);
         assert_eq!(
             a.text(Question::StartupCommand),
-            Language::Nodejs.default_startup_command()
+            Language::Nodejs.default_startup_command(a.config().tracer)
         );
         a.set_text(Question::StartupCommand, "node server.js --port 8080");
         a.select(Question::Language, 2);
         assert_eq!(a.config().startup_command, "node server.js --port 8080");
+    }
+
+    #[test]
+    fn another_tracer_version_is_typed_and_blocks_what_it_changes() {
+        let mut a = answers();
+        a.select(Question::TracerVersion, 2);
+        assert_eq!(
+            a.problem(Question::TracerVersion),
+            Some("type a version, e.g. 4.1.0")
+        );
+        assert!(a.blocked(Artifact::TracerInitContainer).is_some());
+        assert_eq!(a.blocked(Artifact::AgentContainer), None);
+        a.set_text(Question::TracerVersion, "4.1.0");
+        assert_eq!(a.config().tracer_version, Some("v4.1.0".parse().unwrap()));
+        assert!(a.problems().is_empty());
+        a.select(Question::TracerVersion, 1);
+        assert_eq!(a.config().tracer_version().image_tag(), "latest");
+    }
+
+    #[test]
+    fn ruby_on_alpine_is_a_conflict_on_the_base_image_unless_built_in() {
+        let mut a = answers();
+        a.select(Question::Language, 2);
+        assert_eq!(a.config().language, Language::Ruby);
+        a.select(Question::BaseImage, 1);
+        let (q, why) = a.conflict().unwrap();
+        assert_eq!(q, Question::BaseImage);
+        assert!(why.contains("does not support musl"), "{why}");
+        a.select(Question::Tracer, 1);
+        assert!(a.conflict().is_none());
     }
 
     #[test]
@@ -618,23 +480,18 @@ mod tests {
 
     #[test]
     fn a_transport_flag_narrows_the_connection_and_answers_it_where_it_decides() {
-        let preset = Preset {
-            transport: Some(Transport::Tcp),
-            ..Preset::default()
-        };
-        let a = Answers::from_preset(&preset).unwrap();
+        let a = Answers::from_given(&Given::default().with(Field::Transport, "tcp")).unwrap();
         assert_eq!(a.choices(Question::Connection).len(), 4);
         assert_eq!(
             a.given_by(Question::Connection),
             None,
             "the IMDS source is still open"
         );
-        let preset = Preset {
-            transport: Some(Transport::Uds),
-            ..Preset::default()
-        };
-        let a = Answers::from_preset(&preset).unwrap();
-        assert_eq!(a.given_by(Question::Connection), Some("--transport/--imds"));
+        let a = Answers::from_given(&Given::default().with(Field::Transport, "uds")).unwrap();
+        assert_eq!(
+            a.given_by(Question::Connection).as_deref(),
+            Some("--transport/--imds")
+        );
     }
 
     #[test]
@@ -658,15 +515,20 @@ mod tests {
     }
 
     #[test]
-    fn to_preset_gives_back_the_config() {
-        let mut a = answers();
-        a.select(Question::Language, 6);
-        a.set_text(Question::AppName, "web");
-        a.set_text(Question::AppImage, "nginx:1");
-        a.set_text(Question::Service, "checkout");
-        a.select(Question::Site, 3);
-        assert_eq!(a.to_preset().to_config().unwrap(), *a.config());
-        a.select(Question::Connection, 1);
-        assert_eq!(a.to_preset().to_config().unwrap(), *a.config());
+    fn a_given_transport_survives_a_new_launch_type() {
+        let mut a = Answers::from_given(&Given::default().with(Field::Transport, "uds")).unwrap();
+        a.select(Question::LaunchType, 1);
+        assert_eq!(a.config().transport, Transport::Uds);
+        a.select(Question::LaunchType, 0);
+        assert_eq!(a.config().transport, Transport::Uds);
+    }
+
+    #[test]
+    fn a_given_startup_command_survives_a_new_language() {
+        let given = Given::default().with(Field::StartupCommand, "python -m app");
+        let mut a = Answers::from_given(&given).unwrap();
+        a.select(Question::Language, 1);
+        assert_eq!(a.config().startup_command, "python -m app");
+        assert_eq!(a.text(Question::StartupCommand), "python -m app");
     }
 }

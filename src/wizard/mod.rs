@@ -10,5 +10,5 @@ pub mod review;
 pub mod step;
 
 pub use answers::Answers;
-pub use question::{Choice, Kind, Link, Pasted, Question};
+pub use question::{Choice, Kind, Link, Pasted, Question, Remark};
 pub use step::Step;

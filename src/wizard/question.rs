@@ -1,26 +1,24 @@
-//! Every question the wizard asks, with its wording, its choices, what it
-//! needs typed, which flag answers it and when it is not needed. This is the
-//! one place a question is written: the TUI and `--plain` only render it.
+//! Every question the wizard asks, one row of data each: its step and
+//! wording, its choices or the text it takes, the settings it answers (and
+//! so the flags that answer it), when it is not needed, how its answer
+//! reads on Review, and a different answer to probe what it changes. This
+//! is the one place a question is written; [`Answers`](super::Answers) runs
+//! any row the same way, and the TUI and `--plain` only render rows.
+//!
+//! A row starts from [`BASE`] and says only what differs, so a new question
+//! is one `const` here and its place in [`Question::ALL`].
+
+use std::fmt;
 
 use super::step::Step;
-use crate::core::model::config::{APP_IMAGE_PLACEHOLDER, SITES};
+use crate::core::model::config::{BaseImage, Site, Tracer, TracerVersion, APP_IMAGE_PLACEHOLDER};
+use crate::core::model::datadog::API_KEY_PLACEHOLDER;
+use crate::core::model::field::Field;
+use crate::core::model::given::Given;
+use crate::core::model::tracer::{init_image_language, loader_vars};
+use crate::core::shell::exec_form;
 use crate::core::{AgentVersion, Config, Imds, Language, LaunchType, Transport};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Question {
-    LaunchType,
-    AgentVersion,
-    Language,
-    Connection,
-    StartupCommand,
-    AppName,
-    AppImage,
-    Service,
-    Env,
-    ServiceVersion,
-    Site,
-    ApiKey,
-}
+use crate::output::safe::printable;
 
 /// How a question is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,8 +27,8 @@ pub enum Kind {
     Choice,
     /// A line of text.
     Text,
-    /// One of a list of choices, the first or last of which asks for text
-    /// ("another version…", "the secret's ARN…").
+    /// One of a list of choices, one of which asks for text ("another
+    /// version…", "the secret's ARN…").
     ChoiceOrText,
 }
 
@@ -47,7 +45,7 @@ pub struct Choice {
 }
 
 impl Choice {
-    fn new(label: &'static str, hint: &'static str, why: impl Into<String>) -> Choice {
+    pub fn new(label: &'static str, hint: &'static str, why: impl Into<String>) -> Choice {
         Choice {
             label,
             hint,
@@ -56,11 +54,140 @@ impl Choice {
         }
     }
 
-    fn typed(label: &'static str, hint: &'static str, why: impl Into<String>) -> Choice {
+    pub fn typed(label: &'static str, hint: &'static str, why: impl Into<String>) -> Choice {
         Choice {
             typed: true,
             ..Choice::new(label, hint, why)
         }
+    }
+}
+
+/// The text a question takes, read by a setting of the core.
+#[derive(Debug, Clone, Copy)]
+pub struct TextAnswer {
+    /// The setting whose reader checks and stores the text.
+    pub field: Field,
+    /// What to type (the prompt of the field).
+    pub prompt: &'static str,
+    /// Shown in an empty field.
+    pub example: &'static str,
+    /// A sentence on what the answer does.
+    pub explain: &'static str,
+    /// What the field holds for a config (empty where the config's value
+    /// is one of the listed choices).
+    pub initial: fn(&Config) -> String,
+    /// For a choice-or-text question: whether the config's value is typed
+    /// rather than listed.
+    pub typed_in: fn(&Config) -> bool,
+    /// Empty text is refused with this message (else the setting reads it:
+    /// an empty tag is unset, an empty image the placeholder).
+    pub refuse_empty: Option<&'static str>,
+}
+
+/// A question, as one row of data.
+pub struct Row {
+    /// A stable name, for tests and debugging.
+    pub id: &'static str,
+    pub step: Step,
+    pub kind: Kind,
+    /// The answer's name on Review, in `--plain`'s "given" lines and in
+    /// messages.
+    pub label: &'static str,
+    /// The question itself.
+    pub prompt: &'static str,
+    /// The settings the answer gives: their flags answer the question, and
+    /// a core error about one of them is shown on it.
+    pub fields: &'static [Field],
+    /// The text it takes, if any.
+    pub text: Option<TextAnswer>,
+    /// The choices of a list question for the answers so far.
+    pub choices: fn(&Config, &Given) -> Vec<Choice>,
+    /// The index of the config's answer among the listed (not typed)
+    /// choices.
+    pub selected: fn(&Config, &Given) -> usize,
+    /// Writes the `index`th listed choice into the config.
+    pub select: fn(&mut Config, &Given, usize),
+    /// When the flags answered it, where that is narrower than "any of its
+    /// fields was given".
+    pub given: Option<fn(&Given, &Config) -> bool>,
+    /// Why it does not apply to the answers so far, when it does not.
+    pub not_needed: fn(&Config) -> Option<&'static str>,
+    /// The answer as Review shows it.
+    pub answer: fn(&Config) -> String,
+    /// Whether the answer leaves a placeholder in the files.
+    pub placeholder: fn(&Config) -> bool,
+    /// What a typed answer means ("image tag 7.17.1"), or why it is risky,
+    /// shown under its field.
+    pub meaning: fn(&Config) -> Option<Result<String, String>>,
+    /// Lines under the question about the answer so far.
+    pub remarks: fn(&Config) -> Vec<Remark>,
+    /// A different valid answer: what differs between the two renderings
+    /// is what the answer acts on. Asking the core this way keeps no second
+    /// table of dependencies that could drift from what it really builds.
+    pub alternative: fn(&Config) -> Config,
+}
+
+/// What a row does unless it says otherwise.
+pub const BASE: Row = Row {
+    id: "",
+    step: Step::Review,
+    kind: Kind::Text,
+    label: "",
+    prompt: "",
+    fields: &[],
+    text: None,
+    choices: |_, _| Vec::new(),
+    selected: |_, _| 0,
+    select: |_, _, _| {},
+    given: None,
+    not_needed: |_| None,
+    answer: |_| String::new(),
+    placeholder: |_| false,
+    meaning: |_| None,
+    remarks: |_| Vec::new(),
+    alternative: Config::clone,
+};
+
+/// A line under a question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remark {
+    Hint(String),
+    Warning(String),
+}
+
+/// A text answer that starts from its setting's current value.
+const TEXT: TextAnswer = TextAnswer {
+    field: Field::Artifact,
+    prompt: "",
+    example: "",
+    explain: "",
+    initial: |_| String::new(),
+    typed_in: |_| false,
+    refuse_empty: None,
+};
+
+/// A question: a handle on its row, compared by the row's id (a `const`
+/// row has no one address).
+#[derive(Clone, Copy)]
+pub struct Question(&'static Row);
+
+impl PartialEq for Question {
+    fn eq(&self, other: &Question) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for Question {}
+
+impl std::hash::Hash for Question {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.id.hash(state);
+    }
+}
+
+impl fmt::Debug for Question {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.id)
     }
 }
 
@@ -109,6 +236,23 @@ impl Link {
             ],
             LaunchType::Fargate => vec![Link::Localhost, Link::Socket],
             LaunchType::ManagedInstances => vec![Link::Socket],
+        }
+    }
+
+    /// The links offered: those of the launch type, narrowed to the
+    /// transport a flag gave.
+    pub fn offered_for(config: &Config, given: &Given) -> Vec<Link> {
+        let all = Link::offered(config.launch_type);
+        let transport: Option<Transport> = given.get(Field::Transport).and_then(|t| t.parse().ok());
+        let narrowed: Vec<Link> = all
+            .iter()
+            .copied()
+            .filter(|l| transport.is_none_or(|t| l.transport() == t))
+            .collect();
+        if narrowed.is_empty() {
+            all
+        } else {
+            narrowed
         }
     }
 
@@ -170,298 +314,17 @@ fn listed_versions() -> [AgentVersion; 3] {
     [AgentVersion::Latest, version(7, None), version(7, Some(17))]
 }
 
-/// Where each listed version sits in the list, if it is listed.
-pub fn listed_version_index(version: &AgentVersion) -> Option<usize> {
-    listed_versions().iter().position(|v| v == version)
-}
-
-pub fn listed_version(index: usize) -> Option<AgentVersion> {
-    listed_versions().get(index).cloned()
-}
-
 /// A valid secret ARN, used to probe what the API key changes.
 const SAMPLE_SECRET_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
 
-impl Question {
-    pub const ALL: [Question; 12] = [
-        Question::LaunchType,
-        Question::AgentVersion,
-        Question::Language,
-        Question::Connection,
-        Question::StartupCommand,
-        Question::AppName,
-        Question::AppImage,
-        Question::Service,
-        Question::Env,
-        Question::ServiceVersion,
-        Question::Site,
-        Question::ApiKey,
-    ];
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn step(self) -> Step {
-        match self {
-            Question::LaunchType => Step::LaunchType,
-            Question::AgentVersion => Step::AgentVersion,
-            Question::Language => Step::Language,
-            Question::Connection => Step::Connection,
-            Question::StartupCommand => Step::StartupCommand,
-            Question::AppName | Question::AppImage => Step::App,
-            Question::Service | Question::Env | Question::ServiceVersion => Step::Tags,
-            Question::Site | Question::ApiKey => Step::Datadog,
-        }
-    }
-
-    pub fn kind(self) -> Kind {
-        match self {
-            Question::LaunchType | Question::Language | Question::Connection | Question::Site => {
-                Kind::Choice
-            }
-            Question::AgentVersion | Question::ApiKey => Kind::ChoiceOrText,
-            Question::StartupCommand
-            | Question::AppName
-            | Question::AppImage
-            | Question::Service
-            | Question::Env
-            | Question::ServiceVersion => Kind::Text,
-        }
-    }
-
-    /// The answer's name on Review, in `--plain`'s "given" lines and in
-    /// messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Question::LaunchType => "Launch type",
-            Question::AgentVersion => "Agent version",
-            Question::Language => "Language",
-            Question::Connection => "Connection",
-            Question::StartupCommand => "Startup command",
-            Question::AppName => "App name",
-            Question::AppImage => "App image",
-            Question::Service => "Service",
-            Question::Env => "Env",
-            Question::ServiceVersion => "Version",
-            Question::Site => "Site",
-            Question::ApiKey => "API key",
-        }
-    }
-
-    /// The question itself.
-    pub fn prompt(self) -> &'static str {
-        match self {
-            Question::LaunchType => "Where do the app's tasks run?",
-            Question::AgentVersion => "Which Datadog agent version?",
-            Question::Language => "Which language is the app written in?",
-            Question::Connection => "How does the app reach the agent?",
-            Question::StartupCommand => "How does the app start?",
-            Question::AppName => "Container name",
-            Question::AppImage => "Image",
-            Question::Service => "Service (DD_SERVICE)",
-            Question::Env => "Environment (DD_ENV)",
-            Question::ServiceVersion => "Version (DD_VERSION)",
-            Question::Site => "Datadog site",
-            Question::ApiKey => "API key",
-        }
-    }
-
-    /// What to type, for the question's text (the prompt of the field).
-    pub fn text_prompt(self) -> &'static str {
-        match self {
-            Question::AgentVersion => "Agent version (a major such as 7, or 7.17.1, 6.16.0)",
-            Question::ApiKey => "ARN of the secret that holds the API key",
-            _ => self.prompt(),
-        }
-    }
-
-    /// Shown in an empty field.
-    pub fn example(self) -> &'static str {
-        match self {
-            Question::AgentVersion => "e.g. 7.17.1",
-            Question::AppImage => "empty: <YOUR_APP_IMAGE>, to fill in later",
-            Question::Service => "e.g. checkout; empty: unset",
-            Question::Env => "e.g. prod; empty: unset",
-            Question::ServiceVersion => "e.g. 1.4.0; empty: unset",
-            Question::ApiKey => "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
-            _ => "",
-        }
-    }
-
-    /// A sentence on what the text answer does.
-    pub fn explain(self) -> &'static str {
-        match self {
-            Question::StartupCommand => "Runs exactly as typed, after DD_AGENT_HOST is set. If the host cannot be found within 5 s, the app still starts.",
-            Question::AppName => "Also the family of the app's task definition: letters, digits, - and _.",
-            Question::AppImage => "The image of your app, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.",
-            Question::Service | Question::Env | Question::ServiceVersion => "Set as DD_SERVICE, DD_ENV and DD_VERSION (and as labels) on the app container, so traces, logs and metrics line up.",
-            _ => "",
-        }
-    }
-
-    /// The flags that answer the question on the command line.
-    pub fn flag(self) -> &'static str {
-        match self {
-            Question::LaunchType => "--launch-type",
-            Question::AgentVersion => "--agent-version",
-            Question::Language => "--language",
-            Question::Connection => "--transport/--imds",
-            Question::StartupCommand => "--startup-command",
-            Question::AppName => "--app-name",
-            Question::AppImage => "--app-image",
-            Question::Service => "--service",
-            Question::Env => "--env",
-            Question::ServiceVersion => "--service-version",
-            Question::Site => "--site",
-            Question::ApiKey => "--api-key-secret-arn",
-        }
-    }
-
-    /// Why the question does not apply to `config`, when it does not.
-    pub fn not_needed(self, config: &Config) -> Option<&'static str> {
-        match self {
-            Question::Connection if config.launch_type == LaunchType::ManagedInstances => {
-                Some("ECS Managed Instances apps reach the agent through the Unix socket only")
-            }
-            Question::StartupCommand if config.transport == Transport::Uds => Some(
-                "with the Unix socket nothing looks up an address, so the start command stays as it is",
-            ),
-            Question::StartupCommand if !config.wraps_entrypoint() => Some(
-                "the agent is a sidecar on localhost, so the start command stays as it is",
-            ),
-            _ => None,
-        }
-    }
-
-    /// The choices of a list question for `config` (empty for text).
-    pub fn choices(self, config: &Config) -> Vec<Choice> {
-        match self {
-            Question::LaunchType => LaunchType::ALL.iter().map(|t| launch_choice(*t)).collect(),
-            Question::AgentVersion => vec![
-                Choice::new(
-                    "latest",
-                    "recommended",
-                    "The newest agent: it accepts traces from other containers as soon as port 8126 is mapped.",
-                ),
-                Choice::new(
-                    "7",
-                    "the newest 7.x",
-                    "Follows the newest 7.x release (image tag 7), like latest but never a new major.",
-                ),
-                Choice::new(
-                    "7.17",
-                    "adds 2 APM env vars",
-                    "Agents 7.17 and lower (and every 6.x) accept traces from other containers only with DD_APM_ENABLED=true and DD_APM_NON_LOCAL_TRAFFIC=true: both are added to the agent container.",
-                ),
-                Choice::typed(
-                    "another version…",
-                    "type it",
-                    "A major (7), x.y (7.17) or x.y.z (7.17.1, 6.16.0); the image tag follows it exactly, and 7.17 or lower gets the 2 APM variables.",
-                ),
-            ],
-            Question::Language => Language::ALL
-                .iter()
-                .map(|l| Choice::new(l.label(), "", language_why(*l)))
-                .collect(),
-            Question::Connection => Link::offered(config.launch_type)
-                .into_iter()
-                .map(Link::choice)
-                .collect(),
-            Question::Site => SITES
-                .iter()
-                .map(|site| Choice::new(site, site_region(site), "The site of your Datadog account: the host name in your browser when you log in to Datadog."))
-                .collect(),
-            Question::ApiKey => vec![
-                Choice::typed(
-                    "secret ARN…",
-                    "recommended",
-                    "The agent reads DD_API_KEY from this Secrets Manager secret or SSM parameter; the task's execution role must be allowed to read it.",
-                ),
-                Choice::new(
-                    "placeholder, I'll fill it in",
-                    "",
-                    "The files hold <YOUR_DATADOG_API_KEY>: replace it before you register them (check flags it). A plain key in a task definition is readable by anyone who can describe it.",
-                ),
-            ],
-            _ => Vec::new(),
-        }
-    }
-
-    /// `config` with a different valid answer to this question: what the
-    /// answer acts on is what differs between the two renderings. Asking
-    /// the core this way keeps no second table of dependencies that could
-    /// drift from what it really builds.
-    pub fn alternative(self, config: &Config) -> Config {
-        let mut alt = config.clone();
-        match self {
-            Question::LaunchType => {
-                alt.launch_type = match config.launch_type {
-                    LaunchType::Ec2 => LaunchType::Fargate,
-                    _ => LaunchType::Ec2,
-                };
-                alt.transport = alt.launch_type.default_transport();
-            }
-            Question::AgentVersion => {
-                alt.agent_version = if config.agent_version == AgentVersion::Latest {
-                    // 7.17 also adds the legacy env, where the launch type
-                    // and transport allow that old an agent.
-                    let [_, major, legacy] = listed_versions();
-                    let legacy_config = Config {
-                        agent_version: legacy.clone(),
-                        ..config.clone()
-                    };
-                    if legacy_config.validate().is_ok() {
-                        legacy
-                    } else {
-                        major
-                    }
-                } else {
-                    AgentVersion::Latest
-                };
-            }
-            Question::Language => {
-                alt.language = if config.language == Language::Php {
-                    Language::Python
-                } else {
-                    Language::Php
-                };
-                alt.startup_command = alt.language.default_startup_command().to_owned();
-            }
-            Question::Connection => match Link::of(config) {
-                Link::HostIp(Imds::V2) => alt.imds = Imds::V1,
-                Link::HostIp(_) => alt.imds = Imds::V2,
-                Link::Socket if config.launch_type != LaunchType::ManagedInstances => {
-                    alt.transport = Transport::Tcp;
-                }
-                Link::Socket | Link::Localhost => alt.transport = Transport::Uds,
-            },
-            Question::StartupCommand => alt.startup_command.push_str(" x"),
-            Question::AppName => alt.app_name.push('x'),
-            Question::AppImage => {
-                alt.app_image = if config.app_image == APP_IMAGE_PLACEHOLDER {
-                    "probe".to_owned()
-                } else {
-                    APP_IMAGE_PLACEHOLDER.to_owned()
-                };
-            }
-            Question::Service => flip_tag(&mut alt.tags.service),
-            Question::Env => flip_tag(&mut alt.tags.env),
-            Question::ServiceVersion => flip_tag(&mut alt.tags.version),
-            Question::Site => {
-                alt.site = SITES
-                    .iter()
-                    .find(|s| **s != config.site)
-                    .map_or_else(String::new, |s| (*s).to_owned());
-            }
-            Question::ApiKey => {
-                alt.api_key_secret_arn = match config.api_key_secret_arn {
-                    Some(_) => None,
-                    None => Some(SAMPLE_SECRET_ARN.to_owned()),
-                };
-            }
-        }
-        alt
+/// The start of a command as far as the line under its field can show it
+/// (a few lines of the question pane): a command of any length costs the
+/// same to draw. Cut on a character boundary, with `…` for the rest.
+fn shown_start(command: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 512;
+    match command.char_indices().nth(SHOWN) {
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}…", &command[..at])),
+        None => std::borrow::Cow::Borrowed(command),
     }
 }
 
@@ -470,6 +333,10 @@ fn flip_tag(tag: &mut Option<String>) {
         Some(_) => None,
         None => Some("probe".to_owned()),
     };
+}
+
+fn tag(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "unset".to_owned())
 }
 
 fn launch_choice(launch_type: LaunchType) -> Choice {
@@ -507,17 +374,833 @@ fn language_why(language: Language) -> String {
     }
 }
 
-/// The region name Datadog gives each site.
-fn site_region(site: &str) -> &'static str {
-    match site {
-        "datadoghq.com" => "US1",
-        "us3.datadoghq.com" => "US3",
-        "us5.datadoghq.com" => "US5",
-        "datadoghq.eu" => "EU1",
-        "ap1.datadoghq.com" => "AP1",
-        "ap2.datadoghq.com" => "AP2",
-        "ddog-gov.com" => "US1-FED",
-        _ => "",
+const TAGS_EXPLAIN: &str = "Set as DD_SERVICE, DD_ENV and DD_VERSION (and as labels) on the app container, so traces, logs and metrics line up.";
+
+pub const LAUNCH_TYPE: Row = Row {
+    id: "launch-type",
+    step: Step::LaunchType,
+    kind: Kind::Choice,
+    label: "Launch type",
+    prompt: "Where do the app's tasks run?",
+    fields: &[Field::LaunchType],
+    choices: |_, _| LaunchType::ALL.map(launch_choice).to_vec(),
+    selected: |c, _| {
+        LaunchType::ALL
+            .iter()
+            .position(|t| *t == c.launch_type)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| {
+        let launch_type = LaunchType::ALL[i];
+        if launch_type != c.launch_type {
+            c.launch_type = launch_type;
+            c.transport = launch_type.default_transport();
+        }
+    },
+    answer: |c| c.launch_type.label().to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.launch_type = match c.launch_type {
+            LaunchType::Ec2 => LaunchType::Fargate,
+            _ => LaunchType::Ec2,
+        };
+        alt.transport = alt.launch_type.default_transport();
+        alt
+    },
+    ..BASE
+};
+
+pub const AGENT_VERSION: Row = Row {
+    id: "agent-version",
+    step: Step::AgentVersion,
+    kind: Kind::ChoiceOrText,
+    label: "Agent version",
+    prompt: "Which Datadog agent version?",
+    fields: &[Field::AgentVersion],
+    text: Some(TextAnswer {
+        field: Field::AgentVersion,
+        prompt: "Agent version (a major such as 7, or 7.17.1, 6.16.0)",
+        example: "e.g. 7.17.1",
+        initial: |c| {
+            if listed_versions().contains(&c.agent_version) {
+                String::new()
+            } else {
+                c.agent_version.to_string()
+            }
+        },
+        typed_in: |c| !listed_versions().contains(&c.agent_version),
+        refuse_empty: Some("type a version, e.g. 7.17.1"),
+        ..TEXT
+    }),
+    choices: |_, _| {
+        vec![
+            Choice::new(
+                "latest",
+                "recommended",
+                "The newest agent: it accepts traces from other containers as soon as port 8126 is mapped.",
+            ),
+            Choice::new(
+                "7",
+                "the newest 7.x",
+                "Follows the newest 7.x release (image tag 7), like latest but never a new major.",
+            ),
+            Choice::new(
+                "7.17",
+                "adds 2 APM env vars",
+                "Agents 7.17 and lower (and every 6.x) accept traces from other containers only with DD_APM_ENABLED=true and DD_APM_NON_LOCAL_TRAFFIC=true: both are added to the agent container.",
+            ),
+            Choice::typed(
+                "another version…",
+                "type it",
+                "A major (7), x.y (7.17) or x.y.z (7.17.1, 6.16.0); the image tag follows it exactly, and 7.17 or lower gets the 2 APM variables.",
+            ),
+        ]
+    },
+    selected: |c, _| {
+        listed_versions()
+            .iter()
+            .position(|v| *v == c.agent_version)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| {
+        if let Some(version) = listed_versions().get(i) {
+            c.agent_version = version.clone();
+        }
+    },
+    meaning: |c| {
+        let mut text = format!("image tag {}", c.agent_version.image_tag());
+        if c.agent_version.is_legacy() {
+            text.push_str("; adds DD_APM_ENABLED and DD_APM_NON_LOCAL_TRAFFIC");
+        }
+        Some(Ok(text))
+    },
+    answer: |c| {
+        if c.agent_version.is_legacy() {
+            format!("{} (+ the 2 APM env vars)", c.agent_version)
+        } else {
+            c.agent_version.to_string()
+        }
+    },
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.agent_version = if c.agent_version == AgentVersion::Latest {
+            // 7.17 also adds the legacy env, where the launch type and
+            // transport allow that old an agent.
+            let [_, major, legacy] = listed_versions();
+            let legacy_config = Config {
+                agent_version: legacy.clone(),
+                ..c.clone()
+            };
+            if legacy_config.validate().is_ok() {
+                legacy
+            } else {
+                major
+            }
+        } else {
+            AgentVersion::Latest
+        };
+        alt
+    },
+    ..BASE
+};
+
+pub const LANGUAGE: Row = Row {
+    id: "language",
+    step: Step::Language,
+    kind: Kind::Choice,
+    label: "Language",
+    prompt: "Which language is the app written in?",
+    fields: &[Field::Language],
+    choices: |_, _| {
+        Language::ALL
+            .iter()
+            .map(|l| Choice::new(l.label(), "", language_why(*l)))
+            .collect()
+    },
+    selected: |c, _| {
+        Language::ALL
+            .iter()
+            .position(|l| *l == c.language)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| c.set_language(Language::ALL[i]),
+    answer: |c| c.language.label().to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.set_language(if c.language == Language::Php {
+            Language::Python
+        } else {
+            Language::Php
+        });
+        alt
+    },
+    ..BASE
+};
+
+/// The ways in the language can take, in the order offered: Go has no init
+/// image, so no injection.
+fn offered_tracers(config: &Config) -> Vec<Tracer> {
+    Tracer::ALL
+        .into_iter()
+        .filter(|t| *t != Tracer::Inject || init_image_language(config.language).is_some())
+        .collect()
+}
+
+fn tracer_choice(config: &Config, tracer: Tracer) -> Choice {
+    let label = config.language.label();
+    match tracer {
+        Tracer::Inject => {
+            let vars: Vec<&str> = loader_vars(config.language, config.base_image.libc())
+                .iter()
+                .map(|v| v.name)
+                .collect();
+            Choice::new(
+                "inject at start",
+                "Datadog's init container; the image stays as it is",
+                format!(
+                    "A non-essential init container copies Datadog's {label} tracer into a task volume at start; the app mounts it, waits for the copy and loads it through {}.",
+                    vars.join(", ")
+                ),
+            )
+        }
+        Tracer::Image => Choice::new(
+            "install in the image",
+            "Dockerfile.datadog",
+            format!(
+                "Dockerfile.datadog holds the lines that install Datadog's {label} tracer in your app's image and the start command that loads it: rebuild the image with them."
+            ),
+        ),
+        Tracer::Present => Choice::new(
+            "already in the image",
+            "nothing added",
+            format!(
+                "The image installs the tracer and its start command loads it (as in `{}`): nothing is added.",
+                config.language.default_startup_command(Tracer::Present)
+            ),
+        ),
+    }
+}
+
+pub const TRACER: Row = Row {
+    id: "tracer",
+    step: Step::Tracer,
+    kind: Kind::Choice,
+    label: "Tracer",
+    prompt: "How does the tracer get into the app?",
+    fields: &[Field::Tracer],
+    choices: |c, _| {
+        offered_tracers(c)
+            .into_iter()
+            .map(|t| tracer_choice(c, t))
+            .collect()
+    },
+    selected: |c, _| {
+        offered_tracers(c)
+            .iter()
+            .position(|t| *t == c.tracer)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| {
+        if let Some(tracer) = offered_tracers(c).get(i) {
+            c.set_tracer(*tracer);
+        }
+    },
+    answer: |c| tracer_choice(c, c.tracer).label.to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.set_tracer(if c.tracer == Tracer::Present {
+            Tracer::default_for(c.language)
+        } else {
+            Tracer::Present
+        });
+        alt
+    },
+    ..BASE
+};
+
+fn base_image_choice(base_image: BaseImage) -> Choice {
+    match base_image {
+        BaseImage::Debian => Choice::new(
+            "Debian or Ubuntu",
+            "glibc, apt",
+            "The most common base (python:3.12, node:22, eclipse-temurin, the .NET and PHP images): glibc builds of the tracer.",
+        ),
+        BaseImage::Alpine => Choice::new(
+            "Alpine",
+            "musl, apk",
+            "musl builds of the tracer (PHP's musl loader); Datadog's Ruby injection has none, so Ruby on Alpine takes the Dockerfile.",
+        ),
+        BaseImage::Distroless => Choice::new(
+            "distroless",
+            "no shell, no package manager",
+            "The tracer is copied in from Datadog's init image and loaded by variables. No shell: on EC2 over TCP use the Unix socket.",
+        ),
+    }
+}
+
+pub const BASE_IMAGE: Row = Row {
+    id: "base-image",
+    step: Step::Tracer,
+    kind: Kind::Choice,
+    label: "Base image",
+    prompt: "What is the app's image based on?",
+    fields: &[Field::BaseImage],
+    choices: |_, _| BaseImage::ALL.map(base_image_choice).to_vec(),
+    selected: |c, _| {
+        BaseImage::ALL
+            .iter()
+            .position(|b| *b == c.base_image)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| c.base_image = BaseImage::ALL[i],
+    not_needed: |c| {
+        (c.tracer == Tracer::Present)
+            .then_some("the image already has its tracer: nothing depends on its base")
+    },
+    answer: |c| base_image_choice(c.base_image).label.to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        for base_image in BaseImage::ALL {
+            alt.base_image = base_image;
+            if base_image != c.base_image && alt.validate().is_ok() {
+                return alt;
+            }
+        }
+        c.clone()
+    },
+    ..BASE
+};
+
+/// The tracer versions listed before "another version…": the language's
+/// current major (the default), then latest.
+fn listed_tracer_versions() -> [Option<TracerVersion>; 2] {
+    [None, Some(TracerVersion::Latest)]
+}
+
+pub const TRACER_VERSION: Row = Row {
+    id: "tracer-version",
+    step: Step::Tracer,
+    kind: Kind::ChoiceOrText,
+    label: "Tracer version",
+    prompt: "Which tracer version?",
+    fields: &[Field::TracerVersion],
+    text: Some(TextAnswer {
+        field: Field::TracerVersion,
+        prompt: "Tracer version (a major such as 4, or a release such as 4.1.0)",
+        example: "e.g. 4.1.0",
+        initial: |c| {
+            if listed_tracer_versions().contains(&c.tracer_version) {
+                String::new()
+            } else {
+                c.tracer_version().to_string()
+            }
+        },
+        typed_in: |c| !listed_tracer_versions().contains(&c.tracer_version),
+        refuse_empty: Some("type a version, e.g. 4.1.0"),
+        ..TEXT
+    }),
+    choices: |c, _| {
+        let major = TracerVersion::Major(crate::core::model::tracer::default_major(c.language));
+        vec![
+            Choice::new(
+                "the current major",
+                "recommended",
+                format!(
+                    "{major}: the newest {} {} release, the same in every task until you choose another major (Datadog's ECS tools default to latest).",
+                    c.language.label(),
+                    major.number().map(|m| format!("{m}.x")).unwrap_or_default()
+                ),
+            ),
+            Choice::new(
+                "latest",
+                "the newest of any major",
+                "The newest release, whatever its major: a new major, with its breaking changes, reaches the next task that starts.",
+            ),
+            Choice::typed(
+                "another version…",
+                "type it",
+                "A major (4 or v4) or a release (4.1.0); the init image tag is its v-prefixed form.",
+            ),
+        ]
+    },
+    selected: |c, _| {
+        listed_tracer_versions()
+            .iter()
+            .position(|v| *v == c.tracer_version)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| {
+        if let Some(version) = listed_tracer_versions().get(i) {
+            c.tracer_version = *version;
+        }
+    },
+    not_needed: |c| {
+        if c.tracer == Tracer::Present {
+            Some("the image already has its tracer, at the version it installs")
+        } else if c.language == Language::Go {
+            Some("for Go the version is the one go.mod pins (orchestrion pin)")
+        } else {
+            None
+        }
+    },
+    meaning: |c| {
+        Some(Ok(match c.tracer {
+            Tracer::Inject => format!("init image tag {}", c.tracer_version().image_tag()),
+            _ => format!("installs {}", c.tracer_version()),
+        }))
+    },
+    answer: |c| match c.tracer_version {
+        None => format!("{} (the current major)", c.tracer_version()),
+        Some(version) => version.to_string(),
+    },
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.tracer_version = match c.tracer_version {
+            None => Some(TracerVersion::Latest),
+            Some(_) => None,
+        };
+        alt
+    },
+    ..BASE
+};
+
+pub const CONNECTION: Row = Row {
+    id: "connection",
+    step: Step::Connection,
+    kind: Kind::Choice,
+    label: "Connection",
+    prompt: "How does the app reach the agent?",
+    fields: &[Field::Transport, Field::Imds],
+    choices: |c, g| {
+        Link::offered_for(c, g)
+            .into_iter()
+            .map(Link::choice)
+            .collect()
+    },
+    selected: |c, g| {
+        Link::offered_for(c, g)
+            .iter()
+            .position(|l| *l == Link::of(c))
+            .unwrap_or(0)
+    },
+    select: |c, g, i| {
+        if let Some(link) = Link::offered_for(c, g).get(i) {
+            link.apply(c);
+        }
+    },
+    // A TCP flag on EC2 still leaves the host IP's source open.
+    given: Some(|g, c| {
+        g.has(Field::Imds)
+            || g.get(Field::Transport)
+                .is_some_and(|t| t == "uds" || c.launch_type != LaunchType::Ec2)
+    }),
+    not_needed: |c| {
+        (c.launch_type == LaunchType::ManagedInstances)
+            .then_some("ECS Managed Instances apps reach the agent through the Unix socket only")
+    },
+    answer: |c| Link::of(c).label().to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        match Link::of(c) {
+            Link::HostIp(Imds::V2) => alt.imds = Imds::V1,
+            Link::HostIp(_) => alt.imds = Imds::V2,
+            Link::Socket if c.launch_type != LaunchType::ManagedInstances => {
+                alt.transport = Transport::Tcp;
+            }
+            Link::Socket | Link::Localhost => alt.transport = Transport::Uds,
+        }
+        alt
+    },
+    ..BASE
+};
+
+pub const STARTUP_COMMAND: Row = Row {
+    id: "startup-command",
+    step: Step::StartupCommand,
+    label: "Startup command",
+    prompt: "How does the app start?",
+    fields: &[Field::StartupCommand],
+    text: Some(TextAnswer {
+        field: Field::StartupCommand,
+        prompt: "How does the app start?",
+        explain: "Runs exactly as typed, after DD_AGENT_HOST is set. If the host cannot be found within 5 s, the app still starts.",
+        initial: |c| c.startup_command.clone(),
+        ..TEXT
+    }),
+    not_needed: |c| {
+        if c.transport == Transport::Uds {
+            Some("with the Unix socket nothing looks up an address, so the start command stays as it is")
+        } else if !c.wraps_entrypoint() {
+            Some("the agent is a sidecar on localhost, so the start command stays as it is")
+        } else {
+            None
+        }
+    },
+    answer: |c| c.startup_command.clone(),
+    meaning: |c| {
+        Some(match exec_form(&c.startup_command) {
+            Some(_) => Ok(format!("runs as exec {}", printable(&shown_start(&c.startup_command)))),
+            None => Err("not a single command: sh stays PID 1, so end it with `exec app` for SIGTERM to reach the app".to_owned()),
+        })
+    },
+    remarks: |c| {
+        vec![Remark::Hint(format!(
+            "default for {}: {}",
+            c.language.label(),
+            c.default_startup_command()
+        ))]
+    },
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.startup_command.push_str(" x");
+        alt
+    },
+    ..BASE
+};
+
+pub const APP_NAME: Row = Row {
+    id: "app-name",
+    step: Step::App,
+    label: "App name",
+    prompt: "Container name",
+    fields: &[Field::AppName],
+    text: Some(TextAnswer {
+        field: Field::AppName,
+        prompt: "Container name",
+        explain: "Also the family of the app's task definition: letters, digits, - and _.",
+        initial: |c| c.app_name.clone(),
+        ..TEXT
+    }),
+    answer: |c| c.app_name.clone(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.app_name.push('x');
+        alt
+    },
+    ..BASE
+};
+
+pub const APP_IMAGE: Row = Row {
+    id: "app-image",
+    step: Step::App,
+    label: "App image",
+    prompt: "Image",
+    fields: &[Field::AppImage],
+    text: Some(TextAnswer {
+        field: Field::AppImage,
+        prompt: "Image",
+        example: "empty: <YOUR_APP_IMAGE>, to fill in later",
+        explain:
+            "The image of your app, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.",
+        initial: |c| {
+            if c.app_image == APP_IMAGE_PLACEHOLDER {
+                String::new()
+            } else {
+                c.app_image.clone()
+            }
+        },
+        ..TEXT
+    }),
+    answer: |c| c.app_image.clone(),
+    placeholder: |c| c.app_image == APP_IMAGE_PLACEHOLDER,
+    remarks: |c| {
+        if c.app_image == APP_IMAGE_PLACEHOLDER {
+            vec![Remark::Warning(
+                "left as <YOUR_APP_IMAGE>: fill it in before registering".to_owned(),
+            )]
+        } else {
+            Vec::new()
+        }
+    },
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.app_image = if c.app_image == APP_IMAGE_PLACEHOLDER {
+            "probe".to_owned()
+        } else {
+            APP_IMAGE_PLACEHOLDER.to_owned()
+        };
+        alt
+    },
+    ..BASE
+};
+
+pub const SERVICE: Row = Row {
+    id: "service",
+    step: Step::Tags,
+    label: "Service",
+    prompt: "Service (DD_SERVICE)",
+    fields: &[Field::Service],
+    text: Some(TextAnswer {
+        field: Field::Service,
+        prompt: "Service (DD_SERVICE)",
+        example: "e.g. checkout; empty: unset",
+        explain: TAGS_EXPLAIN,
+        initial: |c| c.tags.service.clone().unwrap_or_default(),
+        ..TEXT
+    }),
+    answer: |c| tag(&c.tags.service),
+    alternative: |c| {
+        let mut alt = c.clone();
+        flip_tag(&mut alt.tags.service);
+        alt
+    },
+    ..BASE
+};
+
+pub const ENV: Row = Row {
+    id: "env",
+    step: Step::Tags,
+    label: "Env",
+    prompt: "Environment (DD_ENV)",
+    fields: &[Field::Env],
+    text: Some(TextAnswer {
+        field: Field::Env,
+        prompt: "Environment (DD_ENV)",
+        example: "e.g. prod; empty: unset",
+        explain: TAGS_EXPLAIN,
+        initial: |c| c.tags.env.clone().unwrap_or_default(),
+        ..TEXT
+    }),
+    answer: |c| tag(&c.tags.env),
+    alternative: |c| {
+        let mut alt = c.clone();
+        flip_tag(&mut alt.tags.env);
+        alt
+    },
+    ..BASE
+};
+
+pub const SERVICE_VERSION: Row = Row {
+    id: "service-version",
+    step: Step::Tags,
+    label: "Version",
+    prompt: "Version (DD_VERSION)",
+    fields: &[Field::ServiceVersion],
+    text: Some(TextAnswer {
+        field: Field::ServiceVersion,
+        prompt: "Version (DD_VERSION)",
+        example: "e.g. 1.4.0; empty: unset",
+        explain: TAGS_EXPLAIN,
+        initial: |c| c.tags.version.clone().unwrap_or_default(),
+        ..TEXT
+    }),
+    answer: |c| tag(&c.tags.version),
+    alternative: |c| {
+        let mut alt = c.clone();
+        flip_tag(&mut alt.tags.version);
+        alt
+    },
+    ..BASE
+};
+
+pub const SITE: Row = Row {
+    id: "site",
+    step: Step::Datadog,
+    kind: Kind::Choice,
+    label: "Site",
+    prompt: "Datadog site",
+    fields: &[Field::Site],
+    choices: |_, _| {
+        Site::ALL
+            .iter()
+            .map(|site| {
+                Choice::new(
+                    site.cli_name(),
+                    site.region(),
+                    "The site of your Datadog account: the host name in your browser when you log in to Datadog.",
+                )
+            })
+            .collect()
+    },
+    selected: |c, _| Site::ALL.iter().position(|s| *s == c.site).unwrap_or(0),
+    select: |c, _, i| c.site = Site::ALL[i],
+    answer: |c| c.site.to_string(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.site = if c.site == Site::Us1 {
+            Site::Eu1
+        } else {
+            Site::Us1
+        };
+        alt
+    },
+    ..BASE
+};
+
+pub const API_KEY: Row = Row {
+    id: "api-key",
+    step: Step::Datadog,
+    kind: Kind::ChoiceOrText,
+    label: "API key",
+    prompt: "API key",
+    fields: &[Field::ApiKeySecretArn],
+    text: Some(TextAnswer {
+        field: Field::ApiKeySecretArn,
+        prompt: "ARN of the secret that holds the API key",
+        example: "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
+        initial: |c| c.api_key_secret_arn.clone().unwrap_or_default(),
+        typed_in: |c| c.api_key_secret_arn.is_some(),
+        refuse_empty: Some("paste the secret's ARN, or choose \"placeholder, I'll fill it in\""),
+        ..TEXT
+    }),
+    choices: |_, _| {
+        vec![
+            Choice::typed(
+                "secret ARN…",
+                "recommended",
+                "The agent reads DD_API_KEY from this Secrets Manager secret or SSM parameter; the task's execution role must be allowed to read it.",
+            ),
+            Choice::new(
+                "placeholder, I'll fill it in",
+                "",
+                "The files hold <YOUR_DATADOG_API_KEY>: replace it before you register them (check flags it). A plain key in a task definition is readable by anyone who can describe it.",
+            ),
+        ]
+    },
+    selected: |_, _| 1,
+    select: |c, _, _| c.api_key_secret_arn = None,
+    answer: |c| match &c.api_key_secret_arn {
+        Some(arn) => arn.clone(),
+        None => format!("placeholder {API_KEY_PLACEHOLDER}"),
+    },
+    placeholder: |c| c.api_key_secret_arn.is_none(),
+    meaning: |c| {
+        c.api_key_secret_arn
+            .as_ref()
+            .map(|_| Ok("the agent reads DD_API_KEY from this secret".to_owned()))
+    },
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.api_key_secret_arn = match c.api_key_secret_arn {
+            Some(_) => None,
+            None => Some(SAMPLE_SECRET_ARN.to_owned()),
+        };
+        alt
+    },
+    ..BASE
+};
+
+// Named like the enum variants they replaced, since a question is used
+// like one: `Question::Language`.
+#[allow(non_upper_case_globals)]
+impl Question {
+    pub const LaunchType: Question = Question(&LAUNCH_TYPE);
+    pub const AgentVersion: Question = Question(&AGENT_VERSION);
+    pub const Language: Question = Question(&LANGUAGE);
+    pub const Tracer: Question = Question(&TRACER);
+    pub const BaseImage: Question = Question(&BASE_IMAGE);
+    pub const TracerVersion: Question = Question(&TRACER_VERSION);
+    pub const Connection: Question = Question(&CONNECTION);
+    pub const StartupCommand: Question = Question(&STARTUP_COMMAND);
+    pub const AppName: Question = Question(&APP_NAME);
+    pub const AppImage: Question = Question(&APP_IMAGE);
+    pub const Service: Question = Question(&SERVICE);
+    pub const Env: Question = Question(&ENV);
+    pub const ServiceVersion: Question = Question(&SERVICE_VERSION);
+    pub const Site: Question = Question(&SITE);
+    pub const ApiKey: Question = Question(&API_KEY);
+
+    /// Every question, in the order they are asked.
+    pub const ALL: [Question; 15] = [
+        Question::LaunchType,
+        Question::AgentVersion,
+        Question::Language,
+        Question::Tracer,
+        Question::BaseImage,
+        Question::TracerVersion,
+        Question::Connection,
+        Question::StartupCommand,
+        Question::AppName,
+        Question::AppImage,
+        Question::Service,
+        Question::Env,
+        Question::ServiceVersion,
+        Question::Site,
+        Question::ApiKey,
+    ];
+}
+
+impl Question {
+    pub fn row(self) -> &'static Row {
+        self.0
+    }
+
+    /// Where the question sits in [`Question::ALL`].
+    pub fn index(self) -> usize {
+        Question::ALL
+            .iter()
+            .position(|q| *q == self)
+            .expect("every question is listed in Question::ALL (tested)")
+    }
+
+    pub fn step(self) -> Step {
+        self.0.step
+    }
+
+    pub fn kind(self) -> Kind {
+        self.0.kind
+    }
+
+    pub fn label(self) -> &'static str {
+        self.0.label
+    }
+
+    pub fn prompt(self) -> &'static str {
+        self.0.prompt
+    }
+
+    /// What to type, for the question's text.
+    pub fn text_prompt(self) -> &'static str {
+        self.0.text.map_or(self.0.prompt, |t| {
+            if t.prompt.is_empty() {
+                self.0.prompt
+            } else {
+                t.prompt
+            }
+        })
+    }
+
+    /// Shown in an empty field.
+    pub fn example(self) -> &'static str {
+        self.0.text.map_or("", |t| t.example)
+    }
+
+    /// A sentence on what the text answer does.
+    pub fn explain(self) -> &'static str {
+        self.0.text.map_or("", |t| t.explain)
+    }
+
+    /// The flags that answer the question, as help and Review name them.
+    pub fn flag(self) -> String {
+        self.0
+            .fields
+            .iter()
+            .map(|f| f.flag())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Why the question does not apply to `config`, when it does not.
+    pub fn not_needed(self, config: &Config) -> Option<&'static str> {
+        (self.0.not_needed)(config)
+    }
+
+    /// The choices of a list question (empty for text), with nothing given.
+    pub fn choices(self, config: &Config) -> Vec<Choice> {
+        (self.0.choices)(config, &Given::default())
+    }
+
+    /// A different valid answer to this question.
+    pub fn alternative(self, config: &Config) -> Config {
+        (self.0.alternative)(config)
+    }
+
+    /// Whether the flags in `given` answered the question.
+    pub fn given_by(self, given: &Given, config: &Config) -> bool {
+        match self.0.given {
+            Some(rule) => rule(given, config),
+            None => self.0.fields.iter().any(|f| given.has(*f)),
+        }
     }
 }
 
@@ -579,10 +1262,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_row_is_listed_once_with_a_unique_id_and_consistent_kind() {
+        let mut ids: Vec<&str> = Question::ALL.iter().map(|q| q.row().id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Question::ALL.len());
+        for (i, q) in Question::ALL.iter().enumerate() {
+            assert_eq!(q.index(), i);
+            let row = q.row();
+            assert!(!row.label.is_empty() && !row.prompt.is_empty(), "{q:?}");
+            assert_ne!(row.step, Step::Review, "{q:?}");
+            assert!(!row.fields.is_empty(), "{q:?} is answered by no flag");
+            let config = Config::default();
+            let choices = q.choices(&config);
+            match row.kind {
+                Kind::Text => assert!(choices.is_empty() && row.text.is_some(), "{q:?}"),
+                Kind::Choice => assert!(!choices.is_empty() && row.text.is_none(), "{q:?}"),
+                Kind::ChoiceOrText => {
+                    assert!(row.text.is_some(), "{q:?}");
+                    assert_eq!(choices.iter().filter(|c| c.typed).count(), 1, "{q:?}");
+                }
+            }
+            if let Some(text) = row.text {
+                assert!(row.fields.contains(&text.field), "{q:?}");
+            }
+        }
+    }
+
+    #[test]
     fn the_defaults_come_first() {
         assert_eq!(Link::offered(LaunchType::Ec2)[0], Link::HostIp(Imds::V2));
         assert_eq!(LaunchType::ALL[0], LaunchType::Ec2);
-        assert_eq!(listed_version(0), Some(AgentVersion::Latest));
         for launch_type in LaunchType::ALL {
             assert_eq!(
                 Link::offered(launch_type)[0].transport(),
@@ -639,6 +1349,78 @@ mod tests {
                 alt.validate().unwrap_or_else(|e| panic!("{q:?}: {e}"));
             }
         }
+    }
+
+    #[test]
+    fn the_tracer_question_offers_injection_only_where_there_is_an_init_image() {
+        let labels = |language| {
+            Question::Tracer
+                .choices(&Config::for_language(language))
+                .into_iter()
+                .map(|c| c.label)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels(Language::Python),
+            [
+                "inject at start",
+                "install in the image",
+                "already in the image"
+            ]
+        );
+        assert_eq!(
+            labels(Language::Go),
+            ["install in the image", "already in the image"]
+        );
+        let mut go = Config::for_language(Language::Go);
+        (Question::Tracer.row().select)(&mut go, &Given::default(), 1);
+        assert_eq!(go.tracer, Tracer::Present);
+        let why = &Question::Tracer.choices(&Config::for_language(Language::Dotnet))[0].why;
+        assert!(why.contains("CORECLR_PROFILER_PATH"), "{why}");
+    }
+
+    #[test]
+    fn choosing_the_image_brings_the_loader_command() {
+        let mut config = Config::default();
+        assert_eq!(config.startup_command, "python my_app.py");
+        (Question::Tracer.row().select)(&mut config, &Given::default(), 1);
+        assert_eq!(config.tracer, Tracer::Image);
+        assert_eq!(config.startup_command, "ddtrace-run python my_app.py");
+    }
+
+    #[test]
+    fn base_image_and_version_are_asked_only_where_they_act() {
+        let present = Config {
+            tracer: Tracer::Present,
+            ..Config::default()
+        };
+        assert!(Question::BaseImage.not_needed(&present).is_some());
+        assert!(Question::TracerVersion.not_needed(&present).is_some());
+        let go = Config::for_language(Language::Go);
+        assert!(Question::BaseImage.not_needed(&go).is_none());
+        assert!(Question::TracerVersion.not_needed(&go).is_some());
+        let python = Config::default();
+        assert_eq!(
+            (Question::TracerVersion.row().answer)(&python),
+            "v4 (the current major)"
+        );
+        assert_eq!(
+            (Question::TracerVersion.row().meaning)(&python),
+            Some(Ok("init image tag v4".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_tcp_flag_on_ec2_leaves_the_connection_open() {
+        let config = Config::default();
+        let tcp = Given::default().with(Field::Transport, "tcp");
+        assert!(!Question::Connection.given_by(&tcp, &config));
+        let uds = Given::default().with(Field::Transport, "uds");
+        assert!(Question::Connection.given_by(&uds, &config));
+        let language = Given::default().with(Field::Language, "go");
+        assert!(Question::Language.given_by(&language, &config));
+        assert!(!Question::Connection.given_by(&language, &config));
+        assert_eq!(Question::Connection.flag(), "--transport/--imds");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::core::{Artifact, Config};
 pub enum Note {
     Answered,
     /// Given on the command line with this flag.
-    Flag(&'static str),
+    Flag(String),
     /// The question does not apply, and why.
     NotNeeded(&'static str),
     /// The files hold a placeholder for it.
@@ -113,7 +113,8 @@ pub fn placeholders(config: &Config) -> Vec<Placeholder> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Preset;
+    use crate::core::model::field::Field;
+    use crate::core::model::given::Given;
 
     #[test]
     fn defaults_leave_the_image_and_the_api_key() {
@@ -146,15 +147,14 @@ mod tests {
 
     #[test]
     fn rows_say_where_each_answer_came_from() {
-        let preset = Preset {
-            language: Some(crate::core::Language::Go),
-            ..Preset::default()
-        };
-        let answers = Answers::from_preset(&preset).unwrap();
+        let answers = Answers::from_given(&Given::default().with(Field::Language, "go")).unwrap();
         let rows = rows(&answers);
         assert_eq!(rows.len(), Question::ALL.len());
         let note = |q| rows.iter().find(|r| r.question == q).unwrap().note.clone();
-        assert_eq!(note(Question::Language), Note::Flag("--language"));
+        assert_eq!(
+            note(Question::Language),
+            Note::Flag("--language".to_owned())
+        );
         assert_eq!(note(Question::AppImage), Note::Placeholder);
         assert_eq!(note(Question::ApiKey), Note::Placeholder);
         assert_eq!(note(Question::Site), Note::Answered);

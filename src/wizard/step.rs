@@ -1,5 +1,5 @@
-//! The steps of the wizard, in order, and which questions each one holds.
-//! Both front ends walk exactly this list.
+//! The steps of the wizard, in order. Which questions each holds is said by
+//! the questions' rows. Both front ends walk exactly this list.
 
 use super::question::Question;
 
@@ -8,6 +8,7 @@ pub enum Step {
     LaunchType,
     AgentVersion,
     Language,
+    Tracer,
     Connection,
     StartupCommand,
     App,
@@ -17,10 +18,11 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 9] = [
+    pub const ALL: [Step; 10] = [
         Step::LaunchType,
         Step::AgentVersion,
         Step::Language,
+        Step::Tracer,
         Step::Connection,
         Step::StartupCommand,
         Step::App,
@@ -38,6 +40,7 @@ impl Step {
             Step::LaunchType => "Launch type",
             Step::AgentVersion => "Agent version",
             Step::Language => "Language",
+            Step::Tracer => "Tracer",
             Step::Connection => "Connection",
             Step::StartupCommand => "Startup command",
             Step::App => "App",
@@ -53,6 +56,7 @@ impl Step {
             Step::LaunchType => "Launch",
             Step::AgentVersion => "Agent",
             Step::Language => "Lang",
+            Step::Tracer => "Tracer",
             Step::Connection => "Conn",
             Step::StartupCommand => "Start",
             Step::App => "App",
@@ -62,24 +66,18 @@ impl Step {
         }
     }
 
-    /// What the step asks, in order.
-    pub fn questions(self) -> &'static [Question] {
-        match self {
-            Step::LaunchType => &[Question::LaunchType],
-            Step::AgentVersion => &[Question::AgentVersion],
-            Step::Language => &[Question::Language],
-            Step::Connection => &[Question::Connection],
-            Step::StartupCommand => &[Question::StartupCommand],
-            Step::App => &[Question::AppName, Question::AppImage],
-            Step::Tags => &[Question::Service, Question::Env, Question::ServiceVersion],
-            Step::Datadog => &[Question::Site, Question::ApiKey],
-            Step::Review => &[],
-        }
+    /// What the step asks, in order: the questions whose row names it.
+    pub fn questions(self) -> Vec<Question> {
+        Question::ALL
+            .into_iter()
+            .filter(|q| q.step() == self)
+            .collect()
     }
 
     /// A line above the questions of a step that asks several.
     pub fn intro(self) -> Option<&'static str> {
         match self {
+            Step::Tracer => Some("How Datadog's tracing library gets into the app"),
             Step::App => Some("The app's container in the task definition"),
             Step::Tags => Some("Unified service tags (optional)"),
             Step::Datadog => Some("Where the agent sends the traces"),
@@ -103,10 +101,7 @@ mod tests {
 
     #[test]
     fn every_question_is_asked_once_in_the_order_of_its_enum() {
-        let asked: Vec<Question> = Step::ALL
-            .iter()
-            .flat_map(|s| s.questions().iter().copied())
-            .collect();
+        let asked: Vec<Question> = Step::ALL.iter().flat_map(|s| s.questions()).collect();
         assert_eq!(asked, Question::ALL);
         for (i, step) in Step::ALL.iter().enumerate() {
             assert_eq!(step.index(), i);

@@ -16,6 +16,9 @@ fn a_whole_run_writes_no_escape_byte() {
     pane.pick("Where do the app's tasks run?", "");
     pane.pick("Which Datadog agent version?", "7.17");
     pane.pick("Which language is the app written in?", "PHP");
+    pane.pick("How does the tracer get into the app?", "");
+    pane.pick("What is the app's image based on?", "Alpine");
+    pane.pick("Which tracer version?", "");
     pane.pick("How does the app reach the agent?", "metadata file");
     pane.answer("How does the app start?", "");
     pane.answer("Container name", "checkout");
@@ -61,6 +64,8 @@ fn a_whole_run_writes_no_escape_byte() {
         "7.17",
         "--language",
         "php",
+        "--base-image",
+        "alpine",
         "--imds",
         "metadata-file",
         "--app-name",

@@ -104,7 +104,7 @@ fn has_colour(styled: &str) -> bool {
 const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
 
 /// Every question answered on the command line, so only the menu is left.
-const ALL_PRESET: [&str; 27] = [
+const ALL_PRESET: [&str; 31] = [
     "--plain",
     "--launch-type",
     "ec2",
@@ -112,6 +112,10 @@ const ALL_PRESET: [&str; 27] = [
     "latest",
     "--language",
     "go",
+    "--tracer",
+    "image",
+    "--base-image",
+    "alpine",
     "--imds",
     "v2",
     "--startup-command",
@@ -142,14 +146,18 @@ fn all_preset_app_container() -> String {
 }
 
 /// Answers every question in the order asked: `choices` for the lists
-/// (launch type, agent version, language, connection), then the typed
-/// answers (startup command, app name, image, service, env, version;
+/// (launch type, agent version, language, how the tracer gets in, base
+/// image, tracer version, connection; empty takes the default), then the
+/// typed answers (startup command, app name, image, service, env, version;
 /// empty takes the default), then the site and the API key lists.
-fn answer_all(pane: &Pane, choices: [&str; 4], typed: [&str; 6], site: &str, api_key: &str) {
+fn answer_all(pane: &Pane, choices: [&str; 7], typed: [&str; 6], site: &str, api_key: &str) {
     for (prompt, item) in [
         "Where do the app's tasks run?",
         "Which Datadog agent version?",
         "Which language is the app written in?",
+        "How does the tracer get into the app?",
+        "What is the app's image based on?",
+        "Which tracer version?",
         "How does the app reach the agent?",
     ]
     .into_iter()
@@ -205,7 +213,7 @@ fn python_defaults_print_and_save_what_generate_gives() {
     };
     answer_all(
         &pane,
-        ["EC2", "latest", "Python", "IMDSv2"],
+        ["EC2", "latest", "Python", "", "", "", "IMDSv2"],
         [""; 6],
         "datadoghq.com",
         "placeholder",
@@ -232,8 +240,8 @@ fn python_defaults_print_and_save_what_generate_gives() {
     assert!(
         history.contains(
             "the same without questions: ddecs-wizard generate --launch-type ec2 --transport tcp \
-             --language python --agent-version latest --imds v2 \
-             --startup-command 'ddtrace-run python my_app.py'"
+             --language python --tracer inject --agent-version latest --imds v2 \
+             --startup-command 'python my_app.py'"
         ),
         "{history}"
     );
@@ -266,7 +274,7 @@ fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
     };
     answer_all(
         &pane,
-        ["EC2", "7.17", "PHP", "IMDSv1"],
+        ["EC2", "7.17", "PHP", "", "Alpine", "latest", "IMDSv1"],
         ["", "web", "web:2", "web", "prod", "1.2.3"],
         "datadoghq.eu",
         "placeholder",
@@ -274,6 +282,10 @@ fn php_with_imdsv1_and_agent_717_chosen_by_arrows() {
     let same = [
         "--language",
         "php",
+        "--base-image",
+        "alpine",
+        "--tracer-version",
+        "latest",
         "--imds",
         "v1",
         "--agent-version",
@@ -336,6 +348,10 @@ fn another_version_is_typed_without_a_prefilled_value() {
     pane.choose("Which Datadog agent version?", "another version");
     pane.answer("Agent version (a major", "7.15.2");
     pane.choose("Which language is the app written in?", "Java");
+    pane.choose(
+        "How does the tracer get into the app?",
+        "already in the image",
+    );
     pane.choose("How does the app reach the agent?", "Unix socket");
     pane.answer("Container name", "");
     pane.answer("Image", "");
@@ -369,6 +385,9 @@ fn preset_answers_are_shown_not_asked() {
         "Launch type: EC2 (from --launch-type)",
         "Agent version: latest (from --agent-version)",
         "Language: Go (from --language)",
+        "Tracer: install in the image (from --tracer)",
+        "Base image: Alpine (from --base-image)",
+        "Tracer version: not needed (for Go the version is the one go.mod pins",
         "Connection: host IP via IMDSv2 (from --transport/--imds)",
         "Startup command: /app/server --port 8080 (from --startup-command)",
         "App name: api (from --app-name)",
@@ -456,6 +475,8 @@ fn ctrl_c_at_a_text_prompt_exits_130() {
             "7",
             "--language",
             "ruby",
+            "--tracer",
+            "present",
             "--imds",
             "v2",
         ],

@@ -2,7 +2,7 @@
 //! full-screen wizard (driven in-process, Enter after Enter) and `--plain`
 //! (in a terminal, taking every default) go through the same list.
 
-use ddecs_wizard::cli::Preset;
+use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::tui::state::App;
 use ddecs_wizard::tui::theme::Theme;
 use ddecs_wizard::tui::update;
@@ -14,17 +14,17 @@ use crate::tmux::Pane;
 
 /// The questions the model asks with every default taken.
 fn model_order() -> Vec<Question> {
-    let answers = Answers::from_preset(&Preset::default()).expect("defaults");
+    let answers = Answers::from_given(&Given::default()).expect("defaults");
     Step::ALL
         .iter()
-        .flat_map(|s| s.questions().iter().copied())
+        .flat_map(|s| s.questions())
         .filter(|q| answers.not_needed(*q).is_none())
         .collect()
 }
 
 /// The questions the full-screen wizard focuses, Enter after Enter.
 fn tui_order() -> Vec<Question> {
-    let mut app = App::from_preset(&Preset::default(), Theme::MONO).expect("defaults");
+    let mut app = App::from_given(&Given::default(), Theme::MONO).expect("defaults");
     let mut asked = Vec::new();
     while app.step != Step::Review {
         asked.extend(app.focus);

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ddecs_wizard::core::generate::entrypoint::{build_script, IMDS_BASE_URL};
+use ddecs_wizard::core::generate::entrypoint::{build_script_with, GiveUp, IMDS_BASE_URL};
 use ddecs_wizard::core::Imds;
 
 pub const MOCK_IMDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/mock_imds.py");
@@ -191,11 +191,17 @@ pub struct Request {
     pub headers: BTreeMap<String, String>,
 }
 
-/// The shipped script with the IMDS URL pointed at `base_url`, after
-/// checking that this swap is the only difference from the shipped text and
-/// that it did happen wherever the script talks to IMDS.
+/// The give-up bound of the scripts the tests run: shorter than the shipped
+/// 5 s so that every case that waits it out does not sleep 5 s, and long
+/// enough for a mock on a loaded 2-core machine to answer within a step.
+/// The shipped bound itself is run by the cases that use `build_script`.
+pub const TEST_GIVE_UP: GiveUp = GiveUp::after_millis(3_000);
+
+/// The script as shipped but for its bound ([`TEST_GIVE_UP`]), with the
+/// IMDS URL pointed at `base_url`, after checking that this swap is the
+/// only difference and that it did happen wherever the script talks to IMDS.
 pub fn local_script(imds: Imds, startup_command: &str, base_url: &str) -> String {
-    let shipped = build_script(imds, startup_command);
+    let shipped = build_script_with(imds, startup_command, TEST_GIVE_UP);
     assert!(
         !shipped.contains(base_url),
         "{base_url} already in the script"

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use ddecs_wizard::cli::Preset;
+use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::tui::draw;
 use ddecs_wizard::tui::state::App;
 use ddecs_wizard::tui::theme::Theme;
@@ -21,8 +21,8 @@ use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
 
-pub fn wizard(preset: &Preset, theme: Theme) -> App {
-    let mut app = App::from_preset(preset, theme).expect("valid preset");
+pub fn wizard(given: &Given, theme: Theme) -> App {
+    let mut app = App::from_given(given, theme).expect("valid flags");
     draw_frame(&mut app, 100, 30);
     app
 }
@@ -162,6 +162,6 @@ fn style_name(cell: &Cell) -> String {
 
 /// Performs a save effect as the event loop does.
 pub fn perform_save(app: &mut App, dir: &std::path::Path, force: bool) {
-    let result = ddecs_wizard::commands::generate::save(app.config(), dir, force);
+    let result = ddecs_wizard::output::artifacts::save(app.config(), dir, force);
     update::on_saved(app, result);
 }

@@ -23,22 +23,23 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::concurrent::{run_all, LIMIT};
 use crate::confirm::{decide, Decision};
 use crate::connect::{connect, Clients};
 use crate::ecs::{self, ServiceState};
 use crate::registration::{self, register_revision, Match};
+use crate::rollout::{self, Follow, Roll, Rolled};
 use crate::{names, raw, runtime, survey};
+use aws_sdk_ecs::Client;
 use ddecs_wizard::cli::{ApplyArgs, UsageError};
 use ddecs_wizard::commands::patch::options;
-use ddecs_wizard::core::patch::{patch, PatchOptions};
+use ddecs_wizard::core::patch::{patch, Note, PatchOptions, Patched};
 use ddecs_wizard::core::taskdef::container::secret_values;
-use ddecs_wizard::core::taskdef::document;
+use ddecs_wizard::core::taskdef::document::{self, Document};
 use ddecs_wizard::output::diff;
 use ddecs_wizard::output::safe::printable;
 
 pub fn run(args: &ApplyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    let options = options(&args.preset, &args.container)?;
+    let options = options(&args.preset.given, &args.container)?;
     if args.family.trim().is_empty() {
         return Err(UsageError("FAMILY is empty: give the task definition family".into()).into());
     }
@@ -66,28 +67,23 @@ async fn apply(
     err: &mut dyn Write,
 ) -> Result<()> {
     let clients = connect(&args.aws).await?;
-    let (described, targets) = tokio::join!(
-        raw::describe_task_definition(&clients.ecs, &args.family),
+    let (prepared, targets) = tokio::join!(
+        prepare(&clients.ecs, &args.family, options),
         targets(&clients, args)
     );
-    let (described, targets) = (described?, targets?);
-    let current_arn = described["taskDefinition"]["taskDefinitionArn"]
-        .as_str()
-        .unwrap_or(&args.family)
-        .to_owned();
-    let current = names::short_task_definition(&current_arn).to_owned();
-    let document = survey::read(&described)
-        .map_err(|e| UsageError(format!("{}: cannot be patched: {e}", printable(&current))))?;
-    let patched = patch(&document, options)
-        .map_err(|e| UsageError(format!("{}: {e}", printable(&current))))?;
+    let (prepared, targets) = (prepared?, targets?);
+    let Prepared {
+        current_arn,
+        current,
+        document,
+        patched,
+        changed,
+    } = prepared;
     // Reading describe output always unwraps it and drops its read-only
     // fields: only what the patch itself did is worth a line.
-    for note in patched.notes.iter().filter(|n| !document.notes.contains(n)) {
-        writeln!(err, "ddecs-wizard: {}", printable(note))?;
+    for note in patched.notes.iter().filter(|n| !matches!(n, Note::Read(_))) {
+        writeln!(err, "ddecs-wizard: {}", printable(&note.to_string()))?;
     }
-    // Compared with what was read, not with the describe output: reading
-    // always unwraps and drops read-only fields, which is not a change.
-    let changed = patched.value != document.value;
     if changed {
         let old = document::render(&document.value, &document.layout);
         let new = document::render(&patched.value, &document.layout);
@@ -158,8 +154,48 @@ async fn apply(
     } else {
         current_arn
     };
+    let follow = Follow {
+        wait: args.follows_deployments(),
+        rollback: args.rollback_on_failure,
+    };
     let services: Vec<String> = behind.iter().map(|t| t.name.clone()).collect();
-    roll(&clients, cluster, &services, &revision, out).await
+    roll(&clients, cluster, &services, &revision, follow, out).await
+}
+
+/// A family's latest ACTIVE revision and what `patch` makes of it; the
+/// first step of `apply FAMILY` and of each family `apply --all-services`
+/// plans.
+pub struct Prepared {
+    pub current_arn: String,
+    /// `family:revision` of the latest revision.
+    pub current: String,
+    pub document: Document,
+    pub patched: Patched,
+    /// Compared with what was read, not with the describe output: reading
+    /// always unwraps and drops read-only fields, which is not a change.
+    pub changed: bool,
+}
+
+/// Reads the family's latest revision and patches it (read-only).
+pub async fn prepare(ecs: &Client, family: &str, options: &PatchOptions) -> Result<Prepared> {
+    let described = raw::describe_task_definition(ecs, family).await?;
+    let current_arn = described["taskDefinition"]["taskDefinitionArn"]
+        .as_str()
+        .unwrap_or(family)
+        .to_owned();
+    let current = names::short_task_definition(&current_arn).to_owned();
+    let document = survey::read(&described)
+        .map_err(|e| UsageError(format!("{}: cannot be patched: {e}", printable(&current))))?;
+    let patched = patch(&document, options)
+        .map_err(|e| UsageError(format!("{}: {e}", printable(&current))))?;
+    let changed = patched.value != document.value;
+    Ok(Prepared {
+        current_arn,
+        current,
+        document,
+        patched,
+        changed,
+    })
 }
 
 /// The `--service` services, checked before anything is written: each must
@@ -230,16 +266,17 @@ fn untouched(services: usize) -> &'static str {
 }
 
 /// Points each service of `cluster` at `revision`, concurrently, and
-/// reports each deployment. Each is read again first: one that already
-/// runs `revision`, or a newer revision of its family (another run or a
-/// deploy got there since the plan), is left as it is and said so, so that
-/// apply never moves a service back. A service whose update failed is named
-/// with the revision it stays on.
-pub async fn roll(
+/// reports each deployment (followed to its end with `--wait`). Each is
+/// read again first: one that already runs `revision`, or a newer revision
+/// of its family (another run or a deploy got there since the plan), is
+/// left as it is and said so, so that apply never moves a service back. A
+/// service whose update failed is named with the revision it stays on.
+async fn roll(
     clients: &Clients,
     cluster: &str,
     services: &[String],
     revision: &str,
+    follow: Follow,
     out: &mut dyn Write,
 ) -> Result<()> {
     if services.is_empty() {
@@ -247,7 +284,7 @@ pub async fn roll(
     }
     let states = ecs::describe_services(&clients.ecs, cluster, services).await?;
     let short = names::short_task_definition(revision);
-    let mut to_update: Vec<(&String, String)> = Vec::new();
+    let mut rolls = Vec::new();
     for (name, state) in services.iter().zip(states) {
         let runs = state.map(|s| s.task_definition).unwrap_or_default();
         if names::is_at_least(&runs, revision) {
@@ -272,37 +309,16 @@ pub async fn roll(
             }
             continue;
         }
-        to_update.push((name, runs));
-    }
-    let jobs = to_update
-        .iter()
-        .map(|(name, _)| {
-            let ecs = clients.ecs.clone();
-            let (cluster, name, revision) =
-                (cluster.to_owned(), (*name).clone(), revision.to_owned());
-            async move { ecs::update_service(&ecs, &cluster, &name, &revision).await }
-        })
-        .collect();
-    let mut failures = Vec::new();
-    for ((name, runs), result) in to_update.iter().zip(run_all(jobs, LIMIT).await) {
-        match result {
-            Ok(deployment) => writeln!(
-                out,
-                "updated service {} in cluster {} to {}: deployment {} ({})",
-                printable(name),
-                printable(cluster),
-                printable(short),
-                printable(&deployment.id),
-                printable(&deployment.rollout)
-            )?,
-            Err(error) => failures.push(format!(
-                "{error}; service {} stays on {}",
-                printable(name),
-                printable(names::short_task_definition(runs))
-            )),
-        }
+        rolls.push(Roll {
+            cluster: cluster.to_owned(),
+            service: name.clone(),
+            from: runs,
+            to: revision.to_owned(),
+        });
     }
     out.flush()?;
+    let rolled = rollout::roll(&clients.ecs, rolls, follow, out).await?;
+    let failures: Vec<String> = rolled.iter().filter_map(Rolled::failure).collect();
     match failures.len() {
         0 => Ok(()),
         _ => Err(anyhow::anyhow!(failures.join("; "))),

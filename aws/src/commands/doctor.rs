@@ -1,49 +1,66 @@
-//! `ddecs-wizard doctor --cluster NAME`: read-only. Reads the cluster (its
-//! agent DAEMON service, container instances and their EC2 metadata
-//! options, every service's live task definition), prints one report, and
-//! exits 1 when something in it would keep traces from arriving.
+//! `ddecs-wizard doctor`: read-only. Reads each cluster asked for (its
+//! agent DAEMON service or Managed Instances daemons, container instances
+//! and their EC2 metadata options, every service's live task definition,
+//! what the agent needs from IAM and ECR), in one region or many, prints
+//! one report, and exits 1 when something in it would keep traces from
+//! arriving.
 
 use std::io::Write;
 
 use anyhow::Result;
 use thiserror::Error;
 
-use crate::connect::connect;
-use crate::diagnosis::diagnose;
-use crate::{runtime, survey};
-use ddecs_wizard::cli::{DoctorArgs, DoctorFormat, UsageError};
+use crate::fleet::doctor::{examine, Outcome};
+use crate::runtime;
+use ddecs_wizard::cli::{DoctorArgs, DoctorFormat};
 use ddecs_wizard::output::safe::printable;
 
 /// Problems that stop traces were found: exit 1, after the report.
 #[derive(Debug, Error)]
-#[error("cluster {cluster}: {errors} problem{} would keep traces from arriving", if *.errors == 1 { "" } else { "s" })]
+#[error("{where_}: {errors} problem{} would keep traces from arriving", if *.errors == 1 { "" } else { "s" })]
 pub struct TracesBlocked {
-    pub cluster: String,
+    /// `cluster prod`, or `3 of 30 clusters`.
+    pub where_: String,
     pub errors: usize,
 }
 
 pub fn run(args: &DoctorArgs, out: &mut dyn Write) -> Result<()> {
-    if args.cluster.trim().is_empty() {
-        return Err(UsageError("--cluster: the cluster name is empty".to_owned()).into());
+    let mut examined = runtime::block_on(examine(args))??;
+    // One cluster that could not be read fails as any AWS call does.
+    if examined.single {
+        if let [Outcome::NotExamined { .. }] = examined.outcomes.as_slice() {
+            if let Some(Outcome::NotExamined { error, .. }) = examined.outcomes.pop() {
+                return Err(error.into());
+            }
+        }
     }
-    let facts = runtime::block_on(async {
-        let clients = connect(&args.aws).await?;
-        survey::ensure_cluster(&clients, &args.cluster).await?;
-        anyhow::Ok(survey::survey(&clients, &args.cluster).await?)
-    })??;
-    let diagnosis = diagnose(&facts);
     match args.format {
-        DoctorFormat::Text => out.write_all(diagnosis.to_text().as_bytes())?,
+        DoctorFormat::Text => out.write_all(examined.to_text().as_bytes())?,
         DoctorFormat::Json => {
-            let json = serde_json::to_string_pretty(&diagnosis.to_json())?;
-            writeln!(out, "{json}")?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&examined.to_json())?
+            )?;
+        }
+        DoctorFormat::Sarif => {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&examined.to_sarif())?
+            )?;
         }
     }
     out.flush()?;
-    if diagnosis.errors() > 0 {
+    let totals = examined.totals();
+    if totals.errors > 0 {
+        let where_ = match (examined.single, examined.outcomes.first()) {
+            (true, Some(Outcome::Judged(d))) => format!("cluster {}", printable(&d.cluster)),
+            _ => format!("{} of {} clusters", totals.blocked, totals.clusters),
+        };
         return Err(TracesBlocked {
-            cluster: printable(&args.cluster).into_owned(),
-            errors: diagnosis.errors(),
+            where_,
+            errors: totals.errors,
         }
         .into());
     }

@@ -44,7 +44,7 @@ pub fn run(args: &RegisterArgs, out: &mut dyn Write, err: &mut dyn Write) -> Res
         .into());
     }
     for note in &document.notes {
-        writeln!(err, "ddecs-wizard: {}", printable(note))?;
+        writeln!(err, "ddecs-wizard: {}", printable(&note.to_string()))?;
     }
     let job = Job {
         args,

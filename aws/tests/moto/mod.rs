@@ -25,6 +25,8 @@ use serde_json::{json, Value};
 const SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto/server.py");
 const CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto/aws.py");
 const PROXY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto/failing_proxy.py");
+const FLEET_PROXY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto/fleet_proxy.py");
+const SEED_FLEET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto/seed_fleet.py");
 
 /// Regions moto serves; each test takes one of its own.
 const REGIONS: [&str; 16] = [
@@ -200,6 +202,50 @@ impl Proxy {
     pub fn open(&self) {
         std::fs::write(self.dir.path().join("open"), "").expect("the gate file is written");
     }
+}
+
+/// The fleet tests' proxy in front of moto (throttling, refused or stalled
+/// registrations, deployments played out: see fleet_proxy.py).
+pub fn fleet_proxy(upstream: &str, options: &Value) -> Server {
+    start(FLEET_PROXY, &[upstream, &options.to_string()])
+}
+
+impl Server {
+    /// What the fleet proxy counted (GET /stats).
+    pub fn stats(&self) -> Value {
+        let address = self.endpoint.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).expect("the proxy answers");
+        write!(
+            stream,
+            "GET /stats HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("request sent");
+        let mut answer = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut answer).expect("answer read");
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+        serde_json::from_str(body).expect("stats are JSON")
+    }
+}
+
+/// Seeds a fleet through seed_fleet.py (its request, with the endpoint
+/// added); what it seeded.
+pub fn seed_fleet(endpoint: &str, mut request: Value) -> Value {
+    request["endpoint"] = json!(endpoint);
+    let mut child = Command::new(python3())
+        .arg(SEED_FLEET)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the seeding script");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(request.to_string().as_bytes())
+        .expect("request written");
+    let output = child.wait_with_output().expect("the seeding runs");
+    assert!(output.status.success(), "seeding the fleet failed");
+    serde_json::from_slice(&output.stdout).expect("the seeding script answers JSON")
 }
 
 /// One test's view of the server: its own region.

@@ -8,6 +8,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::output::files::kind_of;
+
 /// One thing the walk yields.
 #[derive(Debug)]
 pub enum Item {
@@ -18,6 +20,9 @@ pub enum Item {
     Found(PathBuf),
     /// A directory that could not be listed.
     Unlisted(PathBuf, io::Error),
+    /// A `*.json` entry that is no regular file (a FIFO would block the
+    /// read, a device never end): what it is.
+    NotRegular(PathBuf, &'static str),
 }
 
 pub struct Walk {
@@ -29,6 +34,7 @@ enum Pending {
     Named(PathBuf),
     Found(PathBuf),
     Dir(PathBuf),
+    NotRegular(PathBuf, &'static str),
 }
 
 /// Directories never worth entering: version-control internals.
@@ -42,9 +48,11 @@ impl Walk {
     }
 
     /// Queues the entries of `dir`: sub-directories (not through symbolic
-    /// links, which could loop) and `*.json` files (links to files count).
+    /// links, which could loop) and `*.json` files (links to files count);
+    /// a `*.json` that is something else is queued to be skipped with a
+    /// note.
     fn enter(&mut self, dir: &Path) -> io::Result<()> {
-        let mut entries: Vec<(PathBuf, bool)> = Vec::new();
+        let mut entries: Vec<(PathBuf, Pending)> = Vec::new();
         for entry in fs::read_dir(dir)? {
             let entry = entry?;
             let path = entry.path();
@@ -55,25 +63,27 @@ impl Walk {
                     .to_str()
                     .is_some_and(|name| SKIPPED_DIRS.contains(&name));
                 if !skipped {
-                    entries.push((path, true));
+                    entries.push((path.clone(), Pending::Dir(path)));
                 }
             } else if path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-                && (kind.is_file() || (kind.is_symlink() && path.is_file()))
             {
-                entries.push((path, false));
+                let pending = match fs::metadata(&path) {
+                    Ok(m) if m.is_file() => Pending::Found(path.clone()),
+                    // A link to a directory is not followed; one that
+                    // leads nowhere is not a file either.
+                    Ok(m) if m.is_dir() => continue,
+                    Err(_) if kind.is_symlink() => continue,
+                    Ok(m) => Pending::NotRegular(path.clone(), kind_of(&m)),
+                    Err(_) => Pending::Found(path.clone()),
+                };
+                entries.push((path, pending));
             }
         }
-        entries.sort();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
         self.pending
-            .extend(entries.into_iter().rev().map(|(path, is_dir)| {
-                if is_dir {
-                    Pending::Dir(path)
-                } else {
-                    Pending::Found(path)
-                }
-            }));
+            .extend(entries.into_iter().rev().map(|(_, pending)| pending));
         Ok(())
     }
 }
@@ -91,6 +101,7 @@ impl Iterator for Walk {
                 }
                 Pending::Named(path) => return Some(Item::Named(path)),
                 Pending::Found(path) => return Some(Item::Found(path)),
+                Pending::NotRegular(path, kind) => return Some(Item::NotRegular(path, kind)),
                 Pending::Dir(path) => {
                     if let Err(e) = self.enter(&path) {
                         return Some(Item::Unlisted(path, e));
@@ -128,6 +139,7 @@ mod tests {
                     Item::Named(path) => (true, path),
                     Item::Found(path) => (false, path),
                     Item::Unlisted(path, e) => panic!("{}: {e}", path.display()),
+                    Item::NotRegular(path, kind) => panic!("{}: {kind}", path.display()),
                 })
                 .collect();
         assert_eq!(

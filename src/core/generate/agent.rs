@@ -73,7 +73,7 @@ pub fn build_agent_container(config: &Config) -> Value {
     if config.api_key_secret_arn.is_none() {
         environment.push(env_var("DD_API_KEY", API_KEY_PLACEHOLDER));
     }
-    environment.push(env_var("DD_SITE", &config.site));
+    environment.push(env_var("DD_SITE", config.site.cli_name()));
     let reference = container["environment"]
         .as_array()
         .cloned()

@@ -1,16 +1,19 @@
 //! The application container: how it reaches the agent (the entryPoint that
 //! sets DD_AGENT_HOST, or the socket mount and URLs, or nothing at all next
-//! to a Fargate sidecar), and unified service tagging as env vars and
-//! Docker labels.
+//! to a Fargate sidecar), how it gets its tracer (with `--tracer inject`:
+//! the library volume, the wait for its copy and the loader variables), and
+//! unified service tagging as env vars and Docker labels.
 
 use serde_json::{json, Map, Value};
 
 use crate::core::generate::agent::env_var;
 use crate::core::generate::entrypoint::build_entry_point;
-use crate::core::model::config::{Config, LaunchType, Transport};
+use crate::core::generate::inject::app_loader_env;
+use crate::core::model::config::{Config, LaunchType, Tracer, Transport};
 use crate::core::model::datadog::SIDECAR_NAME;
 use crate::core::model::datadog::TAG_FIELDS;
 use crate::core::model::socket;
+use crate::core::model::tracer;
 
 /// The tags the config sets, as (env var, label, value), in TAG_FIELDS order.
 fn set_tags(config: &Config) -> Vec<(&'static str, &'static str, &str)> {
@@ -37,6 +40,10 @@ pub fn build_app_container(config: &Config) -> Value {
     if config.transport == Transport::Uds {
         environment.extend(socket::APP_ENV.iter().map(|(k, v)| env_var(k, v)));
     }
+    let injected = config.tracer == Tracer::Inject;
+    if injected {
+        environment.extend(app_loader_env(config));
+    }
     if !environment.is_empty() {
         container["environment"] = Value::Array(environment);
     }
@@ -47,13 +54,28 @@ pub fn build_app_container(config: &Config) -> Value {
             .collect();
         container["dockerLabels"] = Value::Object(labels);
     }
+    let mut mounts = Vec::new();
     if config.transport == Transport::Uds {
-        container["mountPoints"] = json!([socket::mount(true)]);
+        mounts.push(socket::mount(true));
     }
+    if injected {
+        mounts.push(tracer::mount());
+    }
+    if !mounts.is_empty() {
+        container["mountPoints"] = Value::Array(mounts);
+    }
+    let mut depends_on = Vec::new();
     if config.launch_type == LaunchType::Fargate {
         // No trace is sent before the sidecar listens: the first ones would
         // be refused while the agent starts.
-        container["dependsOn"] = json!([{ "containerName": SIDECAR_NAME, "condition": "HEALTHY" }]);
+        depends_on.push(json!({ "containerName": SIDECAR_NAME, "condition": "HEALTHY" }));
+    }
+    if injected {
+        // The app starts once the library is in the volume.
+        depends_on.push(tracer::dependency());
+    }
+    if !depends_on.is_empty() {
+        container["dependsOn"] = Value::Array(depends_on);
     }
     container
 }
@@ -63,11 +85,66 @@ mod tests {
     use super::*;
     use crate::core::model::config::Tags;
 
+    fn present() -> Config {
+        Config {
+            tracer: Tracer::Present,
+            ..Config::default()
+        }
+    }
+
     #[test]
     fn no_tags_means_no_environment_or_labels() {
-        let c = build_app_container(&Config::default());
+        let c = build_app_container(&present());
         let keys: Vec<_> = c.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["name", "image", "essential", "entryPoint"]);
+    }
+
+    #[test]
+    fn an_injected_app_mounts_the_library_waits_for_it_and_loads_it() {
+        let c = build_app_container(&Config::default());
+        assert_eq!(
+            c["environment"],
+            json!([{"name": "PYTHONPATH", "value": "/datadog-lib"}])
+        );
+        assert_eq!(c["mountPoints"], json!([tracer::mount()]));
+        assert_eq!(c["dependsOn"], json!([tracer::dependency()]));
+        for other in [Tracer::Image, Tracer::Present] {
+            let c = build_app_container(&Config {
+                tracer: other,
+                ..Config::default()
+            });
+            assert!(c.get("mountPoints").is_none() && c.get("dependsOn").is_none());
+        }
+    }
+
+    #[test]
+    fn on_fargate_over_the_socket_the_app_waits_for_both_and_mounts_both() {
+        let c = build_app_container(&Config {
+            launch_type: LaunchType::Fargate,
+            transport: Transport::Uds,
+            ..Config::default()
+        });
+        assert_eq!(
+            c["dependsOn"],
+            json!([
+                {"containerName": "datadog-agent", "condition": "HEALTHY"},
+                {"containerName": "datadog-tracer", "condition": "SUCCESS"}
+            ])
+        );
+        assert_eq!(
+            c["mountPoints"],
+            json!([socket::mount(true), tracer::mount()])
+        );
+        let names: Vec<_> = c["environment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["DD_TRACE_AGENT_URL", "DD_DOGSTATSD_URL", "PYTHONPATH"]
+        );
     }
 
     #[test]
@@ -78,7 +155,7 @@ mod tests {
                 env: Some("prod".into()),
                 version: None,
             },
-            ..Config::default()
+            ..present()
         };
         let c = build_app_container(&config);
         assert_eq!(

@@ -1,13 +1,16 @@
 //! The app's own task definition, ready for `register-task-definition`: the
 //! app container plus what the launch type needs around it (network mode,
-//! compatibilities, task size, the socket volume, the Fargate sidecar).
+//! compatibilities, task size, the socket volume, the Fargate sidecar) and
+//! what injection needs (the tracer's init container and volume).
 
 use serde_json::{json, Map, Value};
 
 use crate::core::generate::agent::{build_agent_container, execution_role};
 use crate::core::generate::app::build_app_container;
-use crate::core::model::config::{Config, LaunchType, Transport};
+use crate::core::generate::inject::build_init_container;
+use crate::core::model::config::{Config, LaunchType, Tracer, Transport};
 use crate::core::model::socket;
+use crate::core::model::tracer;
 
 /// The smallest Fargate size; it also fits the sidecar's share.
 const TASK_CPU: &str = "512";
@@ -36,14 +39,25 @@ pub fn build_app_task_definition(config: &Config) -> Value {
             task.insert("executionRoleArn".to_owned(), Value::String(role));
         }
     }
+    let injected = config.tracer == Tracer::Inject;
     let mut containers = vec![build_app_container(config)];
+    if injected {
+        containers.extend(build_init_container(config));
+    }
     if config.launch_type == LaunchType::Fargate {
         containers.push(build_agent_container(config));
     }
     task.insert("containerDefinitions".to_owned(), Value::Array(containers));
+    let mut volumes = Vec::new();
     if config.transport == Transport::Uds {
         let on_host = config.launch_type != LaunchType::Fargate;
-        task.insert("volumes".to_owned(), json!([socket::volume(on_host)]));
+        volumes.push(socket::volume(on_host));
+    }
+    if injected {
+        volumes.push(tracer::volume());
+    }
+    if !volumes.is_empty() {
+        task.insert("volumes".to_owned(), Value::Array(volumes));
     }
     Value::Object(task)
 }
@@ -60,27 +74,49 @@ mod tests {
         }
     }
 
-    #[test]
-    fn ec2_tcp_is_one_bridge_container() {
-        let task = build_app_task_definition(&Config::default());
-        assert_eq!(task["family"], "app");
-        assert_eq!(task["networkMode"], "bridge");
-        assert_eq!(task["requiresCompatibilities"], json!(["EC2"]));
-        assert_eq!(task["containerDefinitions"].as_array().unwrap().len(), 1);
-        assert!(task.get("volumes").is_none());
-    }
-
-    #[test]
-    fn fargate_carries_the_sidecar() {
-        let task = build_app_task_definition(&config(LaunchType::Fargate, Transport::Tcp));
-        assert_eq!(task["networkMode"], "awsvpc");
-        let names: Vec<_> = task["containerDefinitions"]
+    fn names(task: &Value) -> Vec<&str> {
+        task["containerDefinitions"]
             .as_array()
             .unwrap()
             .iter()
             .map(|c| c["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["app", "datadog-agent"]);
+            .collect()
+    }
+
+    #[test]
+    fn ec2_tcp_is_one_bridge_container() {
+        let task = build_app_task_definition(&Config {
+            tracer: Tracer::Present,
+            ..Config::default()
+        });
+        assert_eq!(task["family"], "app");
+        assert_eq!(task["networkMode"], "bridge");
+        assert_eq!(task["requiresCompatibilities"], json!(["EC2"]));
+        assert_eq!(names(&task), ["app"]);
+        assert!(task.get("volumes").is_none());
+    }
+
+    #[test]
+    fn injection_adds_the_init_container_and_its_volume() {
+        let task = build_app_task_definition(&Config::default());
+        assert_eq!(names(&task), ["app", "datadog-tracer"]);
+        assert_eq!(task["volumes"], json!([{ "name": "datadog-tracer" }]));
+        let fargate = build_app_task_definition(&config(LaunchType::Fargate, Transport::Uds));
+        assert_eq!(names(&fargate), ["app", "datadog-tracer", "datadog-agent"]);
+        assert_eq!(
+            fargate["volumes"],
+            json!([{ "name": socket::VOLUME }, { "name": "datadog-tracer" }])
+        );
+    }
+
+    #[test]
+    fn fargate_carries_the_sidecar() {
+        let task = build_app_task_definition(&Config {
+            tracer: Tracer::Image,
+            ..config(LaunchType::Fargate, Transport::Tcp)
+        });
+        assert_eq!(task["networkMode"], "awsvpc");
+        assert_eq!(names(&task), ["app", "datadog-agent"]);
     }
 
     #[test]
@@ -88,6 +124,6 @@ mod tests {
         let ec2 = build_app_task_definition(&config(LaunchType::Ec2, Transport::Uds));
         assert_eq!(ec2["volumes"][0]["host"]["sourcePath"], socket::DIR);
         let fargate = build_app_task_definition(&config(LaunchType::Fargate, Transport::Uds));
-        assert_eq!(fargate["volumes"], json!([{ "name": socket::VOLUME }]));
+        assert_eq!(fargate["volumes"][0], json!({ "name": socket::VOLUME }));
     }
 }

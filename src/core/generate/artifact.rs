@@ -7,11 +7,13 @@ use serde_json::Value;
 use crate::core::generate::agent::{build_agent_container, build_agent_task_definition};
 use crate::core::generate::app::build_app_container;
 use crate::core::generate::app_task::build_app_task_definition;
+use crate::core::generate::dockerfile::build_dockerfile;
 use crate::core::generate::entrypoint::build_entry_point;
+use crate::core::generate::inject::build_init_container;
 use crate::core::generate::php::{build_apache_passenv, build_php_fpm_env};
 use crate::core::generate::tracer_code::build_tracer_code;
 use crate::core::model::choices::choices;
-use crate::core::model::config::{Config, Language, Transport};
+use crate::core::model::config::{Config, Language, Tracer, Transport};
 use crate::core::model::error::NotApplicable;
 
 choices! {
@@ -20,7 +22,9 @@ choices! {
         AgentContainer => "agent-container",
         AppTaskDefinition => "app-task-definition",
         AppContainer => "app-container",
+        TracerInitContainer => "tracer-init-container",
         Entrypoint => "entrypoint",
+        Dockerfile => "dockerfile",
         Apache => "apache",
         PhpFpm => "php-fpm",
         TracerCode => "tracer-code",
@@ -35,7 +39,9 @@ impl Artifact {
             Artifact::AgentContainer => "Agent container",
             Artifact::AppTaskDefinition => "App task definition",
             Artifact::AppContainer => "App container",
+            Artifact::TracerInitContainer => "Tracer init container",
             Artifact::Entrypoint => "App entryPoint",
+            Artifact::Dockerfile => "Dockerfile",
             Artifact::Apache => "Apache",
             Artifact::PhpFpm => "PHP-FPM",
             Artifact::TracerCode => "Tracer code",
@@ -50,6 +56,7 @@ impl Artifact {
                 | Artifact::AgentContainer
                 | Artifact::AppTaskDefinition
                 | Artifact::AppContainer
+                | Artifact::TracerInitContainer
                 | Artifact::Entrypoint
         )
     }
@@ -69,6 +76,14 @@ impl Artifact {
             Artifact::Entrypoint | Artifact::TracerCode if !config.wraps_entrypoint() => (
                 format!("--launch-type {}", config.launch_type),
                 "on Fargate the agent is a sidecar on localhost, where tracers send traces by default: no address lookup",
+            ),
+            Artifact::TracerInitContainer if config.tracer != Tracer::Inject => (
+                format!("--tracer {}", config.tracer),
+                "the init container copies the tracer in with --tracer inject only",
+            ),
+            Artifact::Dockerfile if config.tracer != Tracer::Image => (
+                format!("--tracer {}", config.tracer),
+                "the Dockerfile lines install the tracer with --tracer image only",
             ),
             Artifact::Apache | Artifact::PhpFpm if language != Language::Php => (
                 language.cli_name().to_owned(),
@@ -95,7 +110,9 @@ impl Artifact {
             Artifact::AgentContainer => "agent-container.json",
             Artifact::AppTaskDefinition => "app-task-definition.json",
             Artifact::AppContainer => "app-container.json",
+            Artifact::TracerInitContainer => "tracer-init-container.json",
             Artifact::Entrypoint => return None,
+            Artifact::Dockerfile => "Dockerfile.datadog",
             Artifact::Apache => "apache-passenv.conf",
             Artifact::PhpFpm => "php-fpm-www.conf",
             Artifact::TracerCode => match language {
@@ -124,10 +141,13 @@ pub fn build_json(config: &Config, artifact: Artifact) -> Option<Value> {
         Artifact::AgentContainer => build_agent_container(config),
         Artifact::AppTaskDefinition => build_app_task_definition(config),
         Artifact::AppContainer => build_app_container(config),
+        Artifact::TracerInitContainer => build_init_container(config)?,
         Artifact::Entrypoint => {
             Value::from(build_entry_point(config.imds, &config.startup_command))
         }
-        Artifact::Apache | Artifact::PhpFpm | Artifact::TracerCode => return None,
+        Artifact::Dockerfile | Artifact::Apache | Artifact::PhpFpm | Artifact::TracerCode => {
+            return None
+        }
     })
 }
 
@@ -136,6 +156,7 @@ pub fn build_json(config: &Config, artifact: Artifact) -> Option<Value> {
 pub fn render(config: &Config, artifact: Artifact) -> Result<String, NotApplicable> {
     artifact.applies_to(config)?;
     let mut text = match artifact {
+        Artifact::Dockerfile => build_dockerfile(config),
         Artifact::Apache => build_apache_passenv(config),
         Artifact::PhpFpm => build_php_fpm_env(config),
         Artifact::TracerCode => build_tracer_code(config.language, config.imds)
@@ -171,6 +192,7 @@ mod tests {
                 "agent-container",
                 "app-task-definition",
                 "app-container",
+                "tracer-init-container",
                 "entrypoint",
                 "apache",
                 "php-fpm"
@@ -184,10 +206,35 @@ mod tests {
                 "app-task-definition",
                 "app-container",
                 "entrypoint",
+                "dockerfile",
                 "tracer-code"
             ]
         );
-        assert_eq!(names(Language::Java).len(), 5);
+        assert_eq!(names(Language::Java).len(), 6);
+    }
+
+    #[test]
+    fn the_tracer_decides_between_the_init_container_and_the_dockerfile() {
+        let with = |tracer| {
+            let config = Config {
+                tracer,
+                ..Config::default()
+            };
+            [Artifact::TracerInitContainer, Artifact::Dockerfile]
+                .map(|a| a.applies_to(&config).is_ok())
+        };
+        assert_eq!(with(Tracer::Inject), [true, false]);
+        assert_eq!(with(Tracer::Image), [false, true]);
+        assert_eq!(with(Tracer::Present), [false, false]);
+        let err = render(&Config::default(), Artifact::Dockerfile).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--output: dockerfile does not apply to --tracer inject: the Dockerfile lines install the tracer with --tracer image only"
+        );
+        assert_eq!(
+            Artifact::Dockerfile.file_name(Language::Python),
+            Some("Dockerfile.datadog")
+        );
     }
 
     #[test]
@@ -205,7 +252,12 @@ mod tests {
         };
         assert_eq!(
             names(LaunchType::Fargate, Transport::Tcp),
-            ["agent-container", "app-task-definition", "app-container"]
+            [
+                "agent-container",
+                "app-task-definition",
+                "app-container",
+                "dockerfile"
+            ]
         );
         assert_eq!(
             names(LaunchType::Ec2, Transport::Uds),
@@ -213,7 +265,8 @@ mod tests {
                 "agent-task-definition",
                 "agent-container",
                 "app-task-definition",
-                "app-container"
+                "app-container",
+                "dockerfile"
             ]
         );
         let config = Config {
@@ -222,7 +275,7 @@ mod tests {
         };
         assert_eq!(
             render(&config, Artifact::Entrypoint).unwrap_err().to_string(),
-            "entrypoint does not apply to --transport uds: with the Unix socket the app needs no agent address: no entryPoint change and no lookup code"
+            "--output: entrypoint does not apply to --transport uds: with the Unix socket the app needs no agent address: no entryPoint change and no lookup code"
         );
     }
 
@@ -231,7 +284,7 @@ mod tests {
         let err = render(&Config::for_language(Language::Java), Artifact::Apache).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "apache does not apply to java: the Apache and PHP-FPM snippets apply to PHP only"
+            "--output: apache does not apply to java: the Apache and PHP-FPM snippets apply to PHP only"
         );
     }
 

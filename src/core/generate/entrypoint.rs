@@ -7,6 +7,11 @@
 //! KiB of any answer, accepts only a 2xx answer that is a canonical
 //! dotted-quad IPv4 address, bounds every wait (at most about 5 s in all),
 //! always starts the app, and `exec`s it when it is a single command.
+//!
+//! The bound is a parameter ([`GiveUp`]) so that tests can shorten every
+//! wait alike; users always get [`GiveUp::DEFAULT`].
+
+use std::time::Duration;
 
 use crate::core::model::config::Imds;
 use crate::core::shell;
@@ -22,6 +27,56 @@ pub const IMDS_BASE_URL: &str = "http://169.254.169.254/latest/";
 /// second. `auto` reads the file for 2 s, then tries IMDS once (2 s), waits
 /// 1 s and reads the file a last time.
 pub const GIVE_UP_AFTER_SECONDS: u32 = 5;
+
+/// The bound on the lookup, as the length of its step: every wait of the
+/// script (a request's timeout, the pause between attempts or reads of the
+/// metadata file) is one step, and the bound five of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GiveUp {
+    step_ms: u32,
+}
+
+impl GiveUp {
+    /// The shipped script's bound: [`GIVE_UP_AFTER_SECONDS`], in 1 s steps.
+    pub const DEFAULT: GiveUp = GiveUp {
+        step_ms: GIVE_UP_AFTER_SECONDS * 1000 / 5,
+    };
+
+    /// A bound of `millis` (down to a whole number of milliseconds a step,
+    /// and at least 1 ms a step).
+    pub const fn after_millis(millis: u32) -> GiveUp {
+        let step_ms = millis / 5;
+        GiveUp {
+            step_ms: if step_ms == 0 { 1 } else { step_ms },
+        }
+    }
+
+    /// How long the script waits at most before it starts the app.
+    pub fn bound(self) -> Duration {
+        self.steps(5)
+    }
+
+    /// `n` steps.
+    pub fn steps(self, n: u32) -> Duration {
+        Duration::from_millis(u64::from(self.step_ms * n))
+    }
+
+    /// `n` steps in seconds as the script writes them: "1", "0.2", "2.5".
+    fn seconds(self, n: u32) -> String {
+        let ms = self.step_ms * n;
+        let fraction = format!("{:03}", ms % 1000);
+        match fraction.trim_end_matches('0') {
+            "" => (ms / 1000).to_string(),
+            digits => format!("{}.{digits}", ms / 1000),
+        }
+    }
+}
+
+impl Default for GiveUp {
+    fn default() -> GiveUp {
+        GiveUp::DEFAULT
+    }
+}
 
 /// The most bytes kept of one IMDS answer, body and status together: an
 /// address is at most 15 bytes and a token about 60, and the cap keeps a
@@ -90,12 +145,13 @@ fn need() -> Function {
 /// curl's exit status (0: a body cut short by the timeout is not an answer)
 /// follow the body, and `head` keeps only the first bytes of all that, so a
 /// huge or endless answer costs at most [`ANSWER_BYTES_KEPT`] bytes.
-fn get() -> Function {
+fn get(give_up: GiveUp) -> Function {
+    let step = give_up.seconds(1);
     Function {
         name: "dd_get",
         text: format!(
             r#"dd_get() {{
-  dd_body=$({{ curl -q -fs --noproxy '*' --connect-timeout 1 --max-time 1 -w ' %{{http_code}}' "$@" 2>/dev/null; echo " $?"; }} | head -c {ANSWER_BYTES_KEPT})
+  dd_body=$({{ curl -q -fs --noproxy '*' --connect-timeout {step} --max-time {step} -w ' %{{http_code}}' "$@" 2>/dev/null; echo " $?"; }} | head -c {ANSWER_BYTES_KEPT})
   case $dd_body in
     *' 2'[0-9][0-9]' 0') dd_body=${{dd_body% * *}} ;;
     *) dd_body=; return 1 ;;
@@ -180,24 +236,26 @@ q
 }
 
 /// The functions each source's lookup calls.
-fn functions(imds: Imds) -> Vec<Function> {
+fn functions(imds: Imds, give_up: GiveUp) -> Vec<Function> {
     match imds {
-        Imds::V1 => vec![is_ipv4(), need(), get(), v1()],
-        Imds::V2 => vec![is_ipv4(), need(), get(), token(), v2()],
+        Imds::V1 => vec![is_ipv4(), need(), get(give_up), v1()],
+        Imds::V2 => vec![is_ipv4(), need(), get(give_up), token(), v2()],
         Imds::MetadataFile => vec![is_ipv4(), need(), file()],
-        Imds::Auto => vec![is_ipv4(), need(), get(), v1(), token(), v2(), file()],
+        Imds::Auto => vec![is_ipv4(), need(), get(give_up), v1(), token(), v2(), file()],
     }
 }
 
-/// Two IMDS attempts, 1 s apart, when curl and head are there: `attempt`
-/// succeeds only with an address in dd_ip; `why` is the message if not.
-fn imds_attempts(why: &str, attempt: &str) -> String {
+/// Two IMDS attempts, a step apart, when curl and head are there:
+/// `attempt` succeeds only with an address in dd_ip; `why` is the message
+/// if not.
+fn imds_attempts(why: &str, attempt: &str, give_up: GiveUp) -> String {
+    let step = give_up.seconds(1);
     format!(
         r#"if dd_need curl head; then
   dd_why='{why}'
   for dd_try in 1 2; do
     {attempt} && break
-    [ "$dd_try" -eq 2 ] || sleep 1
+    [ "$dd_try" -eq 2 ] || sleep {step}
   done
 fi
 "#
@@ -207,16 +265,20 @@ fi
 const METADATA_FILE_UNSET: &str =
     "ECS_CONTAINER_METADATA_FILE is not set (set ECS_ENABLE_CONTAINER_METADATA=true on the instance)";
 
-fn lookup(imds: Imds) -> String {
-    let secs = GIVE_UP_AFTER_SECONDS;
+fn lookup(imds: Imds, give_up: GiveUp) -> String {
+    let secs = give_up.seconds(5);
+    let step = give_up.seconds(1);
+    let two_steps = give_up.seconds(2);
     match imds {
         Imds::V1 => imds_attempts(
             &format!("IMDSv1 gave no IPv4 address within {secs} s (IMDSv2-only instance? use the v2 recipe)"),
             "dd_v1",
+            give_up,
         ),
         Imds::V2 => imds_attempts(
             &format!("IMDSv2 gave no IPv4 address within {secs} s (is the instance metadata hop limit 2?)"),
             "{ dd_new_token && dd_v2; }",
+            give_up,
         ),
         Imds::MetadataFile => format!(
             r#"dd_why='{METADATA_FILE_UNSET}'
@@ -225,7 +287,7 @@ if [ -n "${{ECS_CONTAINER_METADATA_FILE:-}}" ] && dd_need head sed; then
   # ECS writes the file, and fills it in, a moment after the container starts.
   for dd_try in 1 2 3 4 5; do
     dd_file && break
-    [ "$dd_try" -eq 5 ] || sleep 1
+    [ "$dd_try" -eq 5 ] || sleep {step}
   done
 fi
 "#
@@ -237,11 +299,11 @@ fi
 dd_tries='1 2'
 if [ -n "${{ECS_CONTAINER_METADATA_FILE:-}}" ] && dd_need head sed; then
   dd_why="no HostPrivateIPv4Address in $ECS_CONTAINER_METADATA_FILE"
-  # ECS writes the file a moment after the container starts: it gets 2 s,
-  # then IMDS one attempt, then one last read 1 s later.
+  # ECS writes the file a moment after the container starts: it gets {two_steps} s,
+  # then IMDS one attempt, then one last read {step} s later.
   for dd_try in 1 2 3; do
     dd_file && break
-    [ "$dd_try" -eq 3 ] || sleep 1
+    [ "$dd_try" -eq 3 ] || sleep {step}
   done
   dd_tries=1
 fi
@@ -250,12 +312,12 @@ if [ -z "$dd_ip" ]; then
   if dd_need curl head; then
     dd_why='neither IMDSv2 nor IMDSv1 gave an IPv4 address within {secs} s'
     for dd_try in $dd_tries; do
-      [ "$dd_try" -eq 1 ] || sleep 1
+      [ "$dd_try" -eq 1 ] || sleep {step}
       {{ if dd_new_token; then dd_v2; else dd_v1; fi; }} && break
     done
   fi
   if [ -z "$dd_ip" ] && [ "$dd_tries" = 1 ]; then
-    sleep 1
+    sleep {step}
     dd_file
   fi
   dd_why="$dd_file_why; $dd_why"
@@ -268,7 +330,13 @@ fi
 /// The whole script for `sh -c`: the lookup, then the startup command exactly
 /// as given (with `exec` in front when it is a single command).
 pub fn build_script(imds: Imds, startup_command: &str) -> String {
-    let functions = functions(imds);
+    build_script_with(imds, startup_command, GiveUp::DEFAULT)
+}
+
+/// [`build_script`] with the lookup bounded by `give_up`: for tests, which
+/// shorten every wait alike instead of sleeping the full bound.
+pub fn build_script_with(imds: Imds, startup_command: &str, give_up: GiveUp) -> String {
+    let functions = functions(imds, give_up);
     let mut script = format!("{SCRIPT_HEADER} (private IPv4 from {}).\n", imds.label());
     for function in &functions {
         script.push_str(&function.text);
@@ -278,7 +346,7 @@ pub fn build_script(imds: Imds, startup_command: &str) -> String {
          trap 'exit 143' TERM\n",
     );
     script.push_str("dd_ip=\n");
-    script.push_str(&lookup(imds));
+    script.push_str(&lookup(imds, give_up));
     script.push_str(
         r#"if dd_is_ipv4 "$dd_ip"; then
   export DD_AGENT_HOST="$dd_ip"
@@ -419,7 +487,7 @@ mod tests {
     fn only_the_functions_of_the_source_are_defined_and_all_are_removed() {
         for imds in Imds::ALL {
             let script = build_script(imds, "app");
-            let names = functions(imds).into_iter().map(|f| f.name);
+            let names = functions(imds, GiveUp::DEFAULT).into_iter().map(|f| f.name);
             let defined: Vec<&str> = names.collect();
             for name in &defined {
                 assert_eq!(script.matches(&format!("\n{name}() {{")).count(), 1);
@@ -486,6 +554,36 @@ mod tests {
             recover_startup_command(&format!("{SCRIPT_HEADER}\nbut cut short")),
             None
         );
+    }
+
+    /// Tests run the script with a short bound: it must be the shipped
+    /// script but for the length of its waits.
+    #[test]
+    fn a_shorter_bound_changes_only_the_waits() {
+        for imds in Imds::ALL {
+            let short = build_script_with(imds, "app", GiveUp::after_millis(1000));
+            let lengthened = short
+                .replace(
+                    "--connect-timeout 0.2 --max-time 0.2",
+                    "--connect-timeout 1 --max-time 1",
+                )
+                .replace("sleep 0.2", "sleep 1")
+                .replace("within 1 s", "within 5 s")
+                .replace("gets 0.4 s", "gets 2 s")
+                .replace("read 0.2 s later", "read 1 s later");
+            assert_ne!(short, lengthened, "{imds}: no wait changed");
+            assert_eq!(lengthened, build_script(imds, "app"), "{imds}");
+        }
+    }
+
+    #[test]
+    fn the_default_bound_is_five_one_second_steps() {
+        assert_eq!(GiveUp::DEFAULT.bound(), Duration::from_secs(5));
+        assert_eq!(GiveUp::DEFAULT, GiveUp::after_millis(5000));
+        assert_eq!(GiveUp::DEFAULT.seconds(1), "1");
+        assert_eq!(GiveUp::after_millis(1000).seconds(1), "0.2");
+        assert_eq!(GiveUp::after_millis(12_500).seconds(1), "2.5");
+        assert_eq!(GiveUp::after_millis(1000).bound(), Duration::from_secs(1));
     }
 
     #[test]

@@ -5,9 +5,10 @@
 use std::fmt::Write;
 
 use crate::core::model::config::{
-    Config, Imds, Language, LaunchType, Transport, APP_IMAGE_PLACEHOLDER,
+    Config, Imds, Language, LaunchType, Tracer, Transport, APP_IMAGE_PLACEHOLDER,
 };
 use crate::core::model::datadog::API_KEY_PLACEHOLDER;
+use crate::core::model::tracer::{init_image, loader_vars, INIT_CONTAINER_NAME, MOUNT_PATH};
 
 /// The agent daemon's family in `assets/`, which the commands name.
 const AGENT_FAMILY: &str = "datadog-agent-task";
@@ -120,6 +121,28 @@ pub fn render(config: &Config) -> String {
              `php-fpm-www.conf` to the PHP-FPM pool file (`www.conf`), in the app's image.\n",
         );
     }
+    match config.tracer {
+        Tracer::Inject => {
+            heading(&mut out, "Check what the injected tracer needs");
+            out.push_str(&injection_notes(config));
+        }
+        Tracer::Image => {
+            heading(&mut out, "Build the app's image with the tracer");
+            out.push_str(
+                "Add the lines of `Dockerfile.datadog` to the app's Dockerfile where its comments say,\n\
+                 then build and push the image and name it in the task definition (`--app-image`).\n",
+            );
+        }
+        Tracer::Present => {
+            heading(&mut out, "Check that the image loads its tracer");
+            let _ = writeln!(
+                out,
+                "Nothing installs the tracer: the image must have it, and its start command load it\n\
+                 (as in `{}`).",
+                config.language.default_startup_command(Tracer::Present)
+            );
+        }
+    }
     heading(&mut out, "Register the app and deploy it");
     let family = &config.app_name;
     let _ = write!(
@@ -144,6 +167,36 @@ pub fn render(config: &Config) -> String {
          ddecs-wizard doctor --cluster \"$CLUSTER\"\n\
          ```\n"
     );
+    out
+}
+
+/// What an injected tracer asks of the app and the task, per language.
+fn injection_notes(config: &Config) -> String {
+    let image = init_image(config.language, config.tracer_version()).unwrap_or_default();
+    let vars: Vec<String> = loader_vars(config.language, config.base_image.libc())
+        .iter()
+        .map(|v| format!("`{}`", v.name))
+        .collect();
+    let mut out = format!(
+        "At start, the non-essential `{INIT_CONTAINER_NAME}` container copies the tracer from\n\
+         `{image}` into the task volume at `{MOUNT_PATH}`, and the app\n\
+         waits for it (`dependsOn` SUCCESS); {} {} it. So:\n\n\
+         - the app's image needs no tracer of its own: take it out (or use `--tracer present`);\n\
+         - the task must be able to pull from public.ecr.aws (or from your mirror of the image);\n",
+        vars.join(", "),
+        if vars.len() == 1 { "loads" } else { "load" }
+    );
+    let language_note = match config.language {
+        Language::Python => "- Python 3.9 to 3.14 (CPython): on others, or when the image already has ddtrace, the\n  injected tracer does nothing and the app runs untraced;\n",
+        Language::Nodejs => "- Node.js 18 or later (dd-trace v5): on older ones the injected tracer does not start; an\n  app that has its own dd-trace uses that one;\n",
+        Language::Java => "- a JVM 8 or later; Java 24 and later need an extra JVM flag for the agent (Datadog's\n  datadog-ci warns about it);\n",
+        Language::Dotnet => "- x86_64 (X86_64 in `runtimePlatform.cpuArchitecture`, the default): the injected\n  profiler is the x64 build, and ARM64 tasks are not served; .NET tracer 3.0 or later;\n",
+        Language::Ruby => "- a glibc image (Debian, Ubuntu): the injected Ruby tracer has no musl build;\n",
+        Language::Php => "- `--base-image` matching the image's C library (the loader is in `linux-gnu` or\n  `linux-musl`), and a PHP version dd-trace-php supports;\n",
+        Language::Go => "",
+    };
+    out.push_str(language_note);
+    out.push_str("- none of these variables may come from `secrets` or be set twice (one would overwrite\n  the other): `ddecs-wizard check` finds both.\n");
     out
 }
 
@@ -230,6 +283,35 @@ mod tests {
             "{managed}"
         );
         assert!(managed.contains("aws ecs create-daemon"), "{managed}");
+    }
+
+    #[test]
+    fn each_way_of_getting_the_tracer_says_what_to_check() {
+        let text = render(&Config::default());
+        assert!(
+            text.contains("Check what the injected tracer needs"),
+            "{text}"
+        );
+        assert!(
+            text.contains("public.ecr.aws/datadog/dd-lib-python-init:v4"),
+            "{text}"
+        );
+        assert!(text.contains("Python 3.9 to 3.14"), "{text}");
+        let dotnet = render(&Config::for_language(Language::Dotnet));
+        assert!(dotnet.contains("x86_64"), "{dotnet}");
+        let node = render(&Config::for_language(Language::Nodejs));
+        assert!(node.contains("Node.js 18 or later"), "{node}");
+        let image = render(&Config {
+            tracer: Tracer::Image,
+            ..Config::default()
+        });
+        assert!(image.contains("`Dockerfile.datadog`"), "{image}");
+        assert!(!image.contains("injected"), "{image}");
+        let present = render(&Config {
+            tracer: Tracer::Present,
+            ..Config::default()
+        });
+        assert!(present.contains("the image must have it"), "{present}");
     }
 
     #[test]

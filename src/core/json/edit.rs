@@ -16,7 +16,7 @@
 //! always written `"key": value`, and insertion trims blank lines at the
 //! start and end of the container; it also parses JSONC (comments, trailing
 //! commas), which `register-task-definition` does not take. Splicing on the
-//! spans `json_syntax` records keeps all of that, in about as much code as
+//! spans [`syntax`] records keeps all of that, in about as much code as
 //! driving the CST would take.
 //!
 //! New text is assembled from pieces, each scalar and key written by
@@ -133,6 +133,9 @@ struct Editor<'a> {
     compact: HashMap<Form, bool>,
     /// The whole document is on one line: so is everything new.
     one_line: bool,
+    /// How the document writes an empty array and an empty object (`[ ]`).
+    empty_array: String,
+    empty_object: String,
 }
 
 impl<'a> Editor<'a> {
@@ -156,6 +159,23 @@ impl<'a> Editor<'a> {
                 .map(|(form, (one_line, multi_line))| (form, one_line > multi_line))
                 .collect(),
             one_line: !text[root.span.clone()].contains('\n'),
+            empty_array: survey
+                .empty_arrays
+                .most_common()
+                .unwrap_or_else(|| "[]".to_owned()),
+            empty_object: survey
+                .empty_objects
+                .most_common()
+                .unwrap_or_else(|| "{}".to_owned()),
+        }
+    }
+
+    /// An empty container opened by `open`, as the document writes one.
+    fn empty(&self, open: &str) -> String {
+        if open == "[" {
+            self.empty_array.clone()
+        } else {
+            self.empty_object.clone()
         }
     }
 
@@ -308,10 +328,11 @@ impl<'a> Editor<'a> {
         let close = &text[node.span.end - 1..node.span.end];
         let indent = line_indent(text, node.span.start);
         if plan.is_empty() {
-            return format!("{open}{close}");
+            return self.emptied(node, spans, open, close);
         }
         let Some(last) = spans.last() else {
-            return self.fill_empty(open, close, indent, plan, colon, inline);
+            let inner = &text[node.span.start + 1..node.span.end - 1];
+            return self.fill_empty(open, close, indent, inner, plan, colon, inline);
         };
         let own_lines = starts_line(text, last.start);
         let item_indent = line_indent(text, last.start);
@@ -328,16 +349,40 @@ impl<'a> Editor<'a> {
         let compact = (!own_lines && self.is_one_line(node)).then_some(true);
         let mut out = String::from(open);
         out.push_str(&text[node.span.start + 1..spans[0].start]);
+        // The original index of the slot written last, if it was kept.
+        let mut previous: Option<usize> = None;
         for (position, slot) in plan.into_iter().enumerate() {
             // An original item keeps the text before it, so that its line
             // stays as it was whatever went before it; new ones get the
-            // separator their siblings have.
+            // separator their siblings have. Around a new item on its own
+            // line, each original line keeps its end (trailing blanks
+            // included) and the next one its start.
+            let this = match &slot {
+                Slot::Kept(index, _) => Some(*index),
+                Slot::New(..) => None,
+            };
             if position > 0 {
-                match slot {
-                    Slot::Kept(index, _) if index > 0 => out.push_str(gap(index - 1)),
+                match (previous, this) {
+                    (None, Some(b)) if b > 0 => match comma_line(gap(b - 1)) {
+                        Some((_, start)) => {
+                            out.push(',');
+                            out.push_str(start);
+                        }
+                        None => out.push_str(gap(b - 1)),
+                    },
+                    (Some(_), Some(b)) if b > 0 => out.push_str(gap(b - 1)),
+                    (Some(a), None) if a + 1 < n => match comma_line(gap(a)) {
+                        Some((end, start)) => {
+                            out.push_str(end);
+                            out.push_str(line_break(start));
+                            out.push_str(item_indent);
+                        }
+                        None => out.push_str(&typical),
+                    },
                     _ => out.push_str(&typical),
                 }
             }
+            previous = this;
             match slot {
                 Slot::Kept(_, item) => out.push_str(&item),
                 Slot::New(key, value) => {
@@ -351,12 +396,29 @@ impl<'a> Editor<'a> {
         out
     }
 
+    /// A container whose items are all gone: written on one line, it keeps
+    /// the blanks inside its brackets (`[ 2 ]` becomes `[ ]`); otherwise it
+    /// is written as the document writes empty containers.
+    fn emptied(&self, node: &Node, spans: &[Range<usize>], open: &str, close: &str) -> String {
+        let text = self.text;
+        if let (Some(first), Some(last)) = (spans.first(), spans.last()) {
+            let before = &text[node.span.start + 1..first.start];
+            let after = &text[last.end..node.span.end - 1];
+            if !before.is_empty() && before == after && !before.contains('\n') {
+                return format!("{open}{before}{close}");
+            }
+        }
+        self.empty(open)
+    }
+
     /// Items for a container that had none.
+    #[allow(clippy::too_many_arguments)]
     fn fill_empty(
         &self,
         open: &str,
         close: &str,
         indent: &str,
+        inner: &str,
         plan: Vec<Slot>,
         colon: &str,
         inline: bool,
@@ -384,7 +446,12 @@ impl<'a> Editor<'a> {
                 .iter()
                 .map(|(key, value)| self.item(*key, value, indent, Some(true), colon))
                 .collect();
-            return format!("{open}{}{close}", items.join(&self.inline_separator));
+            // The blanks inside `[ ]` stay on both sides of the items.
+            let pad = if inner.contains('\n') { "" } else { inner };
+            return format!(
+                "{open}{pad}{}{pad}{close}",
+                items.join(&self.inline_separator)
+            );
         }
         let inner = format!("{indent}{}", self.style.unit);
         let newline = self.style.newline;
@@ -433,6 +500,8 @@ impl<'a> Editor<'a> {
                 "}",
                 map.iter().map(|(k, v)| (Some(k.as_str()), v)).collect(),
             ),
+            Value::Array(_) => return self.empty("["),
+            Value::Object(_) => return self.empty("{"),
             _ => return json(value),
         };
         if self.writes_compact(form_of_value(value), hint) {
@@ -567,6 +636,39 @@ fn longest_increasing(sequence: &[Option<usize>]) -> Vec<usize> {
     run
 }
 
+/// A separator between items on lines of their own, `,` then blanks to the
+/// end of the line, split there: (the end of the line before, from the
+/// comma on; the line break and the start of the line after).
+fn comma_line(gap: &str) -> Option<(&str, &str)> {
+    let (end, start) = blank_line_end(gap.strip_prefix(',')?)?;
+    let comma_end = &gap[..end.len() + 1];
+    Some((comma_end, start))
+}
+
+/// `text` split where its first line ends, when that line holds only
+/// blanks: (the blanks, the line break and what follows).
+fn blank_line_end(text: &str) -> Option<(&str, &str)> {
+    let newline = text.find('\n')?;
+    let cut = if text[..newline].ends_with('\r') {
+        newline - 1
+    } else {
+        newline
+    };
+    let (end, start) = text.split_at(cut);
+    end.bytes()
+        .all(|b| b == b' ' || b == b'\t')
+        .then_some((end, start))
+}
+
+/// The line break `text` starts with.
+fn line_break(text: &str) -> &str {
+    if text.starts_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
 /// The whitespace at the start of the line `offset` is on.
 fn line_indent(text: &str, offset: usize) -> &str {
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -587,6 +689,9 @@ struct Survey {
     separators: Tally,
     /// Per form: (written on one line, written on several).
     layouts: HashMap<Form, (usize, usize)>,
+    /// Empty containers written on one line, as written (`[]`, `[ ]`).
+    empty_arrays: Tally,
+    empty_objects: Tally,
 }
 
 impl Survey {
@@ -604,6 +709,14 @@ impl Survey {
                 counts.1 += 1;
             } else {
                 counts.0 += 1;
+            }
+        }
+        let written = &text[node.span.clone()];
+        if !written.contains('\n') {
+            match &node.kind {
+                Kind::Array(items) if items.is_empty() => self.empty_arrays.add(written),
+                Kind::Object(members) if members.is_empty() => self.empty_objects.add(written),
+                _ => {}
             }
         }
         match &node.kind {
@@ -876,6 +989,67 @@ mod tests {
                 )),
             ]
         })
+    }
+
+    /// Every line of `before` is in `after`, byte for byte, except those
+    /// listed (by their text in `before`).
+    fn assert_lines_kept(before: &str, after: &str, changed: &[&str]) {
+        let after_lines: Vec<&str> = after.split('\n').collect();
+        for line in before.split('\n') {
+            if !changed.contains(&line) {
+                assert!(after_lines.contains(&line), "{line:?} changed:\n{after}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_member_inserted_after_trailing_whitespace_leaves_that_line_alone() {
+        let text = "{\n  \"name\": \"app\",  \n  \"image\": \"web:1\", \n  \"cpu\": 1\n}\n";
+        let out = apply(
+            text,
+            json!({"name": "app", "image": "web:1", "new": true, "cpu": 1}),
+        );
+        assert_lines_kept(text, &out, &[]);
+        assert_eq!(
+            out,
+            "{\n  \"name\": \"app\",  \n  \"image\": \"web:1\", \n  \"new\": true,\n  \"cpu\": 1\n}\n"
+        );
+        // The same with CRLF, two new members in a row.
+        let text = "{\r\n  \"image\": \"web:1\", \r\n  \"cpu\": 1\r\n}";
+        let target = json!({"image": "web:1", "a": 1, "b": 2, "cpu": 1});
+        let crlf = Style {
+            unit: "  ",
+            newline: "\r\n",
+        };
+        assert_eq!(
+            apply_with(text, "", &target, crlf),
+            "{\r\n  \"image\": \"web:1\", \r\n  \"a\": 1,\r\n  \"b\": 2,\r\n  \"cpu\": 1\r\n}"
+        );
+    }
+
+    #[test]
+    fn empty_arrays_keep_their_spelling() {
+        let text = "{\n  \"a\": [ ],\n  \"b\": [ ],\n  \"c\": [\"x\"]\n}\n";
+        // Untouched beside a change.
+        let out = apply(text, json!({"a": [], "b": [], "c": ["y"]}));
+        assert_lines_kept(text, &out, &["  \"c\": [\"x\"]"]);
+        // Emptied or written anew: as the document writes empty arrays.
+        let out = apply(text, json!({"a": [], "b": [], "c": [], "d": []}));
+        assert_eq!(
+            out,
+            "{\n  \"a\": [ ],\n  \"b\": [ ],\n  \"c\": [ ],\n  \"d\": [ ]\n}\n"
+        );
+        // Appended to on one line, the spaces inside stay.
+        let text = r#"{"a": [ ], "b": [1]}"#;
+        assert_eq!(
+            apply(text, json!({"a": [2], "b": [1]})),
+            r#"{"a": [ 2 ], "b": [1]}"#
+        );
+        // And the round trip gives the text back.
+        assert_eq!(
+            apply(r#"{"a": [ 2 ], "b": [1]}"#, json!({"a": [], "b": [1]})),
+            text
+        );
     }
 
     /// `value` written compact, pretty with spaces or tabs, or with CRLF.

@@ -2,16 +2,18 @@
 //!
 //! serde_json's `Value` keeps no positions, yet a message about a field
 //! ("template placeholder at 12:18") is only useful with one. So after
-//! serde_json has accepted the text, this second, minimal scan walks it
-//! once and records the start of every value under its JSON pointer. The
-//! same walk sees every key of every object, so it also reports duplicate
-//! keys, which serde_json silently resolves to the last value (and which a
-//! rewrite would therefore drop without a word).
+//! serde_json has accepted the text, [`scan()`] walks it once more (the
+//! walk of [`super::scan`], shared with the syntax tree) and records the
+//! start of every value under its JSON pointer, and nothing else: `check`
+//! reads thousands of files and builds no tree. The walk also reports
+//! duplicate keys, which serde_json silently resolves to the last value.
 
-use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
+
+use super::scan::{self, Container, Visitor};
 
 /// A 1-based line and column; the column counts characters, as editors do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,19 +92,22 @@ pub fn scan(text: &str) -> Result<Positions, DuplicateKey> {
     // Room for the pointers of a pretty-printed task definition (about one
     // value per 16 bytes, pointers of about 32), so that they are rarely
     // moved while the scan grows them.
-    let positions = Positions {
-        pointers: String::with_capacity(text.len() * 2),
-        entries: Vec::with_capacity(text.len() / 16),
-        ..Positions::default()
+    let mut recorder = Recorder {
+        positions: Positions {
+            pointers: String::with_capacity(text.len() * 2),
+            entries: Vec::with_capacity(text.len() / 16),
+            ..Positions::default()
+        },
+        pointer: String::new(),
+        bases: Vec::new(),
+        lines: Lines::new(text),
     };
-    let mut scanner = Scanner {
-        text,
-        at: 0,
-        position: Position { line: 1, column: 1 },
-        positions,
-    };
-    scanner.value(&mut String::new())?;
-    Ok(scanner.positions)
+    scan::walk(text, &mut recorder).map_err(|duplicate| DuplicateKey {
+        first: position_of(text, duplicate.first),
+        again: position_of(text, duplicate.again),
+        key: duplicate.key,
+    })?;
+    Ok(recorder.positions)
 }
 
 /// Appends one reference token to a JSON pointer.
@@ -113,11 +118,6 @@ pub fn push_token(pointer: &mut String, token: &str) {
     } else {
         pointer.push_str(token);
     }
-}
-
-/// The characters in UTF-8 bytes: every byte but continuation bytes.
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 /// Appends an array index to a JSON pointer (an index needs no escaping).
@@ -140,201 +140,122 @@ fn itoa(mut index: usize, buffer: &mut [u8; 20]) -> &str {
     std::str::from_utf8(&buffer[at..]).unwrap_or("0")
 }
 
-/// The keys of one object so far. Objects in task definitions are small,
-/// where comparing beats hashing; a large one switches to a hash map, so
-/// that no object costs quadratic time.
-#[derive(Default)]
-struct Seen<'a> {
-    few: Vec<(Cow<'a, str>, Position)>,
-    many: HashMap<Cow<'a, str>, Position>,
+/// Turns the byte offsets of a walk into lines and columns. The walk
+/// reports every line break and offsets only grow, so each byte before a
+/// value is counted once, and only those on its line.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    line: usize,
+    /// Where the current line starts.
+    line_start: usize,
+    /// The last offset asked for, and its column.
+    counted: usize,
+    column: usize,
 }
 
-/// Keys compared one by one before a hash map takes over.
-const FEW_KEYS: usize = 16;
-
-impl<'a> Seen<'a> {
-    fn get(&self, key: &str) -> Option<Position> {
-        if self.many.is_empty() {
-            self.few.iter().find(|(k, _)| k == key).map(|(_, at)| *at)
-        } else {
-            self.many.get(key).copied()
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            bytes: text.as_bytes(),
+            line: 1,
+            line_start: 0,
+            counted: 0,
+            column: 1,
         }
     }
 
-    fn insert(&mut self, key: Cow<'a, str>, at: Position) {
-        if self.many.is_empty() && self.few.len() < FEW_KEYS {
-            self.few.push((key, at));
-        } else {
-            self.many.extend(self.few.drain(..));
-            self.many.insert(key, at);
+    fn newline(&mut self, at: usize) {
+        self.line += 1;
+        self.line_start = at + 1;
+    }
+
+    /// The position of byte `offset`, at or after the last one asked.
+    fn position(&mut self, offset: usize) -> Position {
+        if self.counted < self.line_start {
+            self.counted = self.line_start;
+            self.column = 1;
+        }
+        self.column += count_chars(self.bytes.get(self.counted..offset).unwrap_or_default());
+        self.counted = self.counted.max(offset);
+        Position {
+            line: self.line,
+            column: self.column,
         }
     }
 }
 
-struct Scanner<'a> {
-    text: &'a str,
-    at: usize,
-    position: Position,
+/// The position of byte `offset` of `text`, counted from the start: for
+/// the rare message that needs one outside a walk.
+fn position_of(text: &str, offset: usize) -> Position {
+    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Position {
+        line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
+        column: 1 + count_chars(&before[line_start..]),
+    }
+}
+
+/// The characters in UTF-8 bytes: every byte but continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// Keeps the pointer of the value being walked and records where each
+/// value starts.
+struct Recorder<'a> {
     positions: Positions,
+    pointer: String,
+    /// The length of `pointer` before each item entered and not yet left.
+    bases: Vec<usize>,
+    lines: Lines<'a>,
 }
 
-impl<'a> Scanner<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.at).copied()
+impl Recorder<'_> {
+    fn value_at(&mut self, offset: usize) {
+        let position = self.lines.position(offset);
+        self.positions.insert(&self.pointer, position);
+    }
+}
+
+impl Visitor for Recorder<'_> {
+    fn open(&mut self, at: usize, _: Container) {
+        self.value_at(at);
     }
 
-    fn bump(&mut self) {
-        let Some(byte) = self.peek() else { return };
-        self.at += 1;
-        if byte == b'\n' {
-            self.position.line += 1;
-            self.position.column = 1;
-        } else if byte & 0xC0 != 0x80 {
-            // Only the first byte of a UTF-8 sequence starts a character.
-            self.position.column += 1;
+    fn scalar(&mut self, span: Range<usize>) {
+        self.value_at(span.start);
+    }
+
+    fn close(&mut self, _: usize) {}
+
+    fn key(&mut self, key: &str, _: Range<usize>) {
+        self.bases.push(self.pointer.len());
+        push_token(&mut self.pointer, key);
+    }
+
+    fn element(&mut self, index: usize) {
+        self.bases.push(self.pointer.len());
+        push_index(&mut self.pointer, index);
+    }
+
+    fn leave(&mut self) {
+        if let Some(base) = self.bases.pop() {
+            self.pointer.truncate(base);
         }
     }
 
-    /// Whitespace is mostly indentation: one tight loop over the bytes.
-    fn skip_whitespace(&mut self) {
-        let bytes = self.text.as_bytes();
-        while let Some(&byte) = bytes.get(self.at) {
-            match byte {
-                b'\n' => {
-                    self.position.line += 1;
-                    self.position.column = 1;
-                }
-                b' ' | b'\t' | b'\r' => self.position.column += 1,
-                _ => return,
-            }
-            self.at += 1;
-        }
-    }
-
-    fn value(&mut self, pointer: &mut String) -> Result<(), DuplicateKey> {
-        self.skip_whitespace();
-        self.positions.insert(pointer, self.position);
-        match self.peek() {
-            Some(b'{') => self.object(pointer),
-            Some(b'[') => self.array(pointer),
-            Some(b'"') => {
-                self.string();
-                Ok(())
-            }
-            Some(_) => {
-                // A number or a literal: ASCII up to the next delimiter.
-                let rest = &self.text.as_bytes()[self.at..];
-                let length = rest
-                    .iter()
-                    .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n'))
-                    .unwrap_or(rest.len());
-                self.position.column +=
-                    rest[..length].iter().filter(|&&b| b & 0xC0 != 0x80).count();
-                self.at += length;
-                Ok(())
-            }
-            None => Ok(()),
-        }
-    }
-
-    /// Skips a string and returns its raw text, quotes included. The
-    /// closing quote is found with a memchr search (a quote after an odd
-    /// run of backslashes is escaped), and as a JSON string holds no raw
-    /// line break, only the column moves, by the characters skipped.
-    fn string(&mut self) -> &'a str {
-        let text = self.text;
-        let bytes = text.as_bytes();
-        let start = self.at;
-        let mut search = start + 1;
-        let end = loop {
-            let Some(quote) = text.get(search..).and_then(|rest| rest.find('"')) else {
-                break bytes.len();
-            };
-            let quote = search + quote;
-            let backslashes = bytes[start + 1..quote]
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'\\')
-                .count();
-            if backslashes % 2 == 0 {
-                break quote + 1;
-            }
-            search = quote + 1;
-        };
-        self.position.column += count_chars(&bytes[start..end]);
-        self.at = end;
-        &text[start..end]
-    }
-
-    fn object(&mut self, pointer: &mut String) -> Result<(), DuplicateKey> {
-        self.bump();
-        let mut seen = Seen::default();
-        loop {
-            self.skip_whitespace();
-            if self.peek() != Some(b'"') {
-                // `}` of an empty object, or text serde_json would reject.
-                self.bump();
-                return Ok(());
-            }
-            let key_position = self.position;
-            let raw = self.string();
-            // Only a key with escapes needs decoding.
-            let key: Cow<'a, str> = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-                Some(plain) if !plain.contains('\\') => Cow::Borrowed(plain),
-                _ => Cow::Owned(serde_json::from_str(raw).unwrap_or_else(|_| raw.to_owned())),
-            };
-            if let Some(first) = seen.get(&key) {
-                return Err(DuplicateKey {
-                    key: key.into_owned(),
-                    first,
-                    again: key_position,
-                });
-            }
-            let base = pointer.len();
-            push_token(pointer, &key);
-            seen.insert(key, key_position);
-            self.skip_whitespace();
-            self.bump(); // the colon
-            self.value(pointer)?;
-            pointer.truncate(base);
-            if !self.another_item() {
-                return Ok(());
-            }
-        }
-    }
-
-    /// After a member or element: steps over a `,` and says there is
-    /// another, or steps over the closing bracket and says there is not.
-    fn another_item(&mut self) -> bool {
-        self.skip_whitespace();
-        let comma = self.peek() == Some(b',');
-        self.bump();
-        comma
-    }
-
-    fn array(&mut self, pointer: &mut String) -> Result<(), DuplicateKey> {
-        self.bump();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.bump();
-            return Ok(());
-        }
-        for index in 0.. {
-            let base = pointer.len();
-            push_index(pointer, index);
-            self.value(pointer)?;
-            pointer.truncate(base);
-            if !self.another_item() {
-                break;
-            }
-        }
-        Ok(())
+    fn newline(&mut self, at: usize) {
+        self.lines.newline(at);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::json::syntax::{self, Kind, Node};
 
     fn at(line: usize, column: usize) -> Option<Position> {
         Some(Position { line, column })
@@ -372,6 +293,53 @@ mod tests {
         push_index(&mut pointer, 1230);
         push_index(&mut pointer, 0);
         assert_eq!(pointer, "/1230/0");
+    }
+
+    /// Every value of `node` with its pointer, from the syntax tree.
+    fn every_value<'n>(node: &'n Node, pointer: String, out: &mut Vec<(String, &'n Node)>) {
+        out.push((pointer.clone(), node));
+        match &node.kind {
+            Kind::Scalar => {}
+            Kind::Object(members) => {
+                for member in members {
+                    let mut inner = pointer.clone();
+                    push_token(&mut inner, &member.key);
+                    every_value(&member.value, inner, out);
+                }
+            }
+            Kind::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let mut inner = pointer.clone();
+                    push_index(&mut inner, index);
+                    every_value(item, inner, out);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_position_is_the_one_counted_from_the_start() {
+        let deep = serde_json::json!({"a": [{"b": {"c": [1, "é", {"d": {"e": [true, null]}}]}}],
+            "f": {"g": {"h": {"i": {"j": "ü"}}}}});
+        let pretty = serde_json::to_string_pretty(&deep).unwrap();
+        for text in [
+            pretty.clone(),
+            pretty.replace('\n', "\r\n"),
+            pretty.replace("  ", "\t"),
+            pretty.replace("  ", "     "),
+            pretty.replace("  ", " \t  "),
+            deep.to_string(),
+        ] {
+            let positions = scan(&text).unwrap();
+            let root = syntax::parse(&text).unwrap();
+            let mut values = Vec::new();
+            every_value(&root, String::new(), &mut values);
+            assert_eq!(values.len(), 17);
+            for (pointer, node) in values {
+                let counted = position_of(&text, node.span.start);
+                assert_eq!(positions.of(&pointer), Some(counted), "{pointer} in {text}");
+            }
+        }
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! Where every value, key and item of a JSON text is, as byte offsets.
 //!
-//! serde_json's `Value` forgets the text it came from. Two things need it:
-//! messages that point at a field (line:column, see `json_position`) and a
-//! patch that edits the text in place instead of re-serialising it (see
-//! `json_edit`). This scanner walks a text that serde_json has already
-//! accepted and records the span of every value under it. The same walk
-//! sees every key of every object, so it also reports duplicate keys, which
-//! serde_json silently resolves to the last value (and which a rewrite
-//! would therefore drop without a word).
+//! A patch edits the text in place instead of re-serialising it
+//! ([`super::edit`]), so it needs the text's shape: the span of every
+//! value, key and item, and so the separators between them. [`parse`]
+//! builds that tree from the walk of [`super::scan`] (the one that also
+//! gives `check` its positions), over a text serde_json has accepted, and
+//! refuses a duplicate key, which serde_json silently resolves to the last
+//! value (and which a rewrite would therefore drop without a word).
 
 use std::ops::Range;
+
+use super::scan::{self, Container, Visitor};
+
+/// A key twice in one object, at the byte offsets of both, as the walk finds it.
+pub use super::scan::DuplicateKey;
 
 /// One JSON value and where it is: `span` runs from its first byte (a
 /// bracket, a quote, a digit ...) to just after its last.
@@ -73,146 +77,84 @@ impl Node {
     }
 }
 
-/// A key that appears twice in one object, at the byte offsets of both.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DuplicateKey {
-    pub key: String,
-    pub first: usize,
-    pub again: usize,
-}
-
 /// Scans `text`, which must already have been accepted by serde_json. On
 /// text it would reject the result is incomplete, but the scan never panics.
 pub fn parse(text: &str) -> Result<Node, DuplicateKey> {
-    Scanner { text, at: 0 }.value()
+    let mut builder = Builder::default();
+    scan::walk(text, &mut builder)?;
+    // A walk always reports a value, and closes all it opens.
+    Ok(builder.root.unwrap_or(Node {
+        span: 0..0,
+        kind: Kind::Scalar,
+    }))
 }
 
-struct Scanner<'a> {
-    text: &'a str,
-    at: usize,
+/// A container being built: where it opened, and its items so far.
+enum Open {
+    /// With the key of the member whose value is being walked.
+    Object(usize, Vec<Member>, Option<(String, Range<usize>)>),
+    Array(usize, Vec<Node>),
 }
 
-impl Scanner<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.at).copied()
-    }
+/// Builds the tree from the events of a walk.
+#[derive(Default)]
+struct Builder {
+    open: Vec<Open>,
+    root: Option<Node>,
+}
 
-    fn bump(&mut self) {
-        if self.at < self.text.len() {
-            self.at += 1;
-        }
-    }
-
-    fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            self.bump();
-        }
-    }
-
-    fn value(&mut self) -> Result<Node, DuplicateKey> {
-        self.skip_whitespace();
-        let start = self.at;
-        let kind = match self.peek() {
-            Some(b'{') => self.object()?,
-            Some(b'[') => self.array()?,
-            Some(b'"') => {
-                self.string();
-                Kind::Scalar
-            }
-            Some(_) => {
-                while !matches!(
-                    self.peek(),
-                    None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n')
-                ) {
-                    self.bump();
-                }
-                Kind::Scalar
-            }
-            None => Kind::Scalar,
-        };
-        Ok(Node {
-            span: start..self.at,
-            kind,
-        })
-    }
-
-    /// Skips a string; returns its span, quotes included.
-    fn string(&mut self) -> Range<usize> {
-        let start = self.at;
-        self.bump();
-        while let Some(byte) = self.peek() {
-            self.bump();
-            match byte {
-                b'\\' => self.bump(),
-                b'"' => break,
-                _ => {}
-            }
-        }
-        start..self.at
-    }
-
-    fn object(&mut self) -> Result<Kind, DuplicateKey> {
-        self.bump();
-        let mut members: Vec<Member> = Vec::new();
-        loop {
-            self.skip_whitespace();
-            if self.peek() != Some(b'"') {
-                // `}` of an empty object, or text serde_json would reject.
-                self.bump();
-                return Ok(Kind::Object(members));
-            }
-            let key_span = self.string();
-            // Only `string` slices, and it stops at ASCII quotes, so the
-            // span lies on character boundaries.
-            let raw = self.text.get(key_span.clone()).unwrap_or_default();
-            // Keys are nearly always plain: only escapes need a decoder.
-            let key: String = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-                Some(plain) if !plain.contains('\\') => plain.to_owned(),
-                _ => serde_json::from_str(raw).unwrap_or_else(|_| raw.to_owned()),
-            };
-            if let Some(first) = members.iter().find(|m| m.key == key) {
-                return Err(DuplicateKey {
+impl Builder {
+    /// Puts a finished value where it belongs: in the container around it,
+    /// or at the root.
+    fn place(&mut self, value: Node) {
+        match self.open.last_mut() {
+            None => self.root = Some(value),
+            Some(Open::Array(_, items)) => items.push(value),
+            Some(Open::Object(_, members, key)) => {
+                let (key, key_span) = key.take().unwrap_or_default();
+                members.push(Member {
                     key,
-                    first: first.key_span.start,
-                    again: key_span.start,
+                    key_span,
+                    value,
                 });
             }
-            self.skip_whitespace();
-            self.bump(); // the colon
-            let value = self.value()?;
-            members.push(Member {
-                key,
-                key_span,
-                value,
-            });
-            if !self.another_item() {
-                return Ok(Kind::Object(members));
-            }
         }
     }
+}
 
-    /// After a member or element: steps over a `,` and says there is
-    /// another, or steps over the closing bracket and says there is not.
-    fn another_item(&mut self) -> bool {
-        self.skip_whitespace();
-        let comma = self.peek() == Some(b',');
-        self.bump();
-        comma
+impl Visitor for Builder {
+    fn open(&mut self, at: usize, container: Container) {
+        self.open.push(match container {
+            Container::Object => Open::Object(at, Vec::new(), None),
+            Container::Array => Open::Array(at, Vec::new()),
+        });
     }
 
-    fn array(&mut self) -> Result<Kind, DuplicateKey> {
-        self.bump();
-        self.skip_whitespace();
-        let mut items = Vec::new();
-        if self.peek() == Some(b']') {
-            self.bump();
-            return Ok(Kind::Array(items));
-        }
-        loop {
-            items.push(self.value()?);
-            if !self.another_item() {
-                return Ok(Kind::Array(items));
-            }
+    fn scalar(&mut self, span: Range<usize>) {
+        self.place(Node {
+            span,
+            kind: Kind::Scalar,
+        });
+    }
+
+    fn close(&mut self, end: usize) {
+        let node = match self.open.pop() {
+            Some(Open::Object(start, members, _)) => Node {
+                span: start..end,
+                kind: Kind::Object(members),
+            },
+            Some(Open::Array(start, items)) => Node {
+                span: start..end,
+                kind: Kind::Array(items),
+            },
+            None => return,
+        };
+        self.place(node);
+    }
+
+    fn key(&mut self, key: &str, span: Range<usize>) {
+        if let Some(Open::Object(_, _, pending)) = self.open.last_mut() {
+            *pending = Some((key.to_owned(), span));
         }
     }
 }

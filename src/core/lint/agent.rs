@@ -14,6 +14,17 @@ use crate::core::taskdef::context::Network;
 pub fn check(agent: &Subject, task: &Task, found: &mut Vec<Finding>) {
     let context = &task.context;
     let c = agent.value;
+    if container::named_agent_on_other_image(c) {
+        found.push(agent.finding(
+            &AGENT_NAME_OTHER_IMAGE,
+            "/image",
+            format!(
+                "named like the Datadog agent, but the image is {}: traces sent to it are lost",
+                container::image(c)
+            ),
+        ));
+        return;
+    }
     let socket_mount = socket::agent_socket_mount(c);
     // In host mode the agent listens on the host's own network already; an
     // agent that shares the socket directory serves the apps that use it

@@ -8,7 +8,9 @@
 //! hangs on the hop limit, DD_TRACE_AGENT_URL silently overriding the host,
 //! a socket directory only one side mounts, a Fargate app that sends before
 //! its sidecar listens, `sh` as PID 1 swallowing SIGTERM, placeholders never
-//! filled in.
+//! filled in; and with Datadog's init-container injection, loader variables
+//! that point at nothing, an app that starts before its tracer is copied,
+//! values overwritten instead of appended.
 //!
 //! Every finding names the JSON value it is about, so that it can be shown
 //! at its line and column.
@@ -17,6 +19,7 @@ mod agent;
 mod app;
 mod fargate;
 mod hygiene;
+mod injection;
 pub mod report;
 mod rules;
 mod socket;
@@ -25,7 +28,7 @@ mod subject;
 pub use rules::*;
 
 use crate::core::lint::report::{Finding, Report};
-use crate::core::taskdef::container::Role;
+use crate::core::taskdef::container::{Role, TRACER_INIT};
 use crate::core::taskdef::context::Network;
 use crate::core::taskdef::document::{Document, InputError};
 use subject::Task;
@@ -42,7 +45,9 @@ pub fn check(document: &Document) -> Report {
                 app::check(&subject, &task, &mut findings);
                 socket::check_app(&subject, &task, &mut findings);
                 fargate::check_app(&subject, &task, &mut findings);
+                injection::check_app(&subject, &task, &mut findings);
             }
+            Role::Sidecar(TRACER_INIT) => injection::check_init(&subject, &mut findings),
             Role::Sidecar(_) => {}
         }
         hygiene::check_any(&subject, &mut findings);

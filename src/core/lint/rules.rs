@@ -1,7 +1,8 @@
 //! Every rule `check` knows: ID, severity, summary and general fix.
 //!
 //! IDs are grouped: 000 the file itself, 00x the agent, 01x how apps reach
-//! it, 02x ports, 03x hygiene, 04x the Unix socket and the Fargate sidecar.
+//! it, 02x ports, 03x hygiene, 04x the Unix socket and the Fargate sidecar,
+//! 06x the tracer's init-container injection.
 //! An ID is never reused for another meaning.
 //!
 //! Severities follow one principle: **error**, traces will not arrive or
@@ -134,6 +135,30 @@ rules! {
     FARGATE_UNTRACED_NO_AGENT = "DDECS049", Info,
         "an app with no Datadog settings on Fargate has no agent sidecar",
         "if it should send traces, add the agent as a sidecar: ddecs-wizard patch FILE --api-key-secret-arn ARN";
+    SOCKET_HOST_DIR = "DDECS050", Error,
+        "the socket volume maps a host directory other than /var/run/datadog, where the agent daemon creates its sockets",
+        "set the volume's host.sourcePath to /var/run/datadog";
+    AGENT_NAME_OTHER_IMAGE = "DDECS051", Error,
+        "a container named like the Datadog agent runs another image",
+        "rename it, or run the agent image (public.ecr.aws/datadog/agent:7)";
+    AGENT_SOCKET_ELSEWHERE = "DDECS052", Error,
+        "an app sends traces to a socket the agent does not listen on",
+        "make DD_TRACE_AGENT_URL name the agent's DD_APM_RECEIVER_SOCKET through the shared volume, or remove DD_APM_RECEIVER_SOCKET (default /var/run/datadog/apm.socket)";
+    TRACER_NOT_MOUNTED = "DDECS060", Error,
+        "an app's loader variables point into /datadog-lib, but nothing is mounted there",
+        "mount the tracer volume at /datadog-lib in the app: {\"sourceVolume\": \"datadog-tracer\", \"containerPath\": \"/datadog-lib\", \"readOnly\": false}";
+    TRACER_NOT_AWAITED = "DDECS061", Error,
+        "an app loads the injected tracer without waiting for its init container to succeed",
+        "add {\"containerName\": \"datadog-tracer\", \"condition\": \"SUCCESS\"} to the app's dependsOn";
+    TRACER_INIT_ESSENTIAL = "DDECS062", Error,
+        "the tracer init container is essential, so the task stops when its copy ends",
+        "set \"essential\": false on the init container (ECS takes a SUCCESS dependency only on a non-essential container)";
+    LOADER_VAR_OVERWRITTEN = "DDECS063", Error,
+        "a loader variable is set twice, or also in secrets: one overwrites the other instead of being appended",
+        "keep one plain entry that holds both values, joined as the variable expects (ddecs-wizard patch --tracer inject merges into the existing one)";
+    TRACER_INIT_OTHER_LANGUAGE = "DDECS064", Error,
+        "the init image is for another language than the app's loader variables",
+        "use the init image of the app's language (public.ecr.aws/datadog/dd-lib-<language>-init), or that language's loader variables";
 }
 
 #[cfg(test)]

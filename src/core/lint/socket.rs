@@ -25,7 +25,7 @@ fn mounts(c: &Value) -> &[Value] {
 }
 
 /// The mount that makes `dir` visible: at it, or at a directory above it.
-fn mount_covering(c: &Value, dir: &str) -> Option<usize> {
+pub(super) fn mount_covering(c: &Value, dir: &str) -> Option<usize> {
     mounts(c).iter().position(|m| {
         let path = m.get("containerPath").and_then(Value::as_str).unwrap_or("");
         let path = path.trim_end_matches('/');
@@ -82,6 +82,13 @@ pub fn check_app(app: &Subject, task: &Task, found: &mut Vec<Finding>) {
     let agents: Vec<Subject> = task.with_role(Role::Agent).collect();
     if !agents.is_empty() {
         for agent in agents {
+            if let Some(problem) = listens_elsewhere(c, agent.value) {
+                found.push(app.finding(
+                    &AGENT_SOCKET_ELSEWHERE,
+                    &app.env_field(TRACE_URL_VAR),
+                    problem,
+                ));
+            }
             let shares = mounts(agent.value)
                 .iter()
                 .any(|m| m.get("sourceVolume").and_then(Value::as_str) == Some(volume));
@@ -115,11 +122,47 @@ pub fn check_app(app: &Subject, task: &Task, found: &mut Vec<Finding>) {
         Some(v) if v.pointer("/host/sourcePath").and_then(Value::as_str).is_none() => Some(format!(
             "volume {volume:?} has no host.sourcePath: it lives only in this task, and the agent daemon, in its own task, cannot see it",
         )),
-        Some(_) => None,
+        Some(v) => {
+            let host = v.pointer("/host/sourcePath").and_then(Value::as_str).unwrap_or("");
+            if host.trim_end_matches('/') != socket::DIR {
+                found.push(app.finding(
+                    &SOCKET_HOST_DIR,
+                    &field,
+                    format!("volume {volume:?} maps the host directory {host}, but the agent daemon creates its sockets in {}: the app sees an empty directory", socket::DIR),
+                ));
+            }
+            None
+        }
     };
     if let Some(problem) = problem {
         found.push(app.finding(&AGENT_SOCKET_NOT_SHARED, &field, problem));
     }
+}
+
+/// A socket path as the volume it is on and the path inside that volume,
+/// through the container's mount that covers it.
+fn on_volume<'a>(c: &'a Value, path: &'a str) -> Option<(&'a str, &'a str)> {
+    let (dir, _) = path.rsplit_once('/')?;
+    let mount = &mounts(c)[mount_covering(c, if dir.is_empty() { "/" } else { dir })?];
+    let volume = mount.get("sourceVolume").and_then(Value::as_str)?;
+    let at = mount.get("containerPath").and_then(Value::as_str)?;
+    Some((volume, path.strip_prefix(at.trim_end_matches('/'))?))
+}
+
+/// Why the app's trace socket is not the one the agent listens on, when
+/// both sides say where theirs is and they share no such file.
+fn listens_elsewhere(app: &Value, agent: &Value) -> Option<String> {
+    let url = container::env(app, TRACE_URL_VAR)?;
+    let app_path = url.trim().strip_prefix("unix://")?;
+    let agent_path = container::env(agent, socket::AGENT_ENV[0].0).unwrap_or(socket::APM_SOCKET);
+    let theirs = on_volume(agent, agent_path)?;
+    let ours = on_volume(app, app_path)?;
+    (ours.0 == theirs.0 && ours != theirs).then(|| {
+        format!(
+            "{TRACE_URL_VAR} is {app_path}, but the agent {:?} listens on {agent_path}: the app's traces go nowhere",
+            container::name(agent)
+        )
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use crate::core::model::choices::choices;
 use crate::core::model::datadog::{FIRST_MANAGED_INSTANCES_AGENT, FIRST_UDS_AGENT};
 use crate::core::model::error::{ConfigError, Field};
 pub use crate::core::model::language::Language;
+use crate::core::model::tracer::{default_major, injection_refused, Platform, Refusal};
+pub use crate::core::model::tracer::{BaseImage, Tracer, TracerVersion};
 
 choices! {
     /// Where the tasks run, which decides where the agent runs: a DAEMON
@@ -198,16 +200,33 @@ pub struct Tags {
     pub version: Option<String>,
 }
 
-/// Datadog sites an agent can report to.
-pub const SITES: &[&str] = &[
-    "datadoghq.com",
-    "us3.datadoghq.com",
-    "us5.datadoghq.com",
-    "datadoghq.eu",
-    "ap1.datadoghq.com",
-    "ap2.datadoghq.com",
-    "ddog-gov.com",
-];
+choices! {
+    /// The Datadog site an account lives on: where the agent sends data.
+    pub enum Site (Site) {
+        Us1 => "datadoghq.com",
+        Us3 => "us3.datadoghq.com",
+        Us5 => "us5.datadoghq.com",
+        Eu1 => "datadoghq.eu",
+        Ap1 => "ap1.datadoghq.com",
+        Ap2 => "ap2.datadoghq.com",
+        Us1Fed => "ddog-gov.com",
+    }
+}
+
+impl Site {
+    /// The region name Datadog gives the site.
+    pub fn region(self) -> &'static str {
+        match self {
+            Site::Us1 => "US1",
+            Site::Us3 => "US3",
+            Site::Us5 => "US5",
+            Site::Eu1 => "EU1",
+            Site::Ap1 => "AP1",
+            Site::Ap2 => "AP2",
+            Site::Us1Fed => "US1-FED",
+        }
+    }
+}
 
 /// The image shown when the user names none: obviously not a real image.
 pub const APP_IMAGE_PLACEHOLDER: &str = "<YOUR_APP_IMAGE>";
@@ -222,11 +241,18 @@ pub struct Config {
     /// [`Config::wraps_entrypoint`]).
     pub imds: Imds,
     pub agent_version: AgentVersion,
+    /// How the tracing library gets into the app.
+    pub tracer: Tracer,
+    /// The version given; `None` is the language's current major
+    /// ([`Config::tracer_version`]), which follows the language.
+    pub tracer_version: Option<TracerVersion>,
+    /// Its C library picks the injected build; its family the Dockerfile's.
+    pub base_image: BaseImage,
     pub startup_command: String,
     pub app_name: String,
     pub app_image: String,
     pub tags: Tags,
-    pub site: String,
+    pub site: Site,
     pub api_key_secret_arn: Option<String>,
 }
 
@@ -239,19 +265,88 @@ impl Default for Config {
 impl Config {
     /// The defaults of the CLI contract for one language.
     pub fn for_language(language: Language) -> Self {
+        let tracer = Tracer::default_for(language);
         Config {
             launch_type: LaunchType::Ec2,
             transport: Transport::Tcp,
             language,
             imds: Imds::V2,
             agent_version: AgentVersion::Latest,
-            startup_command: language.default_startup_command().to_owned(),
+            tracer,
+            tracer_version: None,
+            base_image: BaseImage::Debian,
+            startup_command: language.default_startup_command(tracer).to_owned(),
             app_name: "app".to_owned(),
             app_image: APP_IMAGE_PLACEHOLDER.to_owned(),
             tags: Tags::default(),
-            site: SITES[0].to_owned(),
+            site: Site::Us1,
             api_key_secret_arn: None,
         }
+    }
+
+    /// The tracer version to install or inject: the one given, else the
+    /// language's current major.
+    pub fn tracer_version(&self) -> TracerVersion {
+        self.tracer_version
+            .unwrap_or(TracerVersion::Major(default_major(self.language)))
+    }
+
+    /// The start command used when none is given, for the language and the
+    /// way the tracer gets in.
+    pub fn default_startup_command(&self) -> &'static str {
+        self.language.default_startup_command(self.tracer)
+    }
+
+    /// Changes the language, and what follows it: a tracer still at the old
+    /// language's default (or one the new language cannot use) moves to
+    /// the new language's default, and the start command to the new
+    /// default.
+    pub fn set_language(&mut self, language: Language) {
+        if language == self.language {
+            return;
+        }
+        let unchosen = self.tracer == Tracer::default_for(self.language);
+        let unusable =
+            self.tracer == Tracer::Inject && Tracer::default_for(language) != Tracer::Inject;
+        self.language = language;
+        if unchosen || unusable {
+            self.tracer = Tracer::default_for(language);
+        }
+        self.startup_command = self.default_startup_command().to_owned();
+    }
+
+    /// Changes the way the tracer gets in; a start command still at the old
+    /// default moves to the new one (an edited one is kept).
+    pub fn set_tracer(&mut self, tracer: Tracer) {
+        if self.startup_command == self.default_startup_command() {
+            self.startup_command = self.language.default_startup_command(tracer).to_owned();
+        }
+        self.tracer = tracer;
+    }
+
+    /// Why Datadog's injection cannot serve these answers, when the tracer
+    /// is injected and it cannot. Generated task definitions name no
+    /// architecture or OS: they run on ECS's default, Linux on X86_64.
+    pub fn injection_refused(&self) -> Option<Refusal> {
+        if self.tracer != Tracer::Inject {
+            return None;
+        }
+        injection_refused(
+            self.language,
+            self.base_image.libc(),
+            self.tracer_version(),
+            Platform::default(),
+        )
+    }
+
+    /// Why no Dockerfile can install the tracer on this base image, when
+    /// none can: distroless images exist for Java, Node.js, Python, .NET
+    /// (Microsoft's "chiseled" images) and static binaries (Go), but not
+    /// for Ruby or PHP.
+    pub fn dockerfile_refused(&self) -> Option<&'static str> {
+        let no_distroless = matches!(self.language, Language::Ruby | Language::Php);
+        (self.tracer == Tracer::Image && self.base_image == BaseImage::Distroless && no_distroless)
+            .then_some("there are no distroless Ruby or PHP base images (distroless covers Java, Node.js, Python, .NET and Go): use --base-image debian or alpine")
     }
 
     /// Whether the app container gets the `sh -c` entryPoint that finds the
@@ -296,6 +391,31 @@ impl Config {
                 why: format!("agents before {major}.{minor} do not listen on the APM Unix socket; use {major}.{minor} or later, or --transport tcp"),
             });
         }
+        if let Some(refusal) = self.injection_refused() {
+            let value = match refusal.field() {
+                Field::BaseImage => self.base_image.to_string(),
+                Field::TracerVersion => self.tracer_version().to_string(),
+                _ => self.tracer.to_string(),
+            };
+            return Err(refusal.error(value));
+        }
+        if let Some(why) = self.dockerfile_refused() {
+            return Err(ConfigError::Unsupported {
+                field: Field::BaseImage,
+                value: self.base_image.to_string(),
+                why: why.to_owned(),
+            });
+        }
+        if self.base_image == BaseImage::Distroless
+            && self.tracer != Tracer::Present
+            && self.wraps_entrypoint()
+        {
+            return Err(ConfigError::Unsupported {
+                field: Field::BaseImage,
+                value: self.base_image.to_string(),
+                why: "distroless images have no shell for the entryPoint script that finds the EC2 host's address: use --transport uds".to_owned(),
+            });
+        }
         validate_startup_command(&self.startup_command)?;
         validate_app_name(&self.app_name)?;
         if self.app_image.trim().is_empty() || self.app_image.chars().any(char::is_whitespace) {
@@ -305,7 +425,6 @@ impl Config {
                 expected: "an image reference without spaces".to_owned(),
             });
         }
-        validate_site(&self.site)?;
         if let Some(arn) = &self.api_key_secret_arn {
             validate_secret_arn(arn)?;
         }
@@ -345,18 +464,6 @@ pub fn validate_app_name(name: &str) -> Result<(), ConfigError> {
             field: Field::AppName,
             value: name.to_owned(),
             expected: "1 to 255 letters, digits, hyphens and underscores".to_owned(),
-        })
-    }
-}
-
-pub fn validate_site(site: &str) -> Result<(), ConfigError> {
-    if SITES.contains(&site) {
-        Ok(())
-    } else {
-        Err(ConfigError::Invalid {
-            field: Field::Site,
-            value: site.to_owned(),
-            expected: SITES.join(", "),
         })
     }
 }
@@ -515,6 +622,42 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_new_language_moves_an_unchosen_tracer_and_keeps_a_chosen_one() {
+        let mut c = Config::default();
+        assert_eq!(c.tracer, Tracer::Inject);
+        c.set_language(Language::Go);
+        assert_eq!(c.tracer, Tracer::Image, "Go cannot be injected");
+        assert_eq!(c.startup_command, "/app/server");
+        c.set_language(Language::Java);
+        assert_eq!(c.tracer, Tracer::Inject, "image was Go's default");
+        assert_eq!(c.startup_command, "java -jar app.jar");
+        c.set_tracer(Tracer::Present);
+        assert_eq!(
+            c.startup_command,
+            "java -javaagent:/path/to/dd-java-agent.jar -jar app.jar"
+        );
+        c.set_language(Language::Nodejs);
+        assert_eq!(c.tracer, Tracer::Present);
+        assert_eq!(c.startup_command, "node --require dd-trace/init server.js");
+        c.startup_command = "node dist/main.js".to_owned();
+        c.set_tracer(Tracer::Inject);
+        assert_eq!(
+            c.startup_command, "node dist/main.js",
+            "an edited command stays"
+        );
+    }
+
+    #[test]
+    fn the_tracer_version_defaults_to_the_languages_major() {
+        let c = Config::for_language(Language::Dotnet);
+        assert_eq!(c.tracer_version(), TracerVersion::Major(3));
+        let mut c = Config::default();
+        assert_eq!(c.tracer_version().image_tag(), "v4");
+        c.tracer_version = Some(TracerVersion::Latest);
+        assert_eq!(c.tracer_version().image_tag(), "latest");
     }
 
     #[test]

@@ -6,12 +6,19 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::core::model::choices::choices;
+use crate::core::model::tracer::Tracer;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageDefaults {
     pub label: String,
+    /// The start command where the image has the tracer (`--tracer image`
+    /// or `present`): it loads it (`ddtrace-run`, `--require dd-trace/init`,
+    /// `-javaagent`).
     pub startup_command: String,
+    /// The start command with `--tracer inject`, where the loader variables
+    /// load the injected tracer: the plain command.
+    pub injected_startup_command: String,
 }
 
 choices! {
@@ -34,9 +41,14 @@ impl Language {
         &defaults(self).label
     }
 
-    /// The startup command used when the user gives none.
-    pub fn default_startup_command(self) -> &'static str {
-        &defaults(self).startup_command
+    /// The startup command used when the user gives none, for the way the
+    /// tracer gets in.
+    pub fn default_startup_command(self, tracer: Tracer) -> &'static str {
+        let defaults = defaults(self);
+        match tracer {
+            Tracer::Inject => &defaults.injected_startup_command,
+            Tracer::Image | Tracer::Present => &defaults.startup_command,
+        }
     }
 
     /// Java, .NET and PHP read DD_AGENT_HOST once at launch, so the entryPoint
@@ -93,6 +105,7 @@ mod tests {
             let d = defaults(language);
             assert!(!d.label.is_empty());
             assert!(!d.startup_command.trim().is_empty());
+            assert!(!d.injected_startup_command.trim().is_empty());
         }
     }
 }

@@ -1,10 +1,13 @@
 //! The ground floor: the answers ([`config::Config`] and its closed sets),
-//! what can be wrong with them, per-language defaults and Datadog's
-//! constants. Everything above builds on this; this imports nothing above.
+//! what can be wrong with them, per-language defaults, Datadog's
+//! constants and its tracer-injection facts. Everything above builds on this; this imports nothing above.
 
 pub mod choices;
 pub mod config;
 pub mod datadog;
 pub mod error;
+pub mod field;
+pub mod given;
 pub mod language;
 pub mod socket;
+pub mod tracer;

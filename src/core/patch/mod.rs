@@ -12,6 +12,7 @@
 //! says what to do instead; nothing is half-applied, because the caller
 //! only writes a result when there is one.
 
+pub mod note;
 pub mod seed_wrapper;
 pub mod uds;
 
@@ -20,13 +21,14 @@ use thiserror::Error;
 
 use crate::core::generate::agent::{apm_port_mapping, build_agent_container};
 use crate::core::generate::entrypoint::{build_entry_point, recover_startup_command, without_exec};
-use crate::core::model::config::{AgentVersion, Config, Imds, LaunchType, Tags, Transport};
-use crate::core::model::datadog::{APM_PORT, LEGACY_APM_ENV, SIDECAR_NAME};
+use crate::core::model::config::{AgentVersion, Config, Imds, LaunchType, Site, Tags, Transport};
+use crate::core::model::datadog::{APM_PORT, LEGACY_APM_ENV};
 use crate::core::model::socket;
 use crate::core::shell;
 use crate::core::taskdef::container::{self, ApmPort, Change, Role};
 use crate::core::taskdef::context::{Network, TaskContext};
 use crate::core::taskdef::document::Document;
+pub use note::{Note, Reach};
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +42,7 @@ pub struct PatchOptions {
     /// The API key secret for a Fargate sidecar that patch adds.
     pub api_key_secret_arn: Option<String>,
     /// The Datadog site for a Fargate sidecar that patch adds.
-    pub site: Option<String>,
+    pub site: Option<Site>,
     /// The agent version to assume when an agent image's tag does not say.
     pub agent_version: Option<AgentVersion>,
     /// Overrides the start command found in the container.
@@ -66,11 +68,11 @@ impl Default for PatchOptions {
     }
 }
 
-/// The patched JSON (in the document's shape) and one line per change.
+/// The patched JSON (in the document's shape) and one note per change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Patched {
     pub value: Value,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Whether anything changed, reading included (a dropped BOM, unwrapped
     /// describe output). When not, a file need not be rewritten, which would
     /// only reformat it.
@@ -117,6 +119,39 @@ pub enum PatchError {
     NoNetwork,
     #[error("--startup-command gives one start command, but {} containers are to be patched: patch them one at a time", .0)]
     StartupForSeveral(usize),
+    #[error("container {name} is named like the Datadog agent but runs {image}: rename it, or run the agent image (public.ecr.aws/datadog/agent)")]
+    NamedAgentOtherImage { name: String, image: String },
+    #[error("volume {volume} maps {}, not {dir} where the agent daemon creates its sockets: set its host.sourcePath to {dir}", host_dir(.host), dir = socket::DIR)]
+    SocketVolumeElsewhere {
+        volume: String,
+        host: Option<String>,
+    },
+    #[error("the agent {agent} sets {var} to {value}, not {ours} where the apps will look: remove it or set it to that, then patch")]
+    AgentSocketElsewhere {
+        agent: String,
+        var: &'static str,
+        value: String,
+        ours: &'static str,
+    },
+    #[error("--api-key-secret-arn {given} differs from the secret the agent {agent} reads DD_API_KEY from ({has}): change it in the file, or give that ARN")]
+    SecretDiffers {
+        given: String,
+        agent: String,
+        has: String,
+    },
+    #[error("--site {given} differs from DD_SITE of the agent {agent} ({has}): change it in the file, or give that site")]
+    SiteDiffers {
+        given: String,
+        agent: String,
+        has: String,
+    },
+}
+
+fn host_dir(host: &Option<String>) -> String {
+    match host {
+        Some(dir) => format!("the host directory {dir}"),
+        None => "no host directory (it lives only in this task)".to_owned(),
+    }
 }
 
 fn sidecar_list(sidecars: &[String]) -> String {
@@ -177,7 +212,20 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
         }
     }
     if !add_sidecar {
-        unused_sidecar_flags(options, &context)?;
+        unused_sidecar_flags(options, &context, document, &roles)?;
+    }
+    if let Some(agent) = document
+        .containers()
+        .iter()
+        .find(|c| container::named_agent_on_other_image(c))
+    {
+        return Err(PatchError::NamedAgentOtherImage {
+            name: container::name(agent).to_owned(),
+            image: container::image(agent).to_owned(),
+        });
+    }
+    if transport == Transport::Uds {
+        refuse_socket_elsewhere(document, &roles, &targets, &context)?;
     }
     let mut patched = document.clone();
     let mut notes = Vec::new();
@@ -205,25 +253,23 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
         let container = &mut patched.containers_mut()[index];
         match transport {
             Transport::Uds => {
-                unwrap_entry_point(container, "traces go through the Unix socket", &mut notes);
+                unwrap_entry_point(container, Reach::Socket, &mut notes);
                 uds::add_to_app(container, &mut notes);
             }
             Transport::Tcp => {
                 if uds::remove_from_container(container) {
-                    notes.push(format!(
-                        "took the Unix socket env and mount out of {} (--transport tcp)",
-                        container::name(container)
-                    ));
+                    notes.push(Note::SocketTakenOut {
+                        container: container::name(container).to_owned(),
+                    });
                 }
                 if context.agent_on_localhost() {
                     patch_localhost_app(container, options, &mut notes);
                 } else {
                     patch_host_app(container, options, &mut notes)?;
                     if context.network == Network::Awsvpc {
-                        notes.push(format!(
-                            "{} runs in awsvpc mode: traces leave through the task's ENI, so the instance's security group must accept 8126/tcp from it",
-                            container::name(container)
-                        ));
+                        notes.push(Note::AwsvpcSecurityGroup {
+                            container: container::name(container).to_owned(),
+                        });
                     }
                 }
             }
@@ -244,11 +290,7 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
             let on_host = !(context.fargate || context.agent_on_localhost());
             match patched.task_mut() {
                 Some(task) => uds::add_volume(task, on_host, &mut notes),
-                None => notes.push(format!(
-                    "add the {} volume to the task definition these containers run in: {}",
-                    socket::VOLUME,
-                    socket::volume(on_host)
-                )),
+                None => notes.push(Note::AddVolumeYourself { on_host }),
             }
         }
         Transport::Tcp if explicit_tcp => {
@@ -260,27 +302,26 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
             if !apps_use_socket {
                 for (container, role) in patched.containers_mut().iter_mut().zip(&roles) {
                     if *role == Role::Agent && uds::remove_from_container(container) {
-                        notes.push(format!(
-                            "took the Unix socket out of {} (--transport tcp): apps on these hosts that use the socket need it; patch with --transport uds to keep it",
-                            container::name(container)
-                        ));
+                        notes.push(Note::AgentSocketTakenOut {
+                            container: container::name(container).to_owned(),
+                        });
                     }
                 }
                 if patched.task_mut().is_some_and(uds::remove_volume) {
-                    notes.push(format!("removed the {} volume", socket::VOLUME));
+                    notes.push(Note::VolumeRemoved);
                 }
             }
         }
         Transport::Tcp => {}
     }
     if targets.is_empty() {
-        notes.push("no app container in this file: only the agent was checked".to_owned());
+        notes.push(Note::OnlyAgentChecked);
     }
     let changed = patched.value != document.value || !document.notes.is_empty();
     if !changed {
-        notes.push("nothing to change: the file is already patched".to_owned());
+        notes.push(Note::NothingToChange);
     }
-    let mut all_notes = document.notes.clone();
+    let mut all_notes: Vec<Note> = document.notes.iter().cloned().map(Note::Read).collect();
     all_notes.extend(notes);
     Ok(Patched {
         value: patched.value,
@@ -289,21 +330,99 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
     })
 }
 
-/// `--api-key-secret-arn` and `--site` only say how to build a sidecar:
-/// refused when there is none to add, so that no one believes they were
-/// applied to an agent already in the file.
-fn unused_sidecar_flags(options: &PatchOptions, context: &TaskContext) -> Result<(), PatchError> {
+/// The Unix socket reaches the agent only through the directory it
+/// writes: refused when the agent in the task listens elsewhere, or when
+/// the host volume the apps would mount is another directory than the one
+/// the agent daemon on the host writes.
+fn refuse_socket_elsewhere(
+    document: &Document,
+    roles: &[Role],
+    targets: &[usize],
+    context: &TaskContext,
+) -> Result<(), PatchError> {
+    for (agent, role) in document.containers().iter().zip(roles) {
+        if *role != Role::Agent {
+            continue;
+        }
+        if let Some((var, value)) = uds::agent_socket_elsewhere(agent) {
+            let ours = socket::AGENT_ENV
+                .iter()
+                .find(|(k, _)| *k == var)
+                .map_or("", |(_, v)| *v);
+            return Err(PatchError::AgentSocketElsewhere {
+                agent: container::name(agent).to_owned(),
+                var,
+                value,
+                ours,
+            });
+        }
+    }
+    let on_host = !(context.fargate || context.agent_on_localhost());
+    if on_host {
+        for &index in targets {
+            let app = &document.containers()[index];
+            if let Some((volume, host)) = uds::wrong_host_volume(document.task(), app) {
+                return Err(PatchError::SocketVolumeElsewhere { volume, host });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `--api-key-secret-arn` and `--site` say how to build a sidecar. Where
+/// the task has its agent already, they must say what it has (the same
+/// command run again on its own output changes nothing); otherwise they
+/// are refused, so that no one believes they were applied.
+fn unused_sidecar_flags(
+    options: &PatchOptions,
+    context: &TaskContext,
+    document: &Document,
+    roles: &[Role],
+) -> Result<(), PatchError> {
+    let agent = roles
+        .iter()
+        .position(|r| *r == Role::Agent)
+        .map(|i| &document.containers()[i]);
     let why = if context.has_agent {
         "this task has its agent: set its secrets or DD_SITE there".to_owned()
     } else {
         "this task's agent runs elsewhere (a daemon on the host): set them in the agent's own task definition".to_owned()
     };
-    for (given, flag) in [
-        (options.api_key_secret_arn.is_some(), "--api-key-secret-arn"),
-        (options.site.is_some(), "--site"),
-    ] {
-        if given {
-            return Err(PatchError::SidecarFlagUnused { flag, why });
+    let agent_name = agent.map_or("", |a| container::name(a)).to_owned();
+    if let Some(given) = &options.api_key_secret_arn {
+        match agent.and_then(|a| container::secret_from(a, "DD_API_KEY")) {
+            Some(has) if has == given => {}
+            Some(has) => {
+                return Err(PatchError::SecretDiffers {
+                    given: given.clone(),
+                    agent: agent_name,
+                    has: has.to_owned(),
+                })
+            }
+            None => {
+                return Err(PatchError::SidecarFlagUnused {
+                    flag: "--api-key-secret-arn",
+                    why,
+                })
+            }
+        }
+    }
+    if let Some(given) = &options.site {
+        match agent.and_then(|a| container::env(a, "DD_SITE")) {
+            Some(has) if has == given.cli_name() => {}
+            Some(has) => {
+                return Err(PatchError::SiteDiffers {
+                    given: given.to_string(),
+                    agent: agent_name,
+                    has: has.to_owned(),
+                })
+            }
+            None => {
+                return Err(PatchError::SidecarFlagUnused {
+                    flag: "--site",
+                    why,
+                })
+            }
         }
     }
     Ok(())
@@ -315,7 +434,7 @@ fn add_fargate_sidecar(
     document: &mut Document,
     options: &PatchOptions,
     transport: Transport,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<(), PatchError> {
     let arn = options.api_key_secret_arn.clone().unwrap_or_default();
     let mut config = Config {
@@ -327,36 +446,32 @@ fn add_fargate_sidecar(
     if let Some(version) = &options.agent_version {
         config.agent_version = version.clone();
     }
-    if let Some(site) = &options.site {
-        config.site.clone_from(site);
+    if let Some(site) = options.site {
+        config.site = site;
     }
     let sidecar = build_agent_container(&config);
     if !document.push_container(sidecar) {
         return Err(PatchError::SidecarNeedsTask);
     }
-    notes.push(format!(
-        "added the {SIDECAR_NAME} sidecar (ECS_FARGATE, APM on, DD_SITE={}, the API key from {arn}, a health check)",
-        config.site
-    ));
+    notes.push(Note::SidecarAdded {
+        site: config.site,
+        arn: arn.clone(),
+    });
     let role = document
         .task()
         .and_then(|t| t.get("executionRoleArn"))
         .and_then(Value::as_str)
         .map(str::to_owned);
     notes.push(match role {
-        Some(role) => format!(
-            "the task's execution role {role} must be allowed to read {arn} (secretsmanager:GetSecretValue or ssm:GetParameters)"
-        ),
-        None => format!(
-            "the task has no executionRoleArn: add one whose role may read {arn} (secretsmanager:GetSecretValue or ssm:GetParameters), or the sidecar cannot start"
-        ),
+        Some(role) => Note::ExecutionRoleMustRead { role, arn },
+        None => Note::NoExecutionRole { arn },
     });
     Ok(())
 }
 
 /// The app starts only once the agent in its task listens: HEALTHY when
 /// the agent has a health check, else START (HEALTHY would wait forever).
-fn depend_on_agent(document: &mut Document, app: usize, agent: &str, notes: &mut Vec<String>) {
+fn depend_on_agent(document: &mut Document, app: usize, agent: &str, notes: &mut Vec<Note>) {
     let healthy = document
         .containers()
         .iter()
@@ -378,10 +493,10 @@ fn depend_on_agent(document: &mut Document, app: usize, agent: &str, notes: &mut
     }
     let condition = if healthy { "HEALTHY" } else { "START" };
     entries.push(serde_json::json!({ "containerName": agent, "condition": condition }));
-    notes.push(if healthy {
-        format!("{name} now waits for {agent} to be HEALTHY: no trace is sent before the agent listens")
-    } else {
-        format!("{name} now starts after {agent} (START: it has no healthCheck; add one, e.g. [\"CMD-SHELL\", \"agent health\"], and use HEALTHY so that no trace is sent before the agent listens)")
+    notes.push(Note::DependsOnAgent {
+        container: name,
+        agent: agent.to_owned(),
+        healthy,
     });
 }
 
@@ -438,7 +553,7 @@ fn patch_agent(
     agent: &mut Value,
     context: &TaskContext,
     options: &PatchOptions,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) {
     let name = container::name(agent).to_owned();
     // In host mode the agent listens on the host's own network already.
@@ -451,20 +566,26 @@ fn patch_agent(
                     .and_then(|m| m.get_mut(index))
                     .and_then(Value::as_object_mut)
                 {
-                    mapping.insert("hostPort".to_owned(), apm_port_mapping()["hostPort"].clone());
-                    notes.push(format!(
-                        "set hostPort 8126 on the 8126/tcp mapping of {name}: without it Docker picks a random host port"
-                    ));
+                    mapping.insert(
+                        "hostPort".to_owned(),
+                        apm_port_mapping()["hostPort"].clone(),
+                    );
+                    notes.push(Note::HostPortSet {
+                        container: name.clone(),
+                    });
                 }
             }
-            ApmPort::Elsewhere(port) => notes.push(format!(
-                "{name} publishes 8126/tcp on host port {port}, left as is: apps must send traces to that port (DD_TRACE_AGENT_PORT)"
-            )),
+            ApmPort::Elsewhere(port) => notes.push(Note::ApmPortElsewhere {
+                container: name.clone(),
+                port,
+            }),
             ApmPort::Missing => {
                 if let Some(map) = agent.as_object_mut() {
                     if let Some(mappings) = container::array_field(map, "portMappings") {
                         mappings.push(apm_port_mapping());
-                        notes.push(format!("added the 8126/tcp host port mapping to {name}"));
+                        notes.push(Note::HostPortMappingAdded {
+                            container: name.clone(),
+                        });
                     }
                 }
             }
@@ -484,41 +605,32 @@ fn patch_agent(
             }
         }
         if !added.is_empty() {
-            notes.push(format!(
-                "added {} to {name}: agents 7.17 and lower need {} to accept traces from other containers",
-                added.join(" and "),
-                if added.len() == 1 { "it" } else { "them" }
-            ));
+            notes.push(Note::LegacyEnvAdded {
+                container: name.clone(),
+                vars: added,
+            });
         }
         if !corrected.is_empty() {
-            notes.push(format!(
-                "set {} to true in {name}: it had another value, and agents 7.17 and lower need true",
-                corrected.join(" and ")
-            ));
+            notes.push(Note::LegacyEnvCorrected {
+                container: name,
+                vars: corrected,
+            });
         }
     }
 }
 
 /// A Fargate sidecar the user already has is left as it is, except for what
 /// traces need: Fargate mode, APM on, and the trace port.
-fn patch_fargate_agent(agent: &mut Value, notes: &mut Vec<String>) {
+fn patch_fargate_agent(agent: &mut Value, notes: &mut Vec<Note>) {
     let name = container::name(agent).to_owned();
-    for (key, value, why) in [
-        (
-            "ECS_FARGATE",
-            "true",
-            "the agent reads task metadata the Fargate way only with it",
-        ),
-        (
-            "DD_APM_ENABLED",
-            "true",
-            "the sidecar accepts traces only with it",
-        ),
-    ] {
+    for key in ["ECS_FARGATE", "DD_APM_ENABLED"] {
         let on = container::env(agent, key).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         if !on {
-            container::set_env(agent, key, value);
-            notes.push(format!("set {key}=true on {name}: {why}"));
+            container::set_env(agent, key, "true");
+            notes.push(Note::FargateAgentEnvSet {
+                container: name.clone(),
+                var: key,
+            });
         }
     }
     let has_port = container::port_mappings(agent).iter().any(|m| {
@@ -530,33 +642,32 @@ fn patch_fargate_agent(agent: &mut Value, notes: &mut Vec<String>) {
             .and_then(|map| container::array_field(map, "portMappings"))
         {
             mappings.push(serde_json::json!({ "containerPort": APM_PORT, "protocol": "tcp" }));
-            notes.push(format!("added container port 8126/tcp to {name}"));
+            notes.push(Note::ContainerPortAdded { container: name });
         }
     }
 }
 
 /// Fargate or awsvpc with the agent in the task: it is on localhost, which
 /// is the tracers' default. Undo what would send traces elsewhere.
-fn patch_localhost_app(app: &mut Value, options: &PatchOptions, notes: &mut Vec<String>) {
+fn patch_localhost_app(app: &mut Value, options: &PatchOptions, notes: &mut Vec<Note>) {
     let name = container::name(app).to_owned();
     let before = notes.len();
     if options.startup_command.is_some() {
-        notes.push(format!(
-            "ignored --startup-command for {name}: with the agent on localhost its entryPoint needs no wrapper"
-        ));
+        notes.push(Note::StartupCommandIgnored {
+            container: name.clone(),
+        });
     }
-    unwrap_entry_point(app, "the agent sidecar is on localhost in this task", notes);
+    unwrap_entry_point(app, Reach::Localhost, notes);
     let remote = container::env(app, "DD_AGENT_HOST")
         .is_some_and(|host| !matches!(host.trim(), "localhost" | "127.0.0.1"));
     if remote && container::remove_env(app, "DD_AGENT_HOST") {
-        notes.push(format!(
-            "removed DD_AGENT_HOST from {name}: the agent sidecar is on localhost in this task"
-        ));
+        notes.push(Note::AgentHostRemoved {
+            container: name.clone(),
+            why: Reach::Localhost,
+        });
     }
     if notes.len() == before {
-        notes.push(format!(
-            "left the entryPoint of {name} as is: the agent sidecar is on localhost in this task"
-        ));
+        notes.push(Note::EntryPointLeft { container: name });
     }
 }
 
@@ -564,7 +675,7 @@ fn patch_localhost_app(app: &mut Value, options: &PatchOptions, notes: &mut Vec<
 /// the entryPoint, leaving the start command it wrapped: `exec`ed when it is
 /// a single command, since dash keeps itself as PID 1 under `sh -c` and the
 /// app would never see ECS's SIGTERM.
-fn unwrap_entry_point(app: &mut Value, why: &str, notes: &mut Vec<String>) {
+fn unwrap_entry_point(app: &mut Value, why: Reach, notes: &mut Vec<Note>) {
     let script = container::argv(app, "entryPoint")
         .filter(|ep| container::shell_script(ep).is_some_and(|(shell, _)| shell == "sh"))
         .and_then(|ep| ep.get(2).cloned());
@@ -576,10 +687,10 @@ fn unwrap_entry_point(app: &mut Value, why: &str, notes: &mut Vec<String>) {
     if let Some(original) = original.filter(|o| !o.trim().is_empty()) {
         let command = shell::exec_form(&original).unwrap_or(original);
         app["entryPoint"] = Value::from(vec!["sh".to_owned(), "-c".to_owned(), command]);
-        notes.push(format!(
-            "removed the DD_AGENT_HOST lookup from the entryPoint of {}: {why}",
-            container::name(app)
-        ));
+        notes.push(Note::LookupRemoved {
+            container: container::name(app).to_owned(),
+            why,
+        });
     }
 }
 
@@ -588,7 +699,7 @@ fn unwrap_entry_point(app: &mut Value, why: &str, notes: &mut Vec<String>) {
 fn patch_host_app(
     app: &mut Value,
     options: &PatchOptions,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<(), PatchError> {
     let name = container::name(app).to_owned();
     let entry_point = container::argv(app, "entryPoint");
@@ -604,9 +715,9 @@ fn patch_host_app(
             let startup = startup_from_argv(&container::start_argv(app), &name, notes)
                 .ok_or_else(|| PatchError::NoStartCommand(name.clone()))?;
             if entry_point.is_none() {
-                notes.push(format!(
-                    "{name} sets only command: if its image has an ENTRYPOINT, the new entryPoint replaces it; if so, pass that program too with --startup-command"
-                ));
+                notes.push(Note::OnlyCommand {
+                    container: name.clone(),
+                });
             }
             startup
         }
@@ -615,37 +726,33 @@ fn patch_host_app(
     let changed = app.get("entryPoint") != Some(&new_entry_point);
     set_entry_point(app, new_entry_point);
     if changed {
+        let (container, imds) = (name.clone(), options.imds);
         notes.push(if ours.is_some() {
-            format!("rebuilt the entryPoint of {name} (private IPv4 from {})", options.imds.label())
+            Note::EntryPointRebuilt { container, imds }
         } else {
-            format!(
-                "wrapped the start command of {name} in an entryPoint that sets DD_AGENT_HOST (private IPv4 from {})",
-                options.imds.label()
-            )
+            Note::Wrapped { container, imds }
         });
     }
     if command.is_some() {
         if let Some(map) = app.as_object_mut() {
             map.shift_remove("command");
         }
-        notes.push(format!(
-            "removed the command of {name}: it is part of the entryPoint script now (Docker would pass it to sh as $0)"
-        ));
+        notes.push(Note::CommandRemoved {
+            container: name.clone(),
+        });
     }
     if container::remove_env(app, "DD_AGENT_HOST") {
-        notes.push(format!(
-            "removed the fixed DD_AGENT_HOST of {name}: it would outlive a failed lookup and point at the wrong host"
-        ));
+        notes.push(Note::FixedAgentHostRemoved {
+            container: name.clone(),
+        });
     }
     if startup.contains("DD_AGENT_HOST=") {
-        notes.push(format!(
-            "the start command of {name} still sets DD_AGENT_HOST itself, after the script has: check that it is right"
-        ));
+        notes.push(Note::StartSetsAgentHost {
+            container: name.clone(),
+        });
     }
     if container::sets_var(app, "DD_TRACE_AGENT_URL") {
-        notes.push(format!(
-            "{name} sets DD_TRACE_AGENT_URL, which tracers prefer to DD_AGENT_HOST: remove it unless it points at the agent"
-        ));
+        notes.push(Note::TraceAgentUrlSet { container: name });
     }
     Ok(())
 }
@@ -653,7 +760,7 @@ fn patch_host_app(
 /// The start command as one line of shell: `SCRIPT` for `sh -c SCRIPT`
 /// (readable, and exactly what sh ran), the argv quoted otherwise. The
 /// documentation's own lookup in front of it is taken off.
-fn startup_from_argv(argv: &[String], name: &str, notes: &mut Vec<String>) -> Option<String> {
+fn startup_from_argv(argv: &[String], name: &str, notes: &mut Vec<Note>) -> Option<String> {
     if argv.is_empty() {
         return None;
     }
@@ -663,9 +770,9 @@ fn startup_from_argv(argv: &[String], name: &str, notes: &mut Vec<String>) -> Op
             None => (script, false),
         };
         if stripped {
-            notes.push(format!(
-                "took the documentation's DD_AGENT_HOST one-liner off the start command of {name}: the new script does the lookup safely"
-            ));
+            notes.push(Note::OneLinerRemoved {
+                container: name.to_owned(),
+            });
         }
         if script.trim().is_empty() {
             return None;
@@ -701,7 +808,7 @@ fn set_entry_point(app: &mut Value, entry_point: Value) {
     map.shift_insert(index, "entryPoint".to_owned(), entry_point);
 }
 
-fn apply_tags(app: &mut Value, tags: &Tags, notes: &mut Vec<String>) {
+fn apply_tags(app: &mut Value, tags: &Tags, notes: &mut Vec<Note>) {
     let values = [&tags.env, &tags.service, &tags.version];
     let mut changed = Vec::new();
     for ((env, label), value) in crate::core::model::datadog::TAG_FIELDS.iter().zip(values) {
@@ -714,18 +821,19 @@ fn apply_tags(app: &mut Value, tags: &Tags, notes: &mut Vec<String>) {
         }
     }
     if !changed.is_empty() {
-        notes.push(format!(
-            "set {} on {}",
-            changed.join(", "),
-            container::name(app)
-        ));
+        notes.push(Note::TagsSet {
+            container: container::name(app).to_owned(),
+            fields: changed,
+        });
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::model::datadog::SIDECAR_NAME;
     use crate::core::taskdef::document;
+    use crate::core::taskdef::read_note::ReadNote;
     use serde_json::json;
 
     fn run(task: Value, options: &PatchOptions) -> Result<Patched, PatchError> {
@@ -755,14 +863,12 @@ mod tests {
         let keys: Vec<_> = app.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["name", "image", "entryPoint", "cpu"]);
         assert!(script(&p, 0).ends_with("\nexec python app.py"));
-        assert!(p
-            .notes
-            .iter()
-            .any(|n| n.starts_with("wrapped the start command of app")));
-        assert!(p
-            .notes
-            .iter()
-            .any(|n| n.starts_with("removed the command of app")));
+        let app = || "app".to_owned();
+        assert!(p.notes.contains(&Note::Wrapped {
+            container: app(),
+            imds: Imds::V2
+        }));
+        assert!(p.notes.contains(&Note::CommandRemoved { container: app() }));
     }
 
     #[test]
@@ -785,10 +891,7 @@ mod tests {
         ]}));
         let again = run(first.value.clone(), &PatchOptions::default()).unwrap();
         assert_eq!(again.value, first.value);
-        assert_eq!(
-            again.notes,
-            ["nothing to change: the file is already patched"]
-        );
+        assert_eq!(again.notes, [Note::NothingToChange]);
         let v1 = run(
             first.value.clone(),
             &PatchOptions {
@@ -815,9 +918,23 @@ mod tests {
             agent["environment"],
             json!([{"name": "DD_APM_ENABLED", "value": "true"}, {"name": "DD_APM_NON_LOCAL_TRAFFIC", "value": "true"}])
         );
-        assert_eq!(p.notes.len(), 5, "{:?}", p.notes);
-        assert!(p.notes[0].starts_with("dropped 1 null field"));
-        assert!(p.notes[4].starts_with("no app container"));
+        let agent = || "datadog-agent".to_owned();
+        assert_eq!(
+            p.notes,
+            [
+                Note::Read(ReadNote::NullsDropped { count: 1 }),
+                Note::HostPortMappingAdded { container: agent() },
+                Note::LegacyEnvAdded {
+                    container: agent(),
+                    vars: vec!["DD_APM_NON_LOCAL_TRAFFIC=true".into()]
+                },
+                Note::LegacyEnvCorrected {
+                    container: agent(),
+                    vars: vec!["DD_APM_ENABLED"]
+                },
+                Note::OnlyAgentChecked,
+            ]
+        );
     }
 
     #[test]
@@ -871,8 +988,10 @@ mod tests {
             p.value["containerDefinitions"][0]["environment"],
             json!([{"name": "A", "value": "b"}])
         );
-        assert!(p.notes.iter().any(|n| n.contains("one-liner")));
-        assert!(p.notes.iter().all(|n| !n.contains("10.0.0.1")));
+        assert!(p.notes.contains(&Note::OneLinerRemoved {
+            container: "app".into()
+        }));
+        assert!(p.notes.iter().all(|n| !n.to_string().contains("10.0.0.1")));
     }
 
     #[test]
@@ -984,7 +1103,15 @@ mod tests {
         ]});
         let p = ok(local.clone());
         assert_eq!(p.value, local);
-        assert!(p.notes[0].starts_with("left the entryPoint of app as is"));
+        assert_eq!(
+            p.notes,
+            [
+                Note::EntryPointLeft {
+                    container: "app".into()
+                },
+                Note::NothingToChange
+            ]
+        );
     }
 
     const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd";
@@ -1003,7 +1130,7 @@ mod tests {
             task.clone(),
             &with(|o| {
                 o.api_key_secret_arn = Some(SECRET.into());
-                o.site = Some("datadoghq.eu".into());
+                o.site = Some(Site::Eu1);
             }),
         )
         .unwrap();
@@ -1024,26 +1151,127 @@ mod tests {
         );
         assert!(
             p.notes
-                .iter()
-                .any(|n| n.contains("has no executionRoleArn")),
+                .contains(&Note::NoExecutionRole { arn: SECRET.into() }),
             "{:?}",
             p.notes
         );
         let again = run(p.value.clone(), &PatchOptions::default()).unwrap();
         assert_eq!(again.value, p.value);
+        // The same command on its own output: nothing to change (a CI job
+        // that patches on every push).
+        let same = with(|o| {
+            o.api_key_secret_arn = Some(SECRET.into());
+            o.site = Some(Site::Eu1);
+        });
+        let again = run(p.value.clone(), &same).unwrap();
+        assert_eq!(again.value, p.value);
+        assert!(!again.changed, "{:?}", again.notes);
+        // Another secret, or another site, than the sidecar has: refused,
+        // saying which.
+        let other = "arn:aws:secretsmanager:us-east-1:123456789012:secret:other";
         let err = run(
             p.value.clone(),
+            &with(|o| o.api_key_secret_arn = Some(other.into())),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("--api-key-secret-arn {other} differs from the secret the agent datadog-agent reads DD_API_KEY from ({SECRET}): change it in the file, or give that ARN")
+        );
+        let err = run(
+            p.value.clone(),
+            &with(|o| o.site = Some(Site::Us1)),
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("--site datadoghq.com differs from DD_SITE of the agent datadog-agent (datadoghq.eu)"), "{err}");
+        // An agent of the user's with no such secret: the flag does not apply.
+        let mut theirs = p.value.clone();
+        theirs["containerDefinitions"][1]["secrets"] = json!([]);
+        let err = run(
+            theirs,
             &with(|o| o.api_key_secret_arn = Some(SECRET.into())),
         )
         .unwrap_err();
-        assert!(matches!(
-            err,
-            PatchError::SidecarFlagUnused {
-                flag: "--api-key-secret-arn",
-                ..
-            }
-        ));
         assert!(err.to_string().contains("this task has its agent"), "{err}");
+    }
+
+    /// An EC2 task whose app gets the socket from the agent daemon.
+    fn ec2_app(volumes: Value) -> Value {
+        json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "command": ["python", "app.py"]}
+        ], "volumes": volumes})
+    }
+
+    #[test]
+    fn a_socket_volume_on_another_host_directory_is_refused() {
+        let uds = with(|o| o.transport = Some(Transport::Uds));
+        let task = ec2_app(json!([{"name": "dd-sockets", "host": {"sourcePath": "/opt/datadog"}}]));
+        let err = run(task, &uds).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "volume dd-sockets maps the host directory /opt/datadog, not /var/run/datadog where the agent daemon creates its sockets: set its host.sourcePath to /var/run/datadog"
+        );
+        let task = ec2_app(json!([{"name": "dd-sockets"}]));
+        let err = run(task, &uds).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("volume dd-sockets maps no host directory"),
+            "{err}"
+        );
+        // Datadog's own volume is fine.
+        run(ec2_app(json!([socket::volume(true)])), &uds).unwrap();
+    }
+
+    #[test]
+    fn a_container_named_like_the_agent_on_another_image_is_refused() {
+        let task = json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "command": ["python", "app.py"]},
+            {"name": "datadog-agent", "image": "fluent/fluent-bit:2.2"}
+        ]});
+        let err = run(task, &PatchOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "container datadog-agent is named like the Datadog agent but runs fluent/fluent-bit:2.2: rename it, or run the agent image (public.ecr.aws/datadog/agent)"
+        );
+    }
+
+    #[test]
+    fn a_custom_agent_socket_is_refused_not_overwritten() {
+        let task = json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "command": ["python", "app.py"]},
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7",
+             "environment": [{"name": "DD_APM_RECEIVER_SOCKET", "value": "/opt/dd/trace.sock"}]}
+        ]});
+        let err = run(task, &with(|o| o.transport = Some(Transport::Uds))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the agent datadog-agent sets DD_APM_RECEIVER_SOCKET to /opt/dd/trace.sock, not /var/run/datadog/apm.socket where the apps will look: remove it or set it to that, then patch"
+        );
+    }
+
+    #[test]
+    fn tcp_takes_out_only_what_uds_added() {
+        // The agent mounts the socket directory already, in a way of its
+        // own (no readOnly): uds keeps that mount, and tcp must too.
+        let their_mount =
+            json!({"sourceVolume": "dd-sockets", "containerPath": "/var/run/datadog"});
+        let task = json!({"family": "web", "containerDefinitions": [
+            {"name": "web", "image": "x", "command": ["python", "app.py"]},
+            {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7",
+             "mountPoints": [their_mount],
+             "portMappings": [{"hostPort": 8126, "containerPort": 8126, "protocol": "tcp"}]}
+        ], "volumes": [socket::volume(true)]});
+        let tcp = ok(task).value;
+        let uds = run(tcp.clone(), &with(|o| o.transport = Some(Transport::Uds))).unwrap();
+        assert_eq!(
+            uds.value["containerDefinitions"][1]["mountPoints"],
+            json!([their_mount])
+        );
+        let back = run(uds.value, &with(|o| o.transport = Some(Transport::Tcp))).unwrap();
+        assert_eq!(
+            back.value["containerDefinitions"][1]["mountPoints"],
+            json!([their_mount])
+        );
     }
 
     #[test]

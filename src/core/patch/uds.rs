@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 
 use crate::core::model::socket;
+use crate::core::patch::note::{Note, Reach};
 use crate::core::taskdef::container::{self, Change};
 
 /// Whether a mount entry is the socket directory (whatever volume feeds it).
@@ -14,9 +15,45 @@ fn mounts_dir(mount: &Value) -> bool {
     mount.get("containerPath").and_then(Value::as_str) == Some(socket::DIR)
 }
 
-/// Whether a mount entry is ours: the `dd-sockets` volume at the directory.
+/// Whether a mount entry is ours: exactly what `add_to_*` adds, so that a
+/// mount of the directory the user wrote (without readOnly, say) stays.
 fn is_our_mount(mount: &Value) -> bool {
-    mounts_dir(mount) && mount.get("sourceVolume").and_then(Value::as_str) == Some(socket::VOLUME)
+    *mount == socket::mount(true) || *mount == socket::mount(false)
+}
+
+/// Why the socket volume of a task whose agent is a daemon on the host
+/// cannot carry the sockets: the volume `app` mounts the directory from
+/// (else `dd-sockets`), declared with a host directory other than the one
+/// the daemon writes. `(volume, host directory)`; `None` when it is fine
+/// or not declared yet (patch adds Datadog's).
+pub fn wrong_host_volume(
+    task: Option<&serde_json::Map<String, Value>>,
+    app: &Value,
+) -> Option<(String, Option<String>)> {
+    let volume = app
+        .get("mountPoints")
+        .and_then(Value::as_array)
+        .and_then(|mounts| mounts.iter().find(|m| mounts_dir(m)))
+        .and_then(|m| m.get("sourceVolume").and_then(Value::as_str))
+        .unwrap_or(socket::VOLUME);
+    let declared = task?
+        .get("volumes")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|v| v.get("name").and_then(Value::as_str) == Some(volume))?;
+    let host = declared.pointer("/host/sourcePath").and_then(Value::as_str);
+    let right = host.is_some_and(|h| h.trim_end_matches('/') == socket::DIR);
+    (!right).then(|| (volume.to_owned(), host.map(str::to_owned)))
+}
+
+/// A socket setting of the agent's that differs from Datadog's, which the
+/// apps will be pointed at: `(variable, its value)`.
+pub fn agent_socket_elsewhere(agent: &Value) -> Option<(&'static str, String)> {
+    socket::AGENT_ENV.iter().find_map(|(key, ours)| {
+        container::env(agent, key)
+            .filter(|value| value != ours)
+            .map(|value| (*key, value.to_owned()))
+    })
 }
 
 /// Whether a container mounts the socket directory.
@@ -33,7 +70,7 @@ pub fn uses_socket(app: &Value) -> bool {
 }
 
 /// The app side: the socket URLs and a read-only mount of the directory.
-pub fn add_to_app(app: &mut Value, notes: &mut Vec<String>) {
+pub fn add_to_app(app: &mut Value, notes: &mut Vec<Note>) {
     let name = container::name(app).to_owned();
     let mut set = Vec::new();
     for (key, value) in socket::APP_ENV {
@@ -42,15 +79,16 @@ pub fn add_to_app(app: &mut Value, notes: &mut Vec<String>) {
         }
     }
     if container::remove_env(app, "DD_AGENT_HOST") {
-        notes.push(format!(
-            "removed DD_AGENT_HOST from {name}: traces go through the Unix socket"
-        ));
+        notes.push(Note::AgentHostRemoved {
+            container: name.clone(),
+            why: Reach::Socket,
+        });
     }
     if !set.is_empty() {
-        notes.push(format!(
-            "set {} on {name}: traces and DogStatsD metrics go through the Unix socket",
-            set.join(" and ")
-        ));
+        notes.push(Note::SocketEnvSet {
+            container: name.clone(),
+            vars: set,
+        });
     }
     if !mounts_socket(app) {
         if let Some(mounts) = app
@@ -58,17 +96,16 @@ pub fn add_to_app(app: &mut Value, notes: &mut Vec<String>) {
             .and_then(|map| container::array_field(map, "mountPoints"))
         {
             mounts.push(socket::mount(true));
-            notes.push(format!(
-                "mounted the {} volume at {} in {name} (read-only: the app only connects)",
-                socket::VOLUME,
-                socket::DIR
-            ));
+            notes.push(Note::SocketMounted {
+                container: name,
+                read_only: true,
+            });
         }
     }
 }
 
 /// The agent side: listen on both sockets, through a writable mount.
-pub fn add_to_agent(agent: &mut Value, notes: &mut Vec<String>) {
+pub fn add_to_agent(agent: &mut Value, notes: &mut Vec<Note>) {
     let name = container::name(agent).to_owned();
     let mut set = Vec::new();
     for (key, value) in socket::AGENT_ENV {
@@ -77,7 +114,10 @@ pub fn add_to_agent(agent: &mut Value, notes: &mut Vec<String>) {
         }
     }
     if !set.is_empty() {
-        notes.push(format!("set {} on {name}", set.join(" and ")));
+        notes.push(Note::AgentSocketEnvSet {
+            container: name.clone(),
+            vars: set,
+        });
     }
     let Some(mounts) = agent
         .as_object_mut()
@@ -88,25 +128,21 @@ pub fn add_to_agent(agent: &mut Value, notes: &mut Vec<String>) {
     match mounts.iter_mut().find(|m| mounts_dir(m)) {
         Some(mount) if mount.get("readOnly") == Some(&Value::Bool(true)) => {
             mount["readOnly"] = Value::Bool(false);
-            notes.push(format!(
-                "made the {} mount of {name} writable: the agent creates the sockets there",
-                socket::DIR
-            ));
+            notes.push(Note::MountMadeWritable { container: name });
         }
         Some(_) => {}
         None => {
             mounts.push(socket::mount(false));
-            notes.push(format!(
-                "mounted the {} volume at {} in {name}",
-                socket::VOLUME,
-                socket::DIR
-            ));
+            notes.push(Note::SocketMounted {
+                container: name,
+                read_only: false,
+            });
         }
     }
 }
 
 /// The task side: the volume, unless one of that name is there.
-pub fn add_volume(task: &mut Map<String, Value>, on_host: bool, notes: &mut Vec<String>) {
+pub fn add_volume(task: &mut Map<String, Value>, on_host: bool, notes: &mut Vec<Note>) {
     let Some(volumes) = container::array_field(task, "volumes") else {
         return;
     };
@@ -115,18 +151,7 @@ pub fn add_volume(task: &mut Map<String, Value>, on_host: bool, notes: &mut Vec<
         .any(|v| v.get("name").and_then(Value::as_str) == Some(socket::VOLUME));
     if !present {
         volumes.push(socket::volume(on_host));
-        notes.push(if on_host {
-            format!(
-                "added the {} volume: the host directory {} the agent daemon shares",
-                socket::VOLUME,
-                socket::DIR
-            )
-        } else {
-            format!(
-                "added the {} volume, shared by the agent sidecar and the app in this task",
-                socket::VOLUME
-            )
-        });
+        notes.push(Note::VolumeAdded { on_host });
     }
 }
 
@@ -234,7 +259,12 @@ mod tests {
         let mut notes = Vec::new();
         add_to_agent(&mut agent, &mut notes);
         assert_eq!(agent["mountPoints"][0]["readOnly"], false);
-        assert!(notes.iter().any(|n| n.contains("writable")), "{notes:?}");
+        assert_eq!(
+            notes.last(),
+            Some(&Note::MountMadeWritable {
+                container: "datadog-agent".into()
+            })
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::core::model::config::AgentVersion;
 use crate::core::model::datadog::APM_PORT;
+use crate::core::model::tracer;
 use crate::core::shell;
 
 /// What a container is for.
@@ -67,6 +68,9 @@ fn classify(container: &Value, firelens_config_counts: bool) -> Role {
     if is_agent_image(&image) || AGENT_NAMES.contains(&name.as_str()) {
         return Role::Agent;
     }
+    if is_tracer_init(container) {
+        return Role::Sidecar(TRACER_INIT);
+    }
     if firelens_config_counts
         && container
             .get("firelensConfiguration")
@@ -82,6 +86,17 @@ fn classify(container: &Value, firelens_config_counts: bool) -> Role {
                 .any(|word| image.contains(word) || name.contains(word))
         })
         .map_or(Role::App, |(kind, _)| Role::Sidecar(kind))
+}
+
+/// The sidecar kind of Datadog's tracer init container.
+pub const TRACER_INIT: &str = "Datadog tracer init container";
+
+/// Whether the container is the init container that copies the tracer into
+/// the task volume: Datadog's `dd-lib-<lang>-init` image, or the name
+/// Datadog's tools give it. It serves no traffic and sends no traces.
+pub fn is_tracer_init(container: &Value) -> bool {
+    tracer::language_of_init_image(image(container)).is_some()
+        || name(container) == tracer::INIT_CONTAINER_NAME
 }
 
 fn is_agent_image(image: &str) -> bool {
@@ -248,6 +263,27 @@ pub fn env<'a>(container: &'a Value, name: &str) -> Option<&'a str> {
 /// Whether a variable is set, as a plain value or from `secrets`.
 pub fn sets_var(container: &Value, name: &str) -> bool {
     env(container, name).is_some() || secret_names(container).contains(&name)
+}
+
+/// Whether a container is the agent by its name only: named like it
+/// (`datadog-agent`), it runs an image that is not the agent's (a log
+/// router named so by mistake, say). Patching it as the agent would lose
+/// the traces sent to it.
+pub fn named_agent_on_other_image(container: &Value) -> bool {
+    let image = image(container).to_ascii_lowercase();
+    !image.is_empty()
+        && !is_agent_image(&image)
+        && AGENT_NAMES.contains(&name(container).to_ascii_lowercase().as_str())
+}
+
+/// Where a secret of `name` comes from (its `valueFrom`).
+pub fn secret_from<'a>(container: &'a Value, name: &str) -> Option<&'a str> {
+    container
+        .get("secrets")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|s| s.get("name").and_then(Value::as_str) == Some(name))
+        .and_then(|s| s.get("valueFrom").and_then(Value::as_str))
 }
 
 pub fn secret_names(container: &Value) -> Vec<&str> {
@@ -469,6 +505,25 @@ mod tests {
 
     fn container(name: &str, image: &str) -> Value {
         json!({ "name": name, "image": image })
+    }
+
+    #[test]
+    fn the_tracer_init_container_is_a_sidecar() {
+        for (name, image) in [
+            (
+                "datadog-tracer",
+                "public.ecr.aws/datadog/dd-lib-python-init:v4",
+            ),
+            ("copy", "gcr.io/datadoghq/dd-lib-java-init:latest"),
+            ("datadog-tracer", "<mirror>"),
+        ] {
+            assert_eq!(
+                role(&container(name, image)),
+                Role::Sidecar(TRACER_INIT),
+                "{name} {image}"
+            );
+        }
+        assert_eq!(role(&container("web", "mycorp/dd-lib-web:1")), Role::App);
     }
 
     #[test]

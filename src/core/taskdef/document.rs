@@ -9,9 +9,11 @@
 //! mark, tabs, CRLF, no final newline, or are templates or not JSON at all.
 //! [`read`] accepts every real shape, turns describe output into input that
 //! registers, and rejects the rest with a message that says where and what
-//! to do; [`write`] puts a changed value back into the text it came from,
-//! editing only what changed (see `json_edit`), so that a diff of the
-//! result shows the change and not a reformatting.
+//! to do (the line:column of every value comes from [`position`], on the
+//! JSON walk the syntax tree is built from too); [`write()`] puts a changed
+//! value back into the text it came from, editing only what changed
+//! ([`edit`]), so that a diff of the result shows the change and not a
+//! reformatting.
 
 use serde_json::ser::PrettyFormatter;
 use serde_json::{Map, Value};
@@ -20,6 +22,7 @@ use thiserror::Error;
 use crate::core::json::edit::{self, Style};
 use crate::core::json::position::{self, push_index, push_token, Position, Positions};
 use crate::core::taskdef::placeholder;
+use crate::core::taskdef::read_note::ReadNote;
 
 /// Fields `describe-task-definition` returns that `register-task-definition`
 /// rejects as unknown parameters.
@@ -83,11 +86,11 @@ pub struct Document {
     pub shape: Shape,
     pub layout: Layout,
     /// What reading changed on the way (BOM, unwrapping, dropped fields),
-    /// one line each, for stderr.
-    pub notes: Vec<String>,
+    /// one note each, for stderr.
+    pub notes: Vec<ReadNote>,
     /// How many null fields reading dropped (see `drop_nulls`).
     pub null_fields: usize,
-    /// The text read, for [`write`] to edit.
+    /// The text read, for [`write()`] to edit.
     pub source: Source,
     /// The JSON pointer, in the file, of the first null field dropped.
     pub first_null: Option<String>,
@@ -243,7 +246,7 @@ fn read_as(bytes: &[u8], with_layout: bool) -> Result<Document, InputError> {
     }
     let bytes = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         Some(rest) => {
-            notes.push("stripped the UTF-8 byte order mark at the start of the file".to_owned());
+            notes.push(ReadNote::BomStripped);
             rest
         }
         None => bytes,
@@ -269,10 +272,7 @@ fn read_as(bytes: &[u8], with_layout: bool) -> Result<Document, InputError> {
     }
     let (nulls, first_null) = drop_nulls(&mut value);
     if nulls > 0 {
-        notes.push(format!(
-            "dropped {nulls} null field{}: null means not set, and register-task-definition rejects it",
-            if nulls == 1 { "" } else { "s" }
-        ));
+        notes.push(ReadNote::NullsDropped { count: nulls });
     }
     let (value, shape, root) = normalize(value, &mut notes)?;
     let base = match shape {
@@ -386,7 +386,10 @@ pub fn display_path(pointer: &str) -> String {
 /// Finds the shape, unwraps describe output and drops its read-only fields.
 /// Returns the value, its shape, and the JSON pointer of the value in the
 /// original text (for positions in later messages, and for writing back).
-fn normalize(value: Value, notes: &mut Vec<String>) -> Result<(Value, Shape, String), InputError> {
+fn normalize(
+    value: Value,
+    notes: &mut Vec<ReadNote>,
+) -> Result<(Value, Shape, String), InputError> {
     match value {
         Value::Array(items) => {
             if items.is_empty() {
@@ -443,12 +446,9 @@ fn normalize(value: Value, notes: &mut Vec<String>) -> Result<(Value, Shape, Str
 fn unwrap_siblings(
     outer: &mut Map<String, Value>,
     inner: &mut Map<String, Value>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<ReadNote>,
 ) {
-    notes.push(
-        "unwrapped {\"taskDefinition\": ...} so that the result is register-task-definition input"
-            .to_owned(),
-    );
+    notes.push(ReadNote::Unwrapped);
     let mut dropped = Vec::new();
     for (key, value) in std::mem::take(outer) {
         match key.as_str() {
@@ -458,7 +458,7 @@ fn unwrap_siblings(
                     dropped.push(key);
                 } else {
                     inner.insert(key, value);
-                    notes.push("moved the tags beside taskDefinition into it".to_owned());
+                    notes.push(ReadNote::TagsMoved);
                 }
             }
             "tags" => {}
@@ -466,11 +466,7 @@ fn unwrap_siblings(
         }
     }
     if !dropped.is_empty() {
-        notes.push(format!(
-            "dropped {} beside taskDefinition: register-task-definition does not take {}",
-            dropped.join(", "),
-            if dropped.len() == 1 { "it" } else { "them" }
-        ));
+        notes.push(ReadNote::SiblingsDropped { keys: dropped });
     }
 }
 
@@ -514,16 +510,13 @@ fn drop_nulls(value: &mut Value) -> (usize, Option<String>) {
     (count, first)
 }
 
-fn drop_read_only(map: &mut Map<String, Value>, notes: &mut Vec<String>) {
+fn drop_read_only(map: &mut Map<String, Value>, notes: &mut Vec<ReadNote>) {
     let dropped: Vec<&str> = READ_ONLY_FIELDS
         .into_iter()
         .filter(|field| map.shift_remove(*field).is_some())
         .collect();
     if !dropped.is_empty() {
-        notes.push(format!(
-            "dropped the read-only describe-task-definition fields {} so that the result registers",
-            dropped.join(", ")
-        ));
+        notes.push(ReadNote::ReadOnlyDropped { fields: dropped });
     }
 }
 
@@ -820,9 +813,7 @@ mod tests {
             serde_json::json!({"family": "f", "containerDefinitions": [{"name": "a", "image": "b", "logConfiguration": {"logDriver": "awslogs"}}]})
         );
         assert!(
-            doc.notes
-                .iter()
-                .any(|n| n.starts_with("dropped 3 null fields")),
+            doc.notes.contains(&ReadNote::NullsDropped { count: 3 }),
             "{:?}",
             doc.notes
         );
@@ -867,7 +858,16 @@ mod tests {
         let doc = read(text.as_bytes()).unwrap();
         let keys: Vec<_> = doc.value.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["family", "containerDefinitions", "tags"]);
-        assert_eq!(doc.notes.len(), 3, "{:?}", doc.notes);
+        assert_eq!(
+            doc.notes,
+            [
+                ReadNote::Unwrapped,
+                ReadNote::TagsMoved,
+                ReadNote::ReadOnlyDropped {
+                    fields: vec!["taskDefinitionArn", "revision", "status", "registeredAt"]
+                }
+            ]
+        );
     }
 
     #[test]
@@ -875,7 +875,7 @@ mod tests {
         let text = r#"{"taskDefinition": {"containerDefinitions": [{"name": "a"}]}, "tags": []}"#;
         let doc = read(text.as_bytes()).unwrap();
         assert!(doc.value.get("tags").is_none());
-        assert_eq!(doc.notes.len(), 1);
+        assert_eq!(doc.notes, [ReadNote::Unwrapped]);
     }
 
     #[test]
@@ -889,7 +889,11 @@ mod tests {
     #[test]
     fn bom_is_stripped_and_noted() {
         let doc = read(b"\xEF\xBB\xBF[{\"name\": \"a\"}]").unwrap();
-        assert!(doc.notes[0].contains("byte order mark"));
+        assert_eq!(doc.notes, [ReadNote::BomStripped]);
+        assert_eq!(
+            doc.notes[0].to_string(),
+            "stripped the UTF-8 byte order mark at the start of the file"
+        );
         assert_eq!(err("\u{FEFF}\u{FEFF}[]").position().unwrap().line, 1);
         assert_eq!(read(b"\xFF\xFE[\x00]\x00").unwrap_err(), InputError::Utf16);
     }

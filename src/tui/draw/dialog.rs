@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::centered;
 use super::text::wrap_words;
-use crate::commands::generate::artifact_files;
+use crate::core::generate::files::file_names;
 use crate::tui::preview::truncate;
 use crate::tui::state::{App, SaveDialog};
 use crate::tui::strings;
@@ -53,10 +53,7 @@ pub fn render_save(frame: &mut Frame, app: &App, dialog: &SaveDialog) {
         Span::styled(" ".repeat(pad), t.field()),
     ]));
     lines.push(Line::default());
-    let names: Vec<&str> = artifact_files(app.config())
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+    let names = file_names(app.config());
     let writes = format!("{} {}", strings::SAVE_WILL_WRITE, names.join(", "));
     for line in wrap_words(&writes, inner) {
         lines.push(Line::styled(format!(" {line}"), t.hint()));

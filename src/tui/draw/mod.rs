@@ -3,6 +3,7 @@
 //! the terminal shows; what it laid out comes back as [`Drawn`] for the
 //! event loop to record. One module per area of the screen.
 
+pub mod ascii;
 pub mod dialog;
 pub mod footer;
 pub mod help;
@@ -22,6 +23,14 @@ use super::state::{App, Drawn, Overlay};
 
 /// Draws the whole screen; the areas it used.
 pub fn render(frame: &mut Frame, app: &App) -> Drawn {
+    let drawn = render_screen(frame, app);
+    if app.theme.ascii {
+        ascii::downgrade(frame.buffer_mut());
+    }
+    drawn
+}
+
+fn render_screen(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
     let mut drawn = Drawn {
         screen: area,

@@ -4,6 +4,7 @@
 //! selected answer or the field being typed in) and where the cursor goes,
 //! so that the narrow layout can size the pane before anything is drawn.
 
+
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -12,9 +13,9 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::text::wrap_words;
-use crate::cli::generate_command;
-use crate::commands::generate::artifact_files;
-use crate::core::shell::{self, exec_form};
+use crate::core::generate::files::file_names;
+use crate::core::model::given::generate_command;
+use crate::core::shell;
 use crate::output::safe::printable;
 use crate::tui::preview::truncate;
 use crate::tui::state::App;
@@ -22,7 +23,7 @@ use crate::tui::strings;
 use crate::tui::text_input::TextInput;
 use crate::tui::theme::Theme;
 use crate::wizard::review::{self, Note};
-use crate::wizard::{Choice, Kind, Question, Step};
+use crate::wizard::{Choice, Kind, Question, Remark, Step};
 
 /// The pane's lines, the line to keep in view, and the cursor as (line,
 /// column) when a field is being typed in.
@@ -164,7 +165,7 @@ pub fn pane(app: &App, width: u16) -> Pane {
     let mut b = Builder::new(width, app.theme);
     let step = app.step;
     let questions = step.questions();
-    let title = match questions {
+    let title = match questions[..] {
         [one] => one.prompt(),
         _ => step.intro().unwrap_or_default(),
     };
@@ -172,7 +173,7 @@ pub fn pane(app: &App, width: u16) -> Pane {
     if step == Step::Review {
         review(app, &mut b);
     } else {
-        for q in questions {
+        for q in &questions {
             question(app, &mut b, *q, questions.len() > 1);
         }
         explain(app, &mut b);
@@ -253,26 +254,7 @@ fn verdict(app: &App, q: Question) -> Option<Result<String, String>> {
     if let Some(problem) = answers.problem(q) {
         return Some(Err(problem.to_owned()));
     }
-    let c = app.config();
-    match q {
-        Question::AgentVersion => {
-            let mut text = format!("image tag {}", c.agent_version.image_tag());
-            if c.agent_version.is_legacy() {
-                text = format!("{text}; {}", strings::AGENT_LEGACY_NOTE);
-            }
-            Some(Ok(text))
-        }
-        Question::StartupCommand => Some(match exec_form(&c.startup_command) {
-            Some(_) => Ok(format!(
-                "{} exec {}",
-                strings::COMMAND_EXEC,
-                printable(&c.startup_command)
-            )),
-            None => Err(strings::COMMAND_NOT_EXEC.to_owned()),
-        }),
-        Question::ApiKey => Some(Ok(strings::ARN_OK.to_owned())),
-        _ => None,
-    }
+    (q.row().meaning)(app.config())
 }
 
 /// Below the questions: what the focused answer means, and a conflict
@@ -293,21 +275,11 @@ fn explain(app: &App, b: &mut Builder) {
             b.blank();
             b.prose(&why, t.hint(), 0);
         }
-        if q == Question::AppImage && answers.is_placeholder(q) {
-            b.prose(strings::IMAGE_PLACEHOLDER, t.warn(), 0);
-        }
-        if q == Question::StartupCommand {
-            let language = app.config().language;
-            b.prose(
-                &format!(
-                    "{} {}: {}",
-                    strings::COMMAND_DEFAULT,
-                    language.label(),
-                    language.default_startup_command()
-                ),
-                t.hint(),
-                0,
-            );
+        for remark in (q.row().remarks)(app.config()) {
+            match remark {
+                Remark::Hint(text) => b.prose(&text, t.hint(), 0),
+                Remark::Warning(text) => b.prose(&text, t.warn(), 0),
+            }
         }
     }
     if let Some((q, why)) = answers.conflict() {
@@ -344,7 +316,7 @@ fn review(app: &App, b: &mut Builder) {
         ]));
     }
     b.blank();
-    let files = artifact_files(app.config()).len();
+    let files = file_names(app.config()).len();
     match app.first_problem() {
         None => {
             let left = review::placeholders(app.config());
