@@ -155,6 +155,12 @@ fn endpoint() -> String {
         .unwrap_or_else(|| "the AWS endpoint".to_owned())
 }
 
+/// Whether a request failed before any connection was made (refused, no
+/// such host): it never reached the endpoint.
+pub fn never_connected(failure: &ConnectorError) -> bool {
+    not_reached(failure).1
+}
+
 /// Why a request got no answer, and whether it is known never to have
 /// reached the endpoint (no connection was made).
 fn not_reached(failure: &ConnectorError) -> (String, bool) {

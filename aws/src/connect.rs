@@ -26,7 +26,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_runtime::env_config::file::EnvConfigFiles;
+use aws_sdk_ecs::config::interceptors::InterceptorContext;
+use aws_sdk_ecs::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_ecs::config::{ProvideCredentials, SharedCredentialsProvider};
+use aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority;
 use aws_types::os_shim_internal::{Env, Fs};
 
 use crate::call::{self, AwsError};
@@ -73,9 +76,15 @@ pub async fn connect(args: &AwsArgs) -> Result<Clients, anyhow::Error> {
 
 impl Clients {
     pub fn new(config: &SdkConfig) -> Self {
+        let ecs = aws_sdk_ecs::config::Builder::from(config)
+            .retry_classifier(NotReachedIsFinal)
+            .build();
+        let ec2 = aws_sdk_ec2::config::Builder::from(config)
+            .retry_classifier(NotReachedIsFinal)
+            .build();
         Clients {
-            ecs: aws_sdk_ecs::Client::new(config),
-            ec2: aws_sdk_ec2::Client::new(config),
+            ecs: aws_sdk_ecs::Client::from_conf(ecs),
+            ec2: aws_sdk_ec2::Client::from_conf(ec2),
             region: config.region().map(ToString::to_string).unwrap_or_default(),
         }
     }
@@ -135,6 +144,32 @@ pub async fn config(args: &AwsArgs) -> Result<SdkConfig, anyhow::Error> {
         None => config,
     };
     with_resolved_credentials(config, args).await
+}
+
+/// Keeps the retries from trying again a request that could not connect at
+/// all (connection refused, no such host): the endpoint is wrong or down,
+/// and trying 8 times would spend the whole `--timeout` only to report the
+/// timeout instead of the refusal. Nothing was sent, so nothing is lost.
+#[derive(Debug)]
+struct NotReachedIsFinal;
+
+impl ClassifyRetry for NotReachedIsFinal {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.output_or_error() {
+            Some(Err(error)) if error.as_connector_error().is_some_and(call::never_connected) => {
+                RetryAction::RetryForbidden
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "NotReachedIsFinal"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
+    }
 }
 
 /// Each call, its retries included, ends within `bound`. No attempt bound
