@@ -95,6 +95,27 @@ fn is_empty(value: &Value) -> bool {
     }
 }
 
+/// `revision` with only the fields `input` sets (lists item by item, when
+/// they have as many items): what a diff from the revision to a file
+/// compares, without the defaults ECS filled in.
+pub fn as_set_in(revision: &Value, input: &Value) -> Value {
+    match (revision, input) {
+        (Value::Object(have), Value::Object(want)) => Value::Object(
+            have.iter()
+                .filter(|(key, _)| want.contains_key(*key))
+                .map(|(key, have)| (key.clone(), as_set_in(have, &want[key])))
+                .collect(),
+        ),
+        (Value::Array(have), Value::Array(want)) if have.len() == want.len() => Value::Array(
+            have.iter()
+                .zip(want)
+                .map(|(have, want)| as_set_in(have, want))
+                .collect(),
+        ),
+        (have, _) => have.clone(),
+    }
+}
+
 /// A registered revision: its ARN and its content as register input.
 #[derive(Debug, Clone)]
 pub struct Revision {
