@@ -543,6 +543,12 @@ fn register_creates_the_agent_daemon_service_then_updates_it() {
         .unwrap()
         .ends_with("datadog-agent-task:1"));
 
+    // A changed file (an unchanged one is up to date: aws_safety.rs).
+    std::fs::write(
+        file,
+        generated(&["--output", "agent-task-definition", "--site", "datadoghq.eu"]),
+    )
+    .unwrap();
     let updated = aws.run(&[&args[..], &["--yes"]].concat());
     assert!(updated.status.success(), "{}", stderr(&updated));
     assert!(stderr(&updated).contains("plan: update DAEMON service datadog-agent in cluster prod: datadog-agent-task:1 -> the new revision"), "{}", stderr(&updated));
