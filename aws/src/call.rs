@@ -186,7 +186,10 @@ fn not_reached(failure: &ConnectorError) -> (String, bool) {
     } else if failure.is_timeout() {
         (format!("no answer from {}: {why}", endpoint()), false)
     } else {
-        (format!("the connection to {} failed: {why}", endpoint()), false)
+        (
+            format!("the connection to {} failed: {why}", endpoint()),
+            false,
+        )
     }
 }
 
@@ -253,7 +256,9 @@ fn xml_text(raw: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn sources<'a>(error: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
+fn sources<'a>(
+    error: &'a (dyn Error + 'static),
+) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
     std::iter::successors(Some(error), |e: &&'a (dyn Error + 'static)| (*e).source())
 }
 
@@ -320,8 +325,11 @@ mod tests {
         let error = AwsError::new("DescribeServices", "timed out waiting: for the endpoint");
         assert_eq!(error.code(), None);
         assert!(!error.is_throttling());
-        assert!(AwsError::new("RegisterTaskDefinition", "ThrottlingException: Rate exceeded")
-            .is_throttling());
+        assert!(AwsError::new(
+            "RegisterTaskDefinition",
+            "ThrottlingException: Rate exceeded"
+        )
+        .is_throttling());
     }
 
     #[test]

@@ -156,7 +156,11 @@ struct NotReachedIsFinal;
 impl ClassifyRetry for NotReachedIsFinal {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
         match ctx.output_or_error() {
-            Some(Err(error)) if error.as_connector_error().is_some_and(call::never_connected) => {
+            Some(Err(error))
+                if error
+                    .as_connector_error()
+                    .is_some_and(call::never_connected) =>
+            {
                 RetryAction::RetryForbidden
             }
             _ => RetryAction::NoActionIndicated,
@@ -237,20 +241,16 @@ fn profile_file_names() -> (String, String) {
 
 async fn ensure_profile_exists(chosen: &ChosenProfile) -> Result<(), UsageError> {
     let (config, credentials) = profile_file_names();
-    let profiles = aws_config::profile::load(
-        &Fs::real(),
-        &Env::real(),
-        &EnvConfigFiles::default(),
-        None,
-    )
-    .await
-    .map_err(|e| {
-        UsageError(format!(
-            "{}: cannot read the AWS profiles ({config}, {credentials}): {}",
-            chosen.source,
-            printable(&e.to_string())
-        ))
-    })?;
+    let profiles =
+        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+            .await
+            .map_err(|e| {
+                UsageError(format!(
+                    "{}: cannot read the AWS profiles ({config}, {credentials}): {}",
+                    chosen.source,
+                    printable(&e.to_string())
+                ))
+            })?;
     if profiles.get_profile(&chosen.name).is_some() {
         return Ok(());
     }

@@ -156,7 +156,11 @@ pub struct Registration {
 
 /// Says what registering came to: the new ARN on stdout, anything unusual
 /// (a lost answer read back, a revision used instead) on stderr.
-pub fn report(registration: &Registration, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+pub fn report(
+    registration: &Registration,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
     for note in &registration.notes {
         writeln!(err, "ddecs-wizard: {note}")?;
     }
@@ -181,7 +185,10 @@ pub enum RegisterError {
         family: String,
     },
     /// A revision with other content was registered since the plan.
-    Changed { planned_from: String, latest: String },
+    Changed {
+        planned_from: String,
+        latest: String,
+    },
     /// Reading the family again before registering failed.
     Check(AwsError),
 }
@@ -459,7 +466,8 @@ mod tests {
         let untagged = json!({"family": "web"});
         assert!(!Match::Holds.matches(&tagged, &untagged));
         assert!(Match::Holds.matches(&tagged, &tagged));
-        let two = json!({"environment": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]});
+        let two =
+            json!({"environment": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]});
         let one = json!({"environment": [{"name": "A", "value": "1"}]});
         assert!(!Match::Holds.matches(&two, &one));
         assert!(Match::Same.matches(&json!({"memory": 256}), &json!({"memory": 256.0})));

@@ -546,7 +546,12 @@ fn register_creates_the_agent_daemon_service_then_updates_it() {
     // A changed file (an unchanged one is up to date: aws_safety.rs).
     std::fs::write(
         file,
-        generated(&["--output", "agent-task-definition", "--site", "datadoghq.eu"]),
+        generated(&[
+            "--output",
+            "agent-task-definition",
+            "--site",
+            "datadoghq.eu",
+        ]),
     )
     .unwrap();
     let updated = aws.run(&[&args[..], &["--yes"]].concat());

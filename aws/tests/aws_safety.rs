@@ -21,7 +21,9 @@ fn one_line(text: &str) -> &str {
 
 fn runs(aws: &Aws, cluster: &str, service: &str) -> String {
     let task_definition = aws.service(cluster, service)["taskDefinition"].clone();
-    let arn = task_definition.as_str().expect("the service runs a revision");
+    let arn = task_definition
+        .as_str()
+        .expect("the service runs a revision");
     arn.rsplit('/').next().unwrap().to_owned()
 }
 
@@ -38,7 +40,10 @@ fn profile_files(dir: &Path, region: &str, key: &str) -> [(&'static str, String)
     .unwrap();
     [
         ("AWS_CONFIG_FILE", config.display().to_string()),
-        ("AWS_SHARED_CREDENTIALS_FILE", credentials.display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            credentials.display().to_string(),
+        ),
     ]
 }
 
@@ -169,7 +174,11 @@ fn a_refused_registration_after_a_lost_answer_says_what_is_known() {
     let output = aws.run_with(&APPLY, None, &[("AWS_ENDPOINT_URL", &endpoint.endpoint)]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(endpoint.count("RegisterTaskDefinition"), 1, "retried");
-    let line = stderr(&output).lines().last().unwrap_or_default().to_owned();
+    let line = stderr(&output)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
     assert_eq!(
         line,
         "ddecs-wizard: RegisterTaskDefinition failed: ServerException: refused by the test proxy (read back: web:1 is still the latest, so nothing was registered and no service was changed)"
@@ -203,11 +212,7 @@ fn a_hung_endpoint_fails_within_the_timeout_naming_the_call() {
 
     let output = aws.run(&["pull", APP, "--timeout", "soon"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("--timeout"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("--timeout"), "{}", stderr(&output));
 }
 
 #[test]
@@ -231,7 +236,11 @@ fn an_apply_that_waited_uses_the_revision_another_apply_registered() {
     slow.open();
     let first = first.wait_with_output().unwrap();
     assert!(first.status.success(), "{}", stderr(&first));
-    assert_eq!(aws.revisions(APP).len(), 2, "the same patch registered twice");
+    assert_eq!(
+        aws.revisions(APP).len(),
+        2,
+        "the same patch registered twice"
+    );
     assert!(
         stderr(&first).contains(
             "web:2 was registered since the plan and already holds the new revision: nothing registered"
@@ -269,7 +278,8 @@ fn racing_applies_leave_the_service_on_the_newest_revision_they_registered() {
     assert!(first.status.success(), "{}", stderr(&first));
     assert_eq!(runs(&aws, "prod", "web-svc"), "web:3", "rolled back");
     assert!(
-        stderr(&first).contains("web:3, registered since with the same content, is used instead of web:2"),
+        stderr(&first)
+            .contains("web:3, registered since with the same content, is used instead of web:2"),
         "{}",
         stderr(&first)
     );
@@ -301,9 +311,15 @@ fn a_service_named_twice_is_updated_once() {
     assert!(output.status.success(), "{}", stderr(&output));
     let out = stdout(&output);
     assert_eq!(out.matches("updated service web-svc ").count(), 1, "{out}");
-    assert_eq!(out.matches("updated service web-canary ").count(), 1, "{out}");
     assert_eq!(
-        stderr(&output).matches("plan: update service web-svc ").count(),
+        out.matches("updated service web-canary ").count(),
+        1,
+        "{out}"
+    );
+    assert_eq!(
+        stderr(&output)
+            .matches("plan: update service web-svc ")
+            .count(),
         1,
         "{}",
         stderr(&output)
@@ -382,10 +398,19 @@ fn register_of_an_unchanged_file_is_up_to_date() {
         stderr(&again)
     );
     assert!(stdout(&again).is_empty(), "{}", stdout(&again));
-    assert_eq!(aws.revisions("datadog-agent-task").len(), 1, "registered again");
+    assert_eq!(
+        aws.revisions("datadog-agent-task").len(),
+        1,
+        "registered again"
+    );
 
     // A changed file is shown as a diff from the latest revision to the new one.
-    let changed = seed::generated(&["--output", "agent-task-definition", "--site", "datadoghq.eu"]);
+    let changed = seed::generated(&[
+        "--output",
+        "agent-task-definition",
+        "--site",
+        "datadoghq.eu",
+    ]);
     let output = aws.run_with(&["register", "-", "--dry-run"], Some(&changed), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let diff = stdout(&output);
@@ -393,7 +418,10 @@ fn register_of_an_unchanged_file_is_up_to_date() {
         diff.starts_with("--- a/datadog-agent-task:1\n+++ b/datadog-agent-task:new\n"),
         "{diff}"
     );
-    assert!(diff.contains("+") && diff.contains("datadoghq.eu"), "{diff}");
+    assert!(
+        diff.contains("+") && diff.contains("datadoghq.eu"),
+        "{diff}"
+    );
 }
 
 #[test]

@@ -145,10 +145,14 @@ async fn apply(
 
     let revision = if changed {
         let untouched = untouched(behind.len());
-        let registration =
-            register_revision(&clients.ecs, &patched.value, Some(&current_arn), Match::Same)
-                .await
-                .map_err(|e| e.into_error(untouched))?;
+        let registration = register_revision(
+            &clients.ecs,
+            &patched.value,
+            Some(&current_arn),
+            Match::Same,
+        )
+        .await
+        .map_err(|e| e.into_error(untouched))?;
         registration::report(&registration, out, err)?;
         registration.arn
     } else {
