@@ -225,7 +225,11 @@ fn sigterm_while_patch_writes_in_place_leaves_no_temporary_file() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(names, [path.clone()], "something beside the task file");
+    assert_eq!(
+        names,
+        std::slice::from_ref(&path),
+        "something beside the task file"
+    );
     let text = fs::read_to_string(&path).unwrap();
     assert!(text == TASK || text.contains("DD_AGENT_HOST"), "{text}");
 }

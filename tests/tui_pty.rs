@@ -441,7 +441,7 @@ fn a_terminal_too_small_acts_on_no_key_but_quit() {
     pane.press(&["y", "s", "Enter"]);
     // Back at full size: still the first step, and nothing saved.
     pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
-    let screen = pane.wait_for("1/9 Launch type");
+    let screen = pane.wait_for("Where do the app's tasks run?");
     assert!(
         !screen.contains("Directory (created if missing)"),
         "{screen}"
@@ -463,7 +463,7 @@ fn a_c_locale_gets_only_ascii_on_screen() {
     let Some(pane) = Pane::start(WIDE, &[], &[("LANG", "C"), ("LC_ALL", "C")]) else {
         return;
     };
-    let screen = pane.wait_for("1/9 Launch type");
+    let screen = pane.wait_for("Where do the app's tasks run?");
     pane.press(&["?"]);
     let help = pane.wait_for("Moving between steps");
     for shown in [&screen, &help] {
@@ -474,7 +474,10 @@ fn a_c_locale_gets_only_ascii_on_screen() {
         screen.contains("> "),
         "the marker is drawn as ASCII:\n{screen}"
     );
-    pane.press(&["Escape", "q"]);
+    // Escape and q in one write would read as Alt+q.
+    pane.press(&["Escape"]);
+    pane.wait_for("Where do the app's tasks run?");
+    pane.press(&["q"]);
     assert_exits_restored(&pane, 0);
 }
 

@@ -369,7 +369,9 @@ fn doctor_verifies_the_execution_role_and_the_agent_image() {
         assert_eq!(rules_of(&report), *expected, "{cluster}: {report}");
         assert_eq!(
             output.status.code(),
-            Some(if expected.is_empty() { 0 } else { 1 })
+            Some(if expected.is_empty() { 0 } else { 1 }),
+            "{cluster}: {}{report}",
+            String::from_utf8_lossy(&output.stderr)
         );
     }
     let text = stdout(&aws.run(&["doctor", "--cluster", "v-powerless"]));

@@ -1178,11 +1178,7 @@ mod tests {
             err.to_string(),
             format!("--api-key-secret-arn {other} differs from the secret the agent datadog-agent reads DD_API_KEY from ({SECRET}): change it in the file, or give that ARN")
         );
-        let err = run(
-            p.value.clone(),
-            &with(|o| o.site = Some(Site::Us1)),
-        )
-        .unwrap_err();
+        let err = run(p.value.clone(), &with(|o| o.site = Some(Site::Us1))).unwrap_err();
         assert!(err.to_string().starts_with("--site datadoghq.com differs from DD_SITE of the agent datadog-agent (datadoghq.eu)"), "{err}");
         // An agent of the user's with no such secret: the flag does not apply.
         let mut theirs = p.value.clone();

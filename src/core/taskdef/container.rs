@@ -268,11 +268,14 @@ pub fn sets_var(container: &Value, name: &str) -> bool {
 /// Whether a container is the agent by its name only: named like it
 /// (`datadog-agent`), it runs an image that is not the agent's (a log
 /// router named so by mistake, say). Patching it as the agent would lose
-/// the traces sent to it.
+/// the traces sent to it. A repository named `agent` under a private
+/// registry (`…dkr.ecr…/mirror/agent`) is taken for a mirror of the agent:
+/// with the agent's name beside it, that is what it nearly always is.
 pub fn named_agent_on_other_image(container: &Value) -> bool {
     let image = image(container).to_ascii_lowercase();
     !image.is_empty()
         && !is_agent_image(&image)
+        && !repository(&image).ends_with("/agent")
         && AGENT_NAMES.contains(&name(container).to_ascii_lowercase().as_str())
 }
 
@@ -505,6 +508,26 @@ mod tests {
 
     fn container(name: &str, image: &str) -> Value {
         json!({ "name": name, "image": image })
+    }
+
+    #[test]
+    fn a_mirror_of_the_agent_is_not_another_image() {
+        for image in [
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror/agent:7",
+            "registry.example.com/agent",
+            "public.ecr.aws/datadog/agent:7",
+        ] {
+            assert!(
+                !named_agent_on_other_image(&container("datadog-agent", image)),
+                "{image}"
+            );
+        }
+        for image in ["amazon/aws-for-fluent-bit:stable", "mycorp/agentless:1"] {
+            assert!(
+                named_agent_on_other_image(&container("datadog-agent", image)),
+                "{image}"
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! selected answer or the field being typed in) and where the cursor goes,
 //! so that the narrow layout can size the pane before anything is drawn.
 
-
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
