@@ -27,6 +27,7 @@ pub mod names;
 pub mod policy;
 pub mod progress;
 pub mod raw;
+pub mod registration;
 pub mod rollout;
 pub mod runtime;
 pub mod survey;

@@ -21,6 +21,12 @@ pub fn revision(arn: &str) -> Option<u32> {
         .and_then(|(_, revision)| revision.parse().ok())
 }
 
+/// Whether `runs` is `revision` or a newer revision of its family: a
+/// service on it must not be moved to `revision`.
+pub fn is_at_least(runs: &str, revision: &str) -> bool {
+    family(runs) == family(revision) && self::revision(runs) >= self::revision(revision)
+}
+
 /// The last path segment of an ARN: a service's or container instance's
 /// name or ID (`arn:...:service/prod/web` gives `web`).
 pub fn last_segment(arn: &str) -> &str {
@@ -49,6 +55,10 @@ mod tests {
         assert!(names_a_revision("web:3"));
         assert!(names_a_revision(ARN));
         assert!(!names_a_revision("web"));
+        assert!(is_at_least(ARN, "web-app:12"));
+        assert!(is_at_least(ARN, "web-app:3"));
+        assert!(!is_at_least(ARN, "web-app:13"));
+        assert!(!is_at_least(ARN, "web:3"));
     }
 
     #[test]

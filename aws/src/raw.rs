@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use aws_sdk_ecs::config::http::HttpRequest;
 use aws_sdk_ecs::config::interceptors::AfterDeserializationInterceptorContextRef;
+use aws_sdk_ecs::config::retry::RetryConfig;
 use aws_sdk_ecs::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_ecs::error::BoxError;
 use aws_sdk_ecs::types::TaskDefinitionField;
@@ -78,7 +79,9 @@ pub struct Registered {
 }
 
 /// `RegisterTaskDefinition` with `input` (register input, tags included) as
-/// the request body.
+/// the request body, sent once: a register is not idempotent, so whoever
+/// calls this decides what to do when the answer is lost
+/// (`registration::register_revision` reads the family back).
 pub async fn register_task_definition(
     ecs: &aws_sdk_ecs::Client,
     input: &Value,
@@ -88,6 +91,7 @@ pub async fn register_task_definition(
         .register_task_definition()
         .family(family_of(input))
         .customize()
+        .config_override(sent_once())
         .mutate_request(with_body(input))
         .send()
         .await
@@ -102,7 +106,7 @@ pub async fn register_task_definition(
 }
 
 /// `RegisterDaemonTaskDefinition` (ECS Managed Instances daemons) with
-/// `input` as the request body.
+/// `input` as the request body, sent once like a register.
 pub async fn register_daemon_task_definition(
     ecs: &aws_sdk_ecs::Client,
     input: &Value,
@@ -112,6 +116,7 @@ pub async fn register_daemon_task_definition(
         .register_daemon_task_definition()
         .family(family_of(input))
         .customize()
+        .config_override(sent_once())
         .mutate_request(with_body(input))
         .send()
         .await
@@ -122,6 +127,12 @@ pub async fn register_daemon_task_definition(
     Ok(Registered {
         arn: arn.to_owned(),
     })
+}
+
+/// No SDK retries: a register whose answer was lost may have registered,
+/// and sending it again would register a second revision.
+fn sent_once() -> aws_sdk_ecs::config::Builder {
+    aws_sdk_ecs::config::Builder::default().retry_config(RetryConfig::disabled())
 }
 
 fn family_of(input: &Value) -> String {

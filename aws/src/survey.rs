@@ -109,7 +109,7 @@ pub async fn survey(
         (Ok(latest), Ok(metadata)) => (latest, metadata),
         // A region-wide read failed: no cluster of it can be judged.
         (Err(e), _) | (_, Err(e)) => {
-            let why = e.to_string();
+            let why = e.reason.clone();
             return read
                 .into_iter()
                 .map(|(cluster, _)| (cluster, Err(AwsError::new(e.call, why.clone()))))

@@ -211,7 +211,7 @@ fn apply_dry_run_shows_the_diff_and_writes_nothing() {
     let output = aws.run(&["apply", APP, "--dry-run"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let diff = stdout(&output);
-    assert!(diff.starts_with("--- a/web:1\n+++ b/web:1\n"), "{diff}");
+    assert!(diff.starts_with("--- a/web:1\n+++ b/web:new\n"), "{diff}");
     assert!(diff.contains("+        \"sh\","), "{diff}");
     assert!(
         diff.contains("exec gunicorn -b 0.0.0.0:8000 app:app"),
@@ -543,6 +543,17 @@ fn register_creates_the_agent_daemon_service_then_updates_it() {
         .unwrap()
         .ends_with("datadog-agent-task:1"));
 
+    // A changed file (an unchanged one is up to date: aws_safety.rs).
+    std::fs::write(
+        file,
+        generated(&[
+            "--output",
+            "agent-task-definition",
+            "--site",
+            "datadoghq.eu",
+        ]),
+    )
+    .unwrap();
     let updated = aws.run(&[&args[..], &["--yes"]].concat());
     assert!(updated.status.success(), "{}", stderr(&updated));
     assert!(stderr(&updated).contains("plan: update DAEMON service datadog-agent in cluster prod: datadog-agent-task:1 -> the new revision"), "{}", stderr(&updated));

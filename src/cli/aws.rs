@@ -2,6 +2,7 @@
 //! which `ddecs-wizard-aws` parses with the rest of the command line.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgGroup, Args, ValueEnum};
 
@@ -10,7 +11,7 @@ use super::ApplyPreset;
 /// Where the AWS commands find the account and region; unset, the standard
 /// AWS configuration decides (AWS_PROFILE, AWS_REGION, ~/.aws/config, the
 /// credential chain, AWS_ENDPOINT_URL).
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AwsArgs {
     /// AWS profile from ~/.aws/config [default: AWS_PROFILE, else "default"]
     #[arg(long, value_name = "NAME")]
@@ -19,6 +20,31 @@ pub struct AwsArgs {
     /// AWS region [default: AWS_REGION, else the profile's region]
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+
+    /// The longest one AWS call may take, its retries included: 30s, 2m, 1m30s, or seconds
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+}
+
+/// The longest `--timeout` taken: a call that needs more is stuck.
+const LONGEST_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// A `--timeout` value: a duration with units, or a number of seconds as
+/// the aws CLI's `--cli-read-timeout` takes.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let duration = match text.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(text)
+            .map_err(|e| format!("{e}: give a duration such as 30s, 2m or 1m30s"))?,
+    };
+    if duration.is_zero() {
+        return Err("the timeout must be longer than 0s".to_owned());
+    }
+    if duration > LONGEST_TIMEOUT {
+        return Err("the timeout must be at most 1h".to_owned());
+    }
+    Ok(duration)
 }
 
 /// How a command that writes to AWS goes ahead: it always shows its plan
@@ -158,6 +184,10 @@ pub struct DoctorArgs {
     /// Every region enabled in the account (EC2 DescribeRegions)
     #[arg(long, conflicts_with = "region")]
     pub all_regions: bool,
+
+    /// The longest one AWS call may take, its retries included: 30s, 2m, 1m30s, or seconds
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub timeout: Duration,
 }
 
 impl DoctorArgs {
@@ -166,6 +196,7 @@ impl DoctorArgs {
         AwsArgs {
             profile: self.profile.clone(),
             region: region.map(str::to_owned),
+            timeout: self.timeout,
         }
     }
 }
@@ -176,4 +207,20 @@ pub enum DoctorFormat {
     Json,
     /// SARIF 2.1.0: one result per finding, located at the ARN it is about
     Sarif,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_take_units_or_seconds() {
+        assert_eq!(parse_timeout("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_timeout("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_timeout("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_timeout("0s").is_err());
+        assert!(parse_timeout("2h").is_err());
+        assert!(parse_timeout("soon").unwrap_err().contains("such as 30s"));
+    }
 }

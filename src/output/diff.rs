@@ -31,6 +31,18 @@ const MASKED_ANYWHERE: usize = 12;
 /// The unified diff from `old` to `new`, with each of `secrets` masked and
 /// nothing in it able to control a terminal. Empty when nothing changed.
 pub fn unified(old: &str, new: &str, name: &str, secrets: &[String]) -> String {
+    unified_between(old, new, (name, name), secrets)
+}
+
+/// [`unified`] between two things with names of their own, such as a
+/// registered revision and the one a command would register
+/// (`--- a/web:7`, `+++ b/web:new`).
+pub fn unified_between(
+    old: &str,
+    new: &str,
+    (old_name, new_name): (&str, &str),
+    secrets: &[String],
+) -> String {
     if old == new {
         return String::new();
     }
@@ -44,8 +56,9 @@ pub fn unified(old: &str, new: &str, name: &str, secrets: &[String]) -> String {
     secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     secrets.dedup();
     // git's a/ and b/ prefixes, without doubling the slash of an absolute path.
-    let path = printable(name.trim_start_matches('/'));
-    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    let old_path = printable(old_name.trim_start_matches('/'));
+    let new_path = printable(new_name.trim_start_matches('/'));
+    let mut out = format!("--- a/{old_path}\n+++ b/{new_path}\n");
     let body = TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)

@@ -10,6 +10,12 @@
 //! it again finishes the job (a service still on an older revision than an
 //! already patched latest one is simply pointed at it).
 //!
+//! Registering goes through `registration::register_revision`: the family
+//! is read again right before (another run may have registered the same
+//! patch meanwhile), the call is never repeated blindly, and a lost answer
+//! is read back. Services go to the newest revision with the patched
+//! content and are never moved back to an older one.
+//!
 //! stdout carries the diff and the results (the new ARN, each deployment);
 //! stderr the notes, the plan and the question.
 
@@ -17,10 +23,10 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::call::AwsError;
 use crate::confirm::{decide, Decision};
 use crate::connect::{connect, Clients};
 use crate::ecs::{self, ServiceState};
+use crate::registration::{self, register_revision, Match};
 use crate::rollout::{self, Follow, Roll, Rolled};
 use crate::{names, raw, runtime, survey};
 use aws_sdk_ecs::Client;
@@ -83,7 +89,9 @@ async fn apply(
         let new = document::render(&patched.value, &document.layout);
         let mut secrets = secret_values(&document.value);
         secrets.extend(secret_values(&patched.value));
-        out.write_all(diff::unified(&old, &new, &current, &secrets).as_bytes())?;
+        let new_name = format!("{}:new", names::family(&current));
+        let diff = diff::unified_between(&old, &new, (&current, &new_name), &secrets);
+        out.write_all(diff.as_bytes())?;
         out.flush()?;
     }
 
@@ -136,11 +144,17 @@ async fn apply(
     }
 
     let revision = if changed {
-        let registered = raw::register_task_definition(&clients.ecs, &patched.value)
-            .await
-            .map_err(|e| nothing_changed(e, behind.len()))?;
-        writeln!(out, "registered {}", printable(&registered.arn))?;
-        registered.arn
+        let untouched = untouched(behind.len());
+        let registration = register_revision(
+            &clients.ecs,
+            &patched.value,
+            Some(&current_arn),
+            Match::Same,
+        )
+        .await
+        .map_err(|e| e.into_error(untouched))?;
+        registration::report(&registration, out, err)?;
+        registration.arn
     } else {
         current_arn
     };
@@ -148,7 +162,8 @@ async fn apply(
         wait: args.follows_deployments(),
         rollback: args.rollback_on_failure,
     };
-    roll(&clients, cluster, &behind, &revision, follow, out).await
+    let services: Vec<String> = behind.iter().map(|t| t.name.clone()).collect();
+    roll(&clients, cluster, &services, &revision, follow, out).await
 }
 
 /// A family's latest ACTIVE revision and what `patch` makes of it; the
@@ -188,13 +203,21 @@ pub async fn prepare(ecs: &Client, family: &str, options: &PatchOptions) -> Resu
 }
 
 /// The `--service` services, checked before anything is written: each must
-/// exist in the cluster and run this family.
+/// exist in the cluster and run this family. A service named twice (or by
+/// name and by ARN) is one target.
 async fn targets(clients: &Clients, args: &ApplyArgs) -> Result<Vec<Target>> {
     let Some(cluster) = &args.cluster else {
         return Ok(Vec::new());
     };
-    let mut wanted = args.ecs_services.clone();
-    wanted.dedup();
+    let mut wanted: Vec<String> = Vec::new();
+    for name in &args.ecs_services {
+        if !wanted
+            .iter()
+            .any(|w| names::last_segment(w) == names::last_segment(name))
+        {
+            wanted.push(name.clone());
+        }
+    }
     let found = ecs::describe_services(&clients.ecs, cluster, &wanted).await?;
     let mut targets = Vec::new();
     for (name, state) in wanted.into_iter().zip(found) {
@@ -237,39 +260,67 @@ fn action(changed: bool, current: &str, services: usize) -> String {
     }
 }
 
-/// A failed registration, saying that no service was touched.
-fn nothing_changed(error: AwsError, services: usize) -> AwsError {
-    let untouched = if services == 0 {
+/// What a failed registration left alone.
+fn untouched(services: usize) -> &'static str {
+    if services == 0 {
         "nothing was registered"
     } else {
         "nothing was registered and no service was changed"
-    };
-    AwsError {
-        reason: format!("{} ({untouched})", error.reason),
-        ..error
     }
 }
 
-/// Points every target at `revision`, concurrently, and reports each
-/// deployment (followed to its end with `--wait`); a service whose update
-/// failed is named with the revision it stays on.
+/// Points each service of `cluster` at `revision`, concurrently, and
+/// reports each deployment (followed to its end with `--wait`). Each is
+/// read again first: one that already runs `revision`, or a newer revision
+/// of its family (another run or a deploy got there since the plan), is
+/// left as it is and said so, so that apply never moves a service back. A
+/// service whose update failed is named with the revision it stays on.
 async fn roll(
     clients: &Clients,
     cluster: &str,
-    targets: &[&Target],
+    services: &[String],
     revision: &str,
     follow: Follow,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let rolls = targets
-        .iter()
-        .map(|target| Roll {
+    if services.is_empty() {
+        return Ok(());
+    }
+    let states = ecs::describe_services(&clients.ecs, cluster, services).await?;
+    let short = names::short_task_definition(revision);
+    let mut rolls = Vec::new();
+    for (name, state) in services.iter().zip(states) {
+        let runs = state.map(|s| s.task_definition).unwrap_or_default();
+        if names::is_at_least(&runs, revision) {
+            let runs_short = names::short_task_definition(&runs);
+            if runs_short == short {
+                writeln!(
+                    out,
+                    "service {} in cluster {} already runs {}",
+                    printable(name),
+                    printable(cluster),
+                    printable(short)
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "service {} in cluster {} runs {}, newer than {}: left on it",
+                    printable(name),
+                    printable(cluster),
+                    printable(runs_short),
+                    printable(short)
+                )?;
+            }
+            continue;
+        }
+        rolls.push(Roll {
             cluster: cluster.to_owned(),
-            service: target.name.clone(),
-            from: target.state.task_definition.clone(),
+            service: name.clone(),
+            from: runs,
             to: revision.to_owned(),
-        })
-        .collect();
+        });
+    }
+    out.flush()?;
     let rolled = rollout::roll(&clients.ecs, rolls, follow, out).await?;
     let failures: Vec<String> = rolled.iter().filter_map(Rolled::failure).collect();
     match failures.len() {
@@ -281,6 +332,8 @@ async fn roll(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::AwsError;
+    use crate::registration::RegisterError;
 
     #[test]
     fn action_names_every_write() {
@@ -293,14 +346,16 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_registration_says_nothing_changed() {
-        let error = nothing_changed(
-            AwsError::new("RegisterTaskDefinition", "ClientException: bad"),
-            1,
-        );
+    fn a_failed_registration_says_what_was_left_alone() {
+        let error = RegisterError::Refused(AwsError::new(
+            "RegisterTaskDefinition",
+            "ClientException: bad",
+        ))
+        .into_error(untouched(1));
         assert_eq!(
             error.to_string(),
             "RegisterTaskDefinition failed: ClientException: bad (nothing was registered and no service was changed)"
         );
+        assert_eq!(untouched(0), "nothing was registered");
     }
 }

@@ -8,6 +8,13 @@
 //! it goes through RegisterDaemonTaskDefinition, and `--daemon-service`
 //! then names an ECS daemon (CreateDaemon / UpdateDaemon).
 //!
+//! A file the family's latest revision already holds registers nothing
+//! ("up to date"); a changed one is shown as a diff from that revision.
+//! Registering goes through `registration::register_revision` (read again
+//! right before, never sent twice blindly, a lost answer read back). A
+//! Fargate-only file is refused with `--daemon-service` before anything is
+//! written: a DAEMON service runs on EC2 instances.
+//!
 //! The plan is shown first; a terminal is asked, `--yes` is needed without
 //! one, and `--dry-run` stops after the plan. stdout carries the results.
 
@@ -19,11 +26,13 @@ use crate::confirm::{decide, Decision};
 use crate::connect::{connect, Clients};
 use crate::daemon::{self, DaemonTarget};
 use crate::ecs::{self, ServiceState};
+use crate::registration::{self, read_revision, register_revision, Match};
 use crate::{names, raw, runtime};
 use ddecs_wizard::cli::{RegisterArgs, UsageError};
 use ddecs_wizard::commands::input;
-use ddecs_wizard::core::taskdef::container;
-use ddecs_wizard::core::taskdef::document::{Document, Shape};
+use ddecs_wizard::core::taskdef::container::{self, secret_values};
+use ddecs_wizard::core::taskdef::document::{self, Document, Shape};
+use ddecs_wizard::output::diff;
 use ddecs_wizard::output::safe::printable;
 
 pub fn run(args: &RegisterArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
@@ -43,12 +52,25 @@ pub fn run(args: &RegisterArgs, out: &mut dyn Write, err: &mut dyn Write) -> Res
         ))
         .into());
     }
+    let file_name = printable(
+        &std::path::Path::new(&input.name)
+            .file_name()
+            .map_or_else(|| input.name.clone(), |n| n.to_string_lossy().into_owned()),
+    )
+    .into_owned();
+    if args.daemon_service.is_some() && is_fargate_only(&document) {
+        return Err(UsageError(format!(
+            "--daemon-service: {file_name} requires FARGATE, and a DAEMON service runs one task on each EC2 instance; register it without --daemon-service and run it as a service of its own (aws ecs create-service --launch-type FARGATE), or regenerate it with --launch-type ec2"
+        ))
+        .into());
+    }
     for note in &document.notes {
         writeln!(err, "ddecs-wizard: {}", printable(&note.to_string()))?;
     }
     let job = Job {
         args,
         name,
+        file_name,
         family: family.to_owned(),
         document: &document,
     };
@@ -73,10 +95,26 @@ pub fn is_managed_instances_daemon(document: &Document) -> bool {
         })
 }
 
+/// A task definition whose requiresCompatibilities names FARGATE and not
+/// EC2: it cannot back a DAEMON service.
+fn is_fargate_only(document: &Document) -> bool {
+    let Some(compatibilities) = document
+        .task()
+        .and_then(|task| task.get("requiresCompatibilities"))
+        .and_then(|v| v.as_array())
+    else {
+        return false;
+    };
+    let has = |name: &str| compatibilities.iter().any(|c| c.as_str() == Some(name));
+    has("FARGATE") && !has("EC2")
+}
+
 struct Job<'a> {
     args: &'a RegisterArgs,
     /// The file's name, printable.
     name: String,
+    /// The file's last path segment, printable, for the lines about it.
+    file_name: String,
     family: String,
     document: &'a Document,
 }
@@ -101,6 +139,16 @@ impl Job<'_> {
             self.service_plan(&clients)
         );
         let (latest, service) = (latest?, service?);
+        let latest_revision = match &latest {
+            Some(arn) => Some(read_revision(&clients.ecs, arn).await?),
+            None => None,
+        };
+        if let Some(revision) = &latest_revision {
+            if Match::Holds.matches(&revision.value, &self.document.value) {
+                return self.up_to_date(&clients, revision, &service, err).await;
+            }
+            self.show_diff(revision, out)?;
+        }
         writeln!(
             err,
             "plan: register {} as a new revision of {} ({})",
@@ -138,9 +186,19 @@ impl Job<'_> {
         if decide(&self.args.write, &action, err)? == Decision::Stop {
             return Ok(());
         }
-        let registered = raw::register_task_definition(&clients.ecs, &self.document.value).await?;
-        writeln!(out, "registered {}", printable(&registered.arn))?;
-        out.flush()?;
+        let untouched = match service {
+            ServicePlan::None => "nothing was registered",
+            _ => "nothing was registered and the DAEMON service was left as it was",
+        };
+        let registered = register_revision(
+            &clients.ecs,
+            &self.document.value,
+            latest.as_deref(),
+            Match::Holds,
+        )
+        .await
+        .map_err(|e| e.into_error(untouched))?;
+        registration::report(&registered, out, err)?;
         let revision = names::short_task_definition(&registered.arn);
         let (verb, deployment) = match &service {
             ServicePlan::None => return Ok(()),
@@ -163,6 +221,99 @@ impl Job<'_> {
             printable(&deployment.rollout)
         )?;
         out.flush()?;
+        Ok(())
+    }
+
+    /// The diff from the latest revision to the file, on stdout: only the
+    /// fields the file sets are compared, so the defaults ECS fills in are
+    /// not shown as removed.
+    fn show_diff(&self, latest: &registration::Revision, out: &mut dyn Write) -> Result<()> {
+        let input = &self.document.value;
+        let old = registration::as_set_in(&latest.value, input);
+        let layout = &self.document.layout;
+        let mut secrets = secret_values(&old);
+        secrets.extend(secret_values(input));
+        let old_name = names::short_task_definition(&latest.arn).to_owned();
+        let new_name = format!("{}:new", self.family);
+        let text = diff::unified_between(
+            &document::render(&old, layout),
+            &document::render(input, layout),
+            (&old_name, &new_name),
+            &secrets,
+        );
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// The latest revision already holds the file: nothing is registered,
+    /// and the DAEMON service is pointed at that revision if it runs
+    /// another (or created with it).
+    async fn up_to_date(
+        &self,
+        clients: &Clients,
+        latest: &registration::Revision,
+        service: &ServicePlan,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        let short = printable(names::short_task_definition(&latest.arn)).into_owned();
+        let cluster = printable(self.cluster()).into_owned();
+        let (name, runs) = match service {
+            ServicePlan::None => {
+                writeln!(
+                    err,
+                    "ddecs-wizard: {short} is up to date with {}: nothing to register",
+                    self.file_name
+                )?;
+                return Ok(());
+            }
+            ServicePlan::Update(name, state) if state.task_definition == latest.arn => {
+                writeln!(
+                    err,
+                    "ddecs-wizard: {short} is up to date with {}: nothing to register, and DAEMON service {} runs it",
+                    self.file_name,
+                    printable(name)
+                )?;
+                return Ok(());
+            }
+            ServicePlan::Update(name, state) => (name, Some(&state.task_definition)),
+            ServicePlan::Create(name) => (name, None),
+        };
+        writeln!(
+            err,
+            "ddecs-wizard: {short} is up to date with {}: nothing to register",
+            self.file_name
+        )?;
+        match runs {
+            Some(runs) => writeln!(
+                err,
+                "plan: update DAEMON service {} in cluster {cluster}: {} -> {short}",
+                printable(name),
+                printable(names::short_task_definition(runs))
+            )?,
+            None => writeln!(
+                err,
+                "plan: create DAEMON service {} in cluster {cluster} (launch type EC2) with {short}",
+                printable(name)
+            )?,
+        }
+        let verb = if runs.is_some() { "update" } else { "create" };
+        if decide(&self.args.write, &format!("{verb} the DAEMON service"), err)? == Decision::Stop {
+            return Ok(());
+        }
+        let deployment = match runs {
+            Some(_) => ecs::update_service(&clients.ecs, self.cluster(), name, &latest.arn).await?,
+            None => {
+                ecs::create_daemon_service(&clients.ecs, self.cluster(), name, &latest.arn).await?
+            }
+        };
+        writeln!(
+            err,
+            "{verb}d DAEMON service {} in cluster {cluster} on {short}: deployment {} ({})",
+            printable(&deployment.service),
+            printable(&deployment.id),
+            printable(&deployment.rollout)
+        )?;
         Ok(())
     }
 

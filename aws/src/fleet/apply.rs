@@ -26,8 +26,9 @@ use crate::concurrent::{run_all, LIMIT};
 use crate::confirm::{decide, Decision};
 use crate::connect::connect;
 use crate::ecs::{self, ServiceState};
+use crate::registration::{self, register_revision, Match};
 use crate::rollout::{self, Follow, Roll};
-use crate::{names, raw, runtime};
+use crate::{names, runtime};
 use ddecs_wizard::cli::{ApplyArgs, UsageError};
 use ddecs_wizard::commands::patch::options;
 use ddecs_wizard::core::patch::PatchOptions;
@@ -160,12 +161,18 @@ async fn apply(
         .map(|f| {
             let ecs = clients.ecs.clone();
             let input = match (&f.row.change, &f.prepared) {
-                (Change::Register(_), Some(p)) => Some(p.patched.value.clone()),
+                (Change::Register(_), Some(p)) => {
+                    Some((p.patched.value.clone(), p.current_arn.clone()))
+                }
                 _ => None,
             };
+            // Never sent twice blindly, read back after a lost answer, and
+            // a revision another run registered with the same patch is used.
             async move {
                 match input {
-                    Some(input) => Some(raw::register_task_definition(&ecs, &input).await),
+                    Some((input, planned_from)) => Some(
+                        register_revision(&ecs, &input, Some(&planned_from), Match::Same).await,
+                    ),
                     None => None,
                 }
             }
@@ -178,8 +185,10 @@ async fn apply(
     for (family, result) in families.iter_mut().zip(run_all(jobs, LIMIT).await) {
         let target = match result {
             Some(Ok(new)) => {
-                writeln!(out, "registered {}", printable(&new.arn))?;
-                registered += 1;
+                registration::report(&new, out, err)?;
+                if new.registered.is_some() {
+                    registered += 1;
+                }
                 new.arn
             }
             Some(Err(error)) => {
@@ -194,10 +203,14 @@ async fn apply(
                         )
                     })
                     .collect();
-                failures.push(format!(
-                    "{}: {error}: nothing registered; its services stay as they were ({})",
-                    family.row.family,
+                let untouched = format!(
+                    "nothing registered; its services stay as they were ({})",
                     stay.join(", ")
+                );
+                failures.push(format!(
+                    "{}: {}",
+                    family.row.family,
+                    error.into_error(&untouched)
                 ));
                 failed_families.push(family.row.family.clone());
                 continue;

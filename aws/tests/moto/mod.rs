@@ -10,6 +10,8 @@
 
 #![allow(dead_code)]
 
+pub mod seed;
+
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -139,6 +141,69 @@ pub fn failing_proxy(upstream: &str, operation: &str, code: &str) -> Server {
     start(PROXY, &[upstream, operation, code])
 }
 
+/// A proxy in front of moto that misbehaves as `config` says (see
+/// failing_proxy.py: `rules`, `require_key`) and logs every call. A rule
+/// that holds a call waits for [`Proxy::open`] unless it names its own
+/// `until` file. It lives as long as the returned value.
+pub struct Proxy {
+    pub endpoint: String,
+    _server: Server,
+    dir: tempfile::TempDir,
+}
+
+pub fn proxy(upstream: &str, mut config: Value) -> Proxy {
+    let dir = tempfile::tempdir().expect("a directory for the proxy's log");
+    let gate = dir.path().join("open");
+    config["log"] = json!(dir.path().join("log"));
+    if let Some(rules) = config.get_mut("rules").and_then(Value::as_array_mut) {
+        for rule in rules {
+            if rule.get("until").is_none() {
+                rule["until"] = json!(gate);
+            }
+        }
+    }
+    let server = start(PROXY, &[upstream, &config.to_string()]);
+    Proxy {
+        endpoint: server.endpoint.clone(),
+        _server: server,
+        dir,
+    }
+}
+
+impl Proxy {
+    /// Every call so far, in order: `{"op", "key", "event"}`.
+    pub fn calls(&self) -> Vec<Value> {
+        std::fs::read_to_string(self.dir.path().join("log"))
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("the proxy logs JSON lines"))
+            .collect()
+    }
+
+    /// How many calls of `op` reached the proxy.
+    pub fn count(&self, op: &str) -> usize {
+        self.calls().iter().filter(|c| c["op"] == op).count()
+    }
+
+    /// Waits until a call of `op` is held (at most 60 s, then fails).
+    pub fn wait_until_holding(&self, op: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self
+            .calls()
+            .iter()
+            .any(|c| c["op"] == op && c["event"] == "holding")
+        {
+            assert!(Instant::now() < deadline, "no {op} was held within 60 s");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Lets the held calls go on.
+    pub fn open(&self) {
+        std::fs::write(self.dir.path().join("open"), "").expect("the gate file is written");
+    }
+}
+
 /// The fleet tests' proxy in front of moto (throttling, refused or stalled
 /// registrations, deployments played out: see fleet_proxy.py).
 pub fn fleet_proxy(upstream: &str, options: &Value) -> Server {
@@ -248,6 +313,25 @@ impl Aws {
     }
 
     pub fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+        let mut child = self.launch(args, stdin.is_some(), env);
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("piped stdin")
+                .write_all(text.as_bytes())
+                .expect("stdin written");
+        }
+        child.wait_with_output().expect("ddecs-wizard runs")
+    }
+
+    /// Starts ddecs-wizard against this region of moto and leaves it
+    /// running: `wait_with_output` collects what it printed.
+    pub fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> Child {
+        self.launch(args, false, env)
+    }
+
+    fn launch(&self, args: &[&str], piped_stdin: bool, env: &[(&str, &str)]) -> Child {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard-aws"));
         isolate(&mut command)
             .args(args)
@@ -259,23 +343,14 @@ impl Aws {
             command.env(name, value);
         }
         command
-            .stdin(if stdin.is_some() {
+            .stdin(if piped_stdin {
                 Stdio::piped()
             } else {
                 Stdio::null()
             })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("ddecs-wizard starts");
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .expect("piped stdin")
-                .write_all(text.as_bytes())
-                .expect("stdin written");
-        }
-        child.wait_with_output().expect("ddecs-wizard runs")
+        command.spawn().expect("ddecs-wizard starts")
     }
 
     /// Makes boto3 calls in this region: `[(service, operation, params)]`.
