@@ -11,7 +11,8 @@ use super::input::{self, Input};
 use crate::cli::{PatchArgs, UsageError};
 use crate::core::model::field::Field;
 use crate::core::model::given::{Given, GivenError};
-use crate::core::patch::{patch, PatchOptions};
+use crate::core::model::config::Tracer;
+use crate::core::patch::{patch, remove, Injection, PatchOptions, TracerPlan};
 use crate::core::taskdef::container::secret_values;
 use crate::core::taskdef::document;
 use crate::output::safe::Messages;
@@ -20,6 +21,12 @@ use crate::output::{diff, files};
 /// Notes go to `err`, which escapes what they quote from the file.
 pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>) -> Result<()> {
     let options = options(&args.preset.given, &args.container)?;
+    if args.remove && (!args.preset.given.is_empty() || !args.container.is_empty()) {
+        return Err(UsageError(
+            "--remove takes out everything ddecs-wizard added, in every container: it takes no other setting or --container".to_owned(),
+        )
+        .into());
+    }
     if args.in_place && input::is_stdin(&args.file) {
         return Err(UsageError(
             "--in-place needs a file, not standard input: use -o FILE".to_owned(),
@@ -32,8 +39,12 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>)
     }
     let input = input::read(&args.file)?;
     let document = input::document(&input)?;
-    let patched =
-        patch(&document, &options).map_err(|e| UsageError(format!("{}: {e}", input.name)))?;
+    let patched = if args.remove {
+        remove(&document)
+    } else {
+        patch(&document, &options)
+    }
+    .map_err(|e| UsageError(format!("{}: {e}", input.name)))?;
     let text = document::write(&document, &patched.value);
     // What was done is told only once it is done: a failed write exits
     // with its error and no notes of changes that did not happen.
@@ -75,6 +86,31 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>)
 pub fn options(given: &Given, containers: &[String]) -> Result<PatchOptions, GivenError> {
     let config = given.config()?;
     let some = |field: Field| given.has(field);
+    let tracer = match some(Field::Tracer).then_some(config.tracer) {
+        Some(Tracer::Inject) => Some(TracerPlan::Inject(Injection {
+            version: config.tracer_version,
+            base_image: some(Field::BaseImage).then_some(config.base_image),
+        })),
+        Some(Tracer::Present) => Some(TracerPlan::Present),
+        Some(Tracer::Image) => {
+            return Err(GivenError::Unused {
+                field: Field::Tracer,
+                why: "patch cannot put the tracer into the image: get the Dockerfile lines with generate --tracer image --output dockerfile, rebuild, then patch with --tracer present".to_owned(),
+            })
+        }
+        None => None,
+    };
+    if !matches!(tracer, Some(TracerPlan::Inject(_))) {
+        for field in [Field::TracerVersion, Field::BaseImage] {
+            if some(field) {
+                return Err(GivenError::Unused {
+                    field,
+                    why: "patch picks a tracer version and base image only for --tracer inject"
+                        .to_owned(),
+                });
+            }
+        }
+    }
     Ok(PatchOptions {
         imds: config.imds,
         transport: some(Field::Transport).then_some(config.transport),
@@ -85,6 +121,7 @@ pub fn options(given: &Given, containers: &[String]) -> Result<PatchOptions, Giv
         startup_command: some(Field::StartupCommand).then(|| config.startup_command.clone()),
         containers: containers.to_vec(),
         tags: config.tags,
+        tracer,
     })
 }
 
