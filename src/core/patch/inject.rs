@@ -112,6 +112,10 @@ pub fn add(
         tracer_version: Some(version),
         ..Config::for_language(language.0)
     };
+    notes.push(Note::TracerLanguage {
+        language: language.0,
+        evidence: language.1.to_string(),
+    });
     let wanted = build_init_container(&config).ok_or(PatchError::InjectionRefused {
         container: String::new(),
         why: tracer::Refusal::Go.why(),
@@ -144,10 +148,6 @@ pub fn add(
         let app = &mut document.containers_mut()[plan.index];
         add_to_app(app, &plan.vars, notes);
     }
-    notes.push(Note::TracerLanguage {
-        language: language.0,
-        evidence: language.1.to_string(),
-    });
     Ok(())
 }
 
@@ -320,6 +320,8 @@ fn add_to_app(app: &mut Value, vars: &[(&'static str, String)], notes: &mut Vec<
 /// Takes the injection out: our init container, and where it was ours (or
 /// there is none), the volume, each container's mount and wait, and our
 /// part of each loader variable. Whether anything changed.
+///
+/// Only for [`crate::core::patch::remove`], which trims what it emptied.
 pub fn remove(document: &mut Document) -> bool {
     let ours = document.containers().iter().position(is_our_init);
     let theirs = document
@@ -337,12 +339,9 @@ pub fn remove(document: &mut Document) -> bool {
         if let Some(Value::Array(volumes)) = task.get_mut("volumes") {
             let before = volumes.len();
             volumes.retain(|v| v != &tracer::volume());
-            if volumes.len() != before {
-                changed = true;
-                if volumes.is_empty() {
-                    uds::trim_trailing(task, &["volumes"]);
-                }
-            }
+            // An emptied `volumes` is left to the caller, which knows
+            // whether the user wrote it empty.
+            changed |= volumes.len() != before;
         }
     }
     for app in document.containers_mut() {

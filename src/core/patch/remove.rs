@@ -18,6 +18,7 @@ use crate::core::generate::agent::build_agent_container;
 use crate::core::generate::entrypoint::recover_startup_command;
 use crate::core::model::config::{Config, LaunchType, Site, Transport};
 use crate::core::model::datadog::SIDECAR_NAME;
+use crate::core::model::socket;
 use crate::core::patch::{inject, uds, Note, PatchError, Patched, Removed};
 use crate::core::shell;
 use crate::core::taskdef::container;
@@ -27,6 +28,7 @@ use crate::core::taskdef::document::Document;
 pub fn remove(document: &Document) -> Result<Patched, PatchError> {
     let mut removed = document.clone();
     let mut notes = Vec::new();
+    let empty_before = empty_arrays(&removed);
     if inject::remove(&mut removed) {
         notes.push(Note::TakenOut(Removed::Injection));
     }
@@ -37,7 +39,7 @@ pub fn remove(document: &Document) -> Result<Patched, PatchError> {
             }));
         }
     }
-    if removed.task_mut().is_some_and(uds::remove_volume) {
+    if removed.task_mut().is_some_and(remove_socket_volume) {
         notes.push(Note::TakenOut(Removed::SocketVolume));
     }
     if let Some(index) = removed.containers().iter().position(is_our_sidecar) {
@@ -56,6 +58,7 @@ pub fn remove(document: &Document) -> Result<Patched, PatchError> {
             }));
         }
     }
+    trim_emptied(&mut removed, &empty_before);
     let changed = removed.value != document.value || !document.notes.is_empty();
     if !changed {
         notes.push(Note::NothingToChange);
@@ -67,6 +70,60 @@ pub fn remove(document: &Document) -> Result<Patched, PatchError> {
         notes: all,
         changed,
     })
+}
+
+/// Takes our socket volume out of the task, leaving an emptied `volumes`
+/// to [`trim_emptied`]. Whether it was there.
+fn remove_socket_volume(task: &mut serde_json::Map<String, Value>) -> bool {
+    let Some(Value::Array(volumes)) = task.get_mut("volumes") else {
+        return false;
+    };
+    let before = volumes.len();
+    volumes.retain(|v| ![socket::volume(true), socket::volume(false)].contains(v));
+    volumes.len() != before
+}
+
+/// The fields patch adds to, in a container or the task.
+const ADDED_TO: [&str; 4] = ["environment", "mountPoints", "dependsOn", "volumes"];
+
+/// Which of those are empty arrays before anything is removed, by
+/// container name (the task's as ""): those the user wrote empty stay.
+fn empty_arrays(document: &Document) -> Vec<(String, &'static str)> {
+    let mut found = Vec::new();
+    let task = document.task().map(|t| ("".to_owned(), t));
+    let containers = document.containers().iter().filter_map(|c| {
+        Some((container::name(c).to_owned(), c.as_object()?))
+    });
+    for (owner, map) in containers.chain(task) {
+        for key in ADDED_TO {
+            if map.get(key).and_then(Value::as_array).is_some_and(Vec::is_empty) {
+                found.push((owner.clone(), key));
+            }
+        }
+    }
+    found
+}
+
+/// Drops the fields the removals left empty when they end their object:
+/// one taken out after another (the socket, then the wait on the sidecar)
+/// leaves the first no longer last when it is emptied.
+fn trim_emptied(document: &mut Document, empty_before: &[(String, &'static str)]) {
+    let emptied = |owner: &str| -> Vec<&'static str> {
+        ADDED_TO
+            .into_iter()
+            .filter(|key| !empty_before.iter().any(|(o, k)| o == owner && k == key))
+            .collect()
+    };
+    for c in document.containers_mut() {
+        let keys = emptied(container::name(c));
+        if let Some(map) = c.as_object_mut() {
+            uds::trim_trailing(map, &keys);
+        }
+    }
+    let keys = emptied("");
+    if let Some(task) = document.task_mut() {
+        uds::trim_trailing(task, &keys);
+    }
 }
 
 /// Whether `c` is the sidecar patch adds to a Fargate task, exactly, with
