@@ -155,7 +155,9 @@ fn injected_and_removed_tasks_register() {
                     task["memory"] = json!("512");
                     args.extend(["--api-key-secret-arn", arn]);
                 }
-                let path = dir.path().join(format!("{language}-{fargate}-{transport}.json"));
+                let path = dir
+                    .path()
+                    .join(format!("{language}-{fargate}-{transport}.json"));
                 fs::write(&path, serde_json::to_string_pretty(&task).unwrap()).unwrap();
                 let out = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard"))
                     .arg("patch")
@@ -164,7 +166,11 @@ fn injected_and_removed_tasks_register() {
                     .arg("--in-place")
                     .output()
                     .unwrap();
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 let name = format!("{language} fargate={fargate} {transport}");
                 let text = fs::read_to_string(&path).unwrap();
                 assert!(text.contains("dd-lib-"), "{name}: no init container");
@@ -175,7 +181,11 @@ fn injected_and_removed_tasks_register() {
                     .arg("--remove")
                     .output()
                     .unwrap();
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 let removed = String::from_utf8(out.stdout).unwrap();
                 documents.insert(format!("remove {name}"), Value::String(removed));
             }

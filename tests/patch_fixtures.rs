@@ -32,10 +32,10 @@ use std::path::{Path, PathBuf};
 use cases::{case, read, tagged, with, Case, Expect};
 use ddecs_wizard::core::lint::check;
 use ddecs_wizard::core::patch::{patch, remove, Injection, Note, PatchOptions, TracerPlan};
-use ddecs_wizard::core::taskdef::document::Document;
-use ddecs_wizard::core::Transport;
 use ddecs_wizard::core::taskdef::container;
 use ddecs_wizard::core::taskdef::document;
+use ddecs_wizard::core::taskdef::document::Document;
+use ddecs_wizard::core::Transport;
 use ddecs_wizard::output::diff;
 use serde_json::Value;
 

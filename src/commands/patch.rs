@@ -9,10 +9,10 @@ use anyhow::Result;
 
 use super::input::{self, Input};
 use crate::cli::{PatchArgs, UsageError};
+use crate::core::model::config::Tracer;
 use crate::core::model::field::Field;
 use crate::core::model::given::{Given, GivenError};
-use crate::core::model::config::Tracer;
-use crate::core::patch::{patch, remove, Injection, PatchOptions, TracerPlan};
+use crate::core::patch::{patch, Injection, PatchOptions, TracerPlan};
 use crate::core::taskdef::container::secret_values;
 use crate::core::taskdef::document;
 use crate::output::safe::Messages;
@@ -20,13 +20,9 @@ use crate::output::{diff, files};
 
 /// Notes go to `err`, which escapes what they quote from the file.
 pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>) -> Result<()> {
-    let options = options(&args.preset.given, &args.container)?;
-    if args.remove && (!args.preset.given.is_empty() || !args.container.is_empty()) {
-        return Err(UsageError(
-            "--remove takes out everything ddecs-wizard added, in every container: it takes no other setting or --container".to_owned(),
-        )
-        .into());
-    }
+    let mut options = options(&args.preset.given, &args.container)?;
+    options.remove = args.remove;
+    check_remove_alone(&options, &args.preset.given)?;
     if args.in_place && input::is_stdin(&args.file) {
         return Err(UsageError(
             "--in-place needs a file, not standard input: use -o FILE".to_owned(),
@@ -39,12 +35,8 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>)
     }
     let input = input::read(&args.file)?;
     let document = input::document(&input)?;
-    let patched = if args.remove {
-        remove(&document)
-    } else {
-        patch(&document, &options)
-    }
-    .map_err(|e| UsageError(format!("{}: {e}", input.name)))?;
+    let patched =
+        patch(&document, &options).map_err(|e| UsageError(format!("{}: {e}", input.name)))?;
     let text = document::write(&document, &patched.value);
     // What was done is told only once it is done: a failed write exits
     // with its error and no notes of changes that did not happen.
@@ -122,7 +114,19 @@ pub fn options(given: &Given, containers: &[String]) -> Result<PatchOptions, Giv
         containers: containers.to_vec(),
         tags: config.tags,
         tracer,
+        remove: false,
     })
+}
+
+/// `--remove` (of patch and apply) takes out everything, in every
+/// container: a setting or `--container` beside it would be ignored.
+pub fn check_remove_alone(options: &PatchOptions, given: &Given) -> Result<(), UsageError> {
+    if options.remove && (!given.is_empty() || !options.containers.is_empty()) {
+        return Err(UsageError(
+            "--remove takes out everything ddecs-wizard added, in every container: it takes no other setting or --container".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// The input as text, without the byte order mark `read` stripped.

@@ -50,9 +50,10 @@ pub fn add(
     startup: Option<&str>,
     notes: &mut Vec<Note>,
 ) -> Result<(), PatchError> {
-    let init_index = document.containers().iter().position(|c| {
-        container::is_tracer_init(c) || container::name(c) == INIT_CONTAINER_NAME
-    });
+    let init_index = document
+        .containers()
+        .iter()
+        .position(|c| container::is_tracer_init(c) || container::name(c) == INIT_CONTAINER_NAME);
     let init = init_index.map(|i| document.containers()[i].clone());
     if let Some(init) = &init {
         if language_of_init_image(container::image(init)).is_none() {
@@ -163,12 +164,11 @@ fn app_language(
     for &index in targets {
         let app = &document.containers()[index];
         let name = container::name(app).to_owned();
-        let (language, evidence) = language::infer(app, init, startup).ok_or_else(|| {
-            PatchError::LanguageUnknown {
+        let (language, evidence) =
+            language::infer(app, init, startup).ok_or_else(|| PatchError::LanguageUnknown {
                 container: name.clone(),
                 image: container::image(app).to_owned(),
-            }
-        })?;
+            })?;
         if let (Some(init), Some((loaded, _))) = (init, language::from_loader_vars(app)) {
             let copied = language_of_init_image(container::image(init));
             if copied.is_some_and(|c| c != loaded) {
@@ -190,9 +190,7 @@ fn app_language(
             None => found = Some((language, evidence, name)),
         }
     }
-    found
-        .map(|(l, e, _)| (l, e))
-        .ok_or(PatchError::InjectNoApp)
+    found.map(|(l, e, _)| (l, e)).ok_or(PatchError::InjectNoApp)
 }
 
 /// Each loader variable's new value, checked: a variable from `secrets`
@@ -287,9 +285,9 @@ fn add_to_app(app: &mut Value, vars: &[(&'static str, String)], notes: &mut Vec<
         }
     }
     if let Some(depends_on) = container::array_field(map, "dependsOn") {
-        let on_init = depends_on.iter_mut().find(|d| {
-            d.get("containerName").and_then(Value::as_str) == Some(INIT_CONTAINER_NAME)
-        });
+        let on_init = depends_on
+            .iter_mut()
+            .find(|d| d.get("containerName").and_then(Value::as_str) == Some(INIT_CONTAINER_NAME));
         match on_init {
             Some(d) if d.get("condition").and_then(Value::as_str) == Some(SUCCESS) => {}
             Some(d) => {
@@ -466,11 +464,7 @@ mod tests {
             ("PYTHONPATH", "/app:/datadog-lib", Some("/app")),
             ("PYTHONPATH", "/datadog-lib", Some("")),
             ("PYTHONPATH", "/app", None),
-            (
-                "RUBYOPT",
-                "-r/datadog-lib/auto_inject -W0",
-                Some("-W0"),
-            ),
+            ("RUBYOPT", "-r/datadog-lib/auto_inject -W0", Some("-W0")),
             (
                 "PHP_INI_SCAN_DIR",
                 ":/datadog-lib/linux-musl/loader",
@@ -485,11 +479,7 @@ mod tests {
             ("DD_DOTNET_TRACER_HOME", "/opt/datadog", None),
         ];
         for (name, value, want) in cases {
-            assert_eq!(
-                without_ours(name, value).as_deref(),
-                want,
-                "{name}={value}"
-            );
+            assert_eq!(without_ours(name, value).as_deref(), want, "{name}={value}");
         }
     }
 }

@@ -122,21 +122,23 @@ fn program(command: &str) -> Option<String> {
 fn of_program(program: &str) -> Option<Language> {
     let p = program.to_ascii_lowercase();
     let is = |names: &[&str]| names.contains(&p.as_str());
-    Some(if p.starts_with("python") || is(&PYTHON_TOOLS) || p.ends_with(".py") {
-        Language::Python
-    } else if is(&NODE_TOOLS) || p.ends_with(".js") || p.ends_with(".mjs") {
-        Language::Nodejs
-    } else if p == "java" || p.ends_with(".jar") {
-        Language::Java
-    } else if p == "dotnet" || p.ends_with(".dll") {
-        Language::Dotnet
-    } else if p == "ruby" || is(&RUBY_TOOLS) || p.ends_with(".rb") {
-        Language::Ruby
-    } else if p.starts_with("php") || is(&["apache2-foreground", "frankenphp"]) {
-        Language::Php
-    } else {
-        return None;
-    })
+    Some(
+        if p.starts_with("python") || is(&PYTHON_TOOLS) || p.ends_with(".py") {
+            Language::Python
+        } else if is(&NODE_TOOLS) || p.ends_with(".js") || p.ends_with(".mjs") {
+            Language::Nodejs
+        } else if p == "java" || p.ends_with(".jar") {
+            Language::Java
+        } else if p == "dotnet" || p.ends_with(".dll") {
+            Language::Dotnet
+        } else if p == "ruby" || is(&RUBY_TOOLS) || p.ends_with(".rb") {
+            Language::Ruby
+        } else if p.starts_with("php") || is(&["apache2-foreground", "frankenphp"]) {
+            Language::Php
+        } else {
+            return None;
+        },
+    )
 }
 
 const PYTHON_TOOLS: [&str; 10] = [
@@ -199,14 +201,23 @@ mod tests {
     fn the_start_command_names_the_runtime() {
         for (argv, want) in [
             (json!(["python3.12", "-m", "app"]), Language::Python),
-            (json!(["/usr/local/bin/gunicorn", "app:app"]), Language::Python),
-            (json!(["sh", "-c", "cd /srv && exec node server.js"]), Language::Nodejs),
+            (
+                json!(["/usr/local/bin/gunicorn", "app:app"]),
+                Language::Python,
+            ),
+            (
+                json!(["sh", "-c", "cd /srv && exec node server.js"]),
+                Language::Nodejs,
+            ),
             (json!(["npm", "start"]), Language::Nodejs),
             (json!(["java", "-jar", "app.jar"]), Language::Java),
             (json!(["dotnet", "App.dll"]), Language::Dotnet),
             (json!(["bundle", "exec", "puma"]), Language::Ruby),
             (json!(["php-fpm8.2", "-F"]), Language::Php),
-            (json!(["env", "PORT=80", "./manage.py", "runserver"]), Language::Python),
+            (
+                json!(["env", "PORT=80", "./manage.py", "runserver"]),
+                Language::Python,
+            ),
         ] {
             let app = json!({"name": "app", "image": "x", "entryPoint": argv});
             assert_eq!(language(app), Some(want), "{argv}");
@@ -221,8 +232,14 @@ mod tests {
     fn official_images_name_their_runtime_and_custom_ones_do_not() {
         let of = |image: &str| language(json!({"name": "app", "image": image}));
         assert_eq!(of("python:3.12-slim"), Some(Language::Python));
-        assert_eq!(of("public.ecr.aws/docker/library/node:22"), Some(Language::Nodejs));
-        assert_eq!(of("mcr.microsoft.com/dotnet/aspnet:8.0"), Some(Language::Dotnet));
+        assert_eq!(
+            of("public.ecr.aws/docker/library/node:22"),
+            Some(Language::Nodejs)
+        );
+        assert_eq!(
+            of("mcr.microsoft.com/dotnet/aspnet:8.0"),
+            Some(Language::Dotnet)
+        );
         assert_eq!(of("eclipse-temurin:21"), Some(Language::Java));
         assert_eq!(of("123.dkr.ecr.us-east-1.amazonaws.com/shop:1"), None);
         // The command beats the image: a Node app on a Python base image.
@@ -240,7 +257,10 @@ mod tests {
         );
         let init = json!({"name": "datadog-tracer", "image": "public.ecr.aws/datadog/dd-lib-ruby-init:v2"});
         let plain = json!({"name": "app", "image": "x"});
-        assert_eq!(infer(&plain, Some(&init), None).map(|(l, _)| l), Some(Language::Ruby));
+        assert_eq!(
+            infer(&plain, Some(&init), None).map(|(l, _)| l),
+            Some(Language::Ruby)
+        );
         let given = infer(&plain, None, Some("java -jar a.jar"));
         assert_eq!(given.map(|(l, _)| l), Some(Language::Java));
     }

@@ -60,6 +60,9 @@ pub struct PatchOptions {
     /// `--tracer inject` (with its version and base image) or `present`;
     /// `None` leaves the tracer as the file has it.
     pub tracer: Option<TracerPlan>,
+    /// `--remove`: take out what patch adds instead ([`remove`]); the other
+    /// options are then unused.
+    pub remove: bool,
 }
 
 /// What patch does about the tracer library.
@@ -82,6 +85,7 @@ impl Default for PatchOptions {
             containers: Vec::new(),
             tags: Tags::default(),
             tracer: None,
+            remove: false,
         }
     }
 }
@@ -220,6 +224,9 @@ fn sidecar_list(sidecars: &[String]) -> String {
 
 /// Patches `document` as `options` say.
 pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, PatchError> {
+    if options.remove {
+        return remove(document);
+    }
     if let (Some(given), Some(declared)) = (
         options.launch_type,
         TaskContext::declared_launch_type(document),

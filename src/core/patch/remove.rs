@@ -91,12 +91,17 @@ const ADDED_TO: [&str; 4] = ["environment", "mountPoints", "dependsOn", "volumes
 fn empty_arrays(document: &Document) -> Vec<(String, &'static str)> {
     let mut found = Vec::new();
     let task = document.task().map(|t| ("".to_owned(), t));
-    let containers = document.containers().iter().filter_map(|c| {
-        Some((container::name(c).to_owned(), c.as_object()?))
-    });
+    let containers = document
+        .containers()
+        .iter()
+        .filter_map(|c| Some((container::name(c).to_owned(), c.as_object()?)));
     for (owner, map) in containers.chain(task) {
         for key in ADDED_TO {
-            if map.get(key).and_then(Value::as_array).is_some_and(Vec::is_empty) {
+            if map
+                .get(key)
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty)
+            {
                 found.push((owner.clone(), key));
             }
         }
