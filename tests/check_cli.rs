@@ -145,7 +145,7 @@ fn text_is_one_line_per_finding_with_file_line_and_column() {
         );
     }
     assert!(
-        stderr(&output).contains("88 files checked"),
+        stderr(&output).contains("94 files checked"),
         "{}",
         stderr(&output)
     );
@@ -421,6 +421,28 @@ fn help_gives_examples_and_exit_codes() {
     let check = stdout(&run(&["check", "--help"]));
     for rule in RULES {
         assert!(check.contains(rule.id), "check --help lacks {}", rule.id);
+    }
+}
+
+/// `completions bash | head -1`: the reader goes away after one line, and
+/// the program ends quietly instead of panicking on the closed pipe.
+#[test]
+fn completions_into_a_closed_pipe_end_quietly() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = binary()
+            .args(["completions", shell])
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stderr(&output), "", "{shell}");
     }
 }
 

@@ -127,6 +127,19 @@ const FIRES_AT: &[(&str, &str, usize, usize)] = &[
     ("DDECS062", "/containerDefinitions/1/essential", 59, 20),
     ("DDECS063", "/containerDefinitions/0/environment/4", 32, 9),
     ("DDECS064", "/containerDefinitions/1/image", 58, 16),
+    (
+        "DDECS070",
+        "/containerDefinitions/0/environment/3/value",
+        34,
+        20,
+    ),
+    (
+        "DDECS071",
+        "/containerDefinitions/0/environment/3/value",
+        35,
+        20,
+    ),
+    ("DDECS072", "/pidMode", 90, 14),
 ];
 
 fn fixture(rule: &str, name: &str) -> PathBuf {

@@ -120,6 +120,32 @@ fn tags_secret_and_site() {
 /// Every JSON artifact uses only the field names and value types of the ECS
 /// API (RegisterTaskDefinition / ContainerDefinition), so registration
 /// cannot fail on a typo or a number written as a string.
+/// Every tracer feature on, on a Fargate task that reads its API key from
+/// an SSM parameter: the features are the app's last variables, the
+/// parameter the sidecar's secret.
+#[test]
+fn features_and_an_ssm_api_key() {
+    use ddecs_wizard::core::model::features::{DbmMode, Features};
+    let config = Config {
+        launch_type: LaunchType::Fargate,
+        api_key_secret_arn: Some(
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/datadog/api_key".into(),
+        ),
+        features: Features {
+            profiling: true,
+            runtime_metrics: true,
+            logs_injection: true,
+            appsec: true,
+            data_streams: true,
+            dbm_propagation: Some(DbmMode::Full),
+            sample_rate: Some("0.25".parse().unwrap()),
+        },
+        ..Config::for_language(Language::Java)
+    };
+    config.validate().unwrap();
+    insta::assert_snapshot!(render(&config, Artifact::AppTaskDefinition).unwrap());
+}
+
 #[test]
 fn json_artifacts_use_ecs_api_names_and_types() {
     use serde_json::Value;

@@ -465,7 +465,7 @@ fn the_sidecar_command_run_twice_succeeds_the_second_time() {
     let other = run(&[
         "patch",
         "--api-key-secret-arn",
-        "arn:aws:secretsmanager:us-east-1:1:secret:x",
+        "arn:aws:secretsmanager:us-east-1:111111111111:secret:x",
         path.to_str().unwrap(),
     ]);
     assert_eq!(other.status.code(), Some(2));

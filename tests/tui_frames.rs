@@ -110,7 +110,24 @@ fn tour(theme: Theme, w: u16, h: u16) -> String {
     paste(&mut app, &format!("{ARN}\n"));
     shot("9 datadog: secret ARN pasted", &mut app);
     press(&mut app, Enter);
-    shot("10 review", &mut app);
+    shot("10 features: profiling", &mut app);
+    press(&mut app, Down);
+    shot(
+        "10 features: profiling on, its variable in the app",
+        &mut app,
+    );
+    for _ in 0..5 {
+        press(&mut app, Enter);
+    }
+    shot("10 features: DBM propagation", &mut app);
+    press(&mut app, Enter);
+    press(&mut app, Down);
+    type_text(&mut app, "2");
+    shot("10 features: a sample rate above 1", &mut app);
+    press(&mut app, Backspace);
+    type_text(&mut app, "0.5");
+    press(&mut app, Enter);
+    shot("11 review", &mut app);
     for _ in Tab::ALL {
         if app.preview.tab != Tab::AgentTaskDefinition {
             press(&mut app, Right);

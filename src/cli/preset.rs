@@ -33,7 +33,7 @@ fn settings(scope: u8) -> impl Iterator<Item = &'static Setting> {
 }
 
 fn arg(setting: &'static Setting) -> Arg {
-    Arg::new(setting.long)
+    let arg = Arg::new(setting.long)
         .long(setting.long)
         .value_name(setting.value_name)
         .help(setting.help)
@@ -43,7 +43,16 @@ fn arg(setting: &'static Setting) -> Arg {
         // completion.
         .hide_possible_values(true)
         // A start command may well begin with a dash (`-m http.server`).
-        .allow_hyphen_values(setting.field == Field::StartupCommand)
+        .allow_hyphen_values(setting.field == Field::StartupCommand);
+    if setting.is_switch() {
+        // `--profiling` alone is on; `--profiling=false` needs the `=`, so
+        // `patch --profiling task.json` never reads the file as the value.
+        arg.num_args(0..=1)
+            .require_equals(true)
+            .default_missing_value("true")
+    } else {
+        arg
+    }
 }
 
 impl<const SCOPE: u8> Args for Preset<SCOPE> {

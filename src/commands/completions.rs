@@ -12,7 +12,12 @@ use crate::cli::{Cli, CompletionsArgs, ManArgs, UsageError};
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     let mut command = Cli::command();
     let name = command.get_name().to_owned();
-    clap_complete::generate(args.shell, &mut command, name, out);
+    // clap_complete panics when its writer fails (a closed pipe, as in
+    // `completions bash | head -1`): it writes into memory, and the write
+    // to `out` reports an error like every other command's output.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, name, &mut script);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(())
 }

@@ -10,6 +10,7 @@ use anyhow::Result;
 use super::input::{self, Input};
 use crate::cli::{PatchArgs, UsageError};
 use crate::core::model::config::Tracer;
+use crate::core::model::features::{Switch, DBM_ENV, SAMPLE_RATE_ENV};
 use crate::core::model::field::Field;
 use crate::core::model::given::{Given, GivenError};
 use crate::core::patch::{patch, Injection, PatchOptions, TracerPlan};
@@ -115,6 +116,7 @@ pub fn options(given: &Given, containers: &[String]) -> Result<PatchOptions, Giv
         tags: config.tags,
         tracer,
         remove: false,
+        features: given_features(given),
     })
 }
 
@@ -127,6 +129,25 @@ pub fn check_remove_alone(options: &PatchOptions, given: &Given) -> Result<(), U
         ));
     }
     Ok(())
+}
+
+/// The feature flags given, as the app variables patch sets: a switch as
+/// given (`--profiling=false` writes false, as Datadog's Terraform module
+/// does), an empty mode or rate takes its variable out.
+fn given_features(given: &Given) -> Vec<(&'static str, Option<String>)> {
+    let mut features: Vec<(&'static str, Option<String>)> = Switch::ALL
+        .into_iter()
+        .filter_map(|s| given.get(s.field()).map(|v| (s.env(), Some(v.to_owned()))))
+        .collect();
+    for (field, env) in [
+        (Field::DbmPropagation, DBM_ENV),
+        (Field::TraceSampleRate, SAMPLE_RATE_ENV),
+    ] {
+        if let Some(value) = given.get(field) {
+            features.push((env, (!value.is_empty()).then(|| value.to_owned())));
+        }
+    }
+    features
 }
 
 /// The input as text, without the byte order mark `read` stripped.

@@ -443,8 +443,122 @@ pub fn last_command(script: &str) -> &str {
         .map_or("", |(start, end)| &script[start..end])
 }
 
+/// One simple command of a list or pipeline, as [`commands`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimpleCommand<'a> {
+    /// Its words as written (quotes and escapes kept; [`unquote`] reads
+    /// one), redirections apart.
+    pub words: Vec<&'a str>,
+    /// Its redirections in order: the operator (`>`, `>>`, `<`, `2>&`) and
+    /// its target as written.
+    pub redirections: Vec<(&'a str, &'a str)>,
+    /// The operator after it (`|`, `&&`, `||`, `;`, `&` or a line end),
+    /// `None` after the last command.
+    pub then: Option<&'a str>,
+}
+
+/// The simple commands of shell text in order, for readers that run them
+/// without a shell (the docs' command lines, in the tests): the same
+/// reading as every rule here, so comments, quotes and line continuations
+/// mean what they mean to `sh`. Parentheses are no commands of their own.
+pub fn commands(text: &str) -> Vec<SimpleCommand<'_>> {
+    let mut commands = Vec::new();
+    let mut current = SimpleCommand {
+        words: Vec::new(),
+        redirections: Vec::new(),
+        then: None,
+    };
+    let mut target_of: Option<&str> = None;
+    for token in tokens(text) {
+        match token {
+            Token::Word(word) => {
+                if let Some(operator) = target_of.take() {
+                    current.redirections.push((operator, word.text));
+                } else if is_redirection(word.text) {
+                    let split = redirection_operator_len(word.text);
+                    let (operator, target) = word.text.split_at(split);
+                    if target.is_empty() {
+                        target_of = Some(operator);
+                    } else {
+                        current.redirections.push((operator, target));
+                    }
+                } else {
+                    current.words.push(word.text);
+                }
+            }
+            Token::Operator("(" | ")", _) => {}
+            Token::Operator(operator, _) => {
+                if !current.words.is_empty() || !current.redirections.is_empty() {
+                    current.then = Some(operator);
+                    commands.push(std::mem::replace(
+                        &mut current,
+                        SimpleCommand {
+                            words: Vec::new(),
+                            redirections: Vec::new(),
+                            then: None,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    if !current.words.is_empty() || !current.redirections.is_empty() {
+        commands.push(current);
+    }
+    commands
+}
+
+/// The length of the operator at the start of a redirection word: its file
+/// descriptor digits, `<`/`>` (doubled or not) and a trailing `&`.
+fn redirection_operator_len(word: &str) -> usize {
+    let digits = word.len() - word.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &word[digits..];
+    let arrows = rest.len() - rest.trim_start_matches(['<', '>']).len();
+    let amp = usize::from(rest[arrows..].starts_with('&'));
+    digits + arrows + amp
+}
+
+/// The value of one word as the shell would pass it, quotes and escapes
+/// removed; `None` when the shell would expand it (`$NAME`, a pattern, a
+/// substitution). A leading `~` is kept: expanding it needs the
+/// environment.
+pub fn unquote(word: &str) -> Option<String> {
+    literal(word)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn commands_split_lists_pipelines_and_redirections() {
+        let read =
+            commands("a x 'y z' > out.json && \\\n  b - <in | c >>~/log 2>&1 # note | d\ne \"$P\"");
+        let words: Vec<_> = read.iter().map(|c| c.words.clone()).collect();
+        assert_eq!(
+            words,
+            [
+                vec!["a", "x", "'y z'"],
+                vec!["b", "-"],
+                vec!["c"],
+                vec!["e", "\"$P\""]
+            ]
+        );
+        assert_eq!(read[0].redirections, [(">", "out.json")]);
+        assert_eq!(read[0].then, Some("&&"));
+        assert_eq!(read[1].redirections, [("<", "in")]);
+        assert_eq!(read[1].then, Some("|"));
+        assert_eq!(read[2].redirections, [(">>", "~/log"), ("2>&", "1")]);
+        assert_eq!(read[2].then, Some("\n"));
+        assert_eq!(read[3].then, None);
+        assert!(commands("# only a comment\n\n").is_empty());
+    }
+
+    #[test]
+    fn unquote_reads_literal_words_only() {
+        assert_eq!(unquote("'y z'").as_deref(), Some("y z"));
+        assert_eq!(unquote("~/a\\ b").as_deref(), Some("~/a b"));
+        assert_eq!(unquote("$PROFILE"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -446,6 +446,26 @@ mod tests {
     }
 
     #[test]
+    fn a_sample_rate_is_typed_and_checked() {
+        let mut a = answers();
+        a.select(Question::TraceSampleRate, 1);
+        assert_eq!(
+            a.problem(Question::TraceSampleRate),
+            Some("type a rate from 0 to 1, e.g. 0.25")
+        );
+        a.set_text(Question::TraceSampleRate, "2");
+        assert!(a.problem(Question::TraceSampleRate).is_some());
+        a.set_text(Question::TraceSampleRate, "0.25");
+        assert!(a.problems().is_empty());
+        assert_eq!(
+            a.config().features.sample_rate.as_ref().map(|r| r.as_str()),
+            Some("0.25")
+        );
+        a.select(Question::TraceSampleRate, 0);
+        assert_eq!(a.config().features.sample_rate, None);
+    }
+
+    #[test]
     fn ruby_on_alpine_is_a_conflict_on_the_base_image_unless_built_in() {
         let mut a = answers();
         a.select(Question::Language, 2);

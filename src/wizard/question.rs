@@ -13,6 +13,7 @@ use std::fmt;
 use super::step::Step;
 use crate::core::model::config::{BaseImage, Site, Tracer, TracerVersion, APP_IMAGE_PLACEHOLDER};
 use crate::core::model::datadog::API_KEY_PLACEHOLDER;
+use crate::core::model::features::{DbmMode, Switch};
 use crate::core::model::field::Field;
 use crate::core::model::given::Given;
 use crate::core::model::tracer::{init_image_language, loader_vars};
@@ -1080,6 +1081,227 @@ pub const API_KEY: Row = Row {
     ..BASE
 };
 
+/// A tracer feature's question: off or on, not asked where the language's
+/// tracer lacks it.
+macro_rules! switch_row {
+    ($name:ident, $id:literal, $switch:expr, $field:expr, $label:literal, $prompt:literal, $off:literal, $on:literal) => {
+        pub const $name: Row = Row {
+            id: $id,
+            step: Step::Features,
+            kind: Kind::Choice,
+            label: $label,
+            prompt: $prompt,
+            fields: &[$field],
+            choices: |_, _| {
+                vec![
+                    Choice::new("off", "", $off),
+                    Choice::new("on", $switch.env(), $on),
+                ]
+            },
+            selected: |c, _| usize::from($switch.get(&c.features)),
+            select: |c, _, i| $switch.set(&mut c.features, i == 1),
+            not_needed: |c| $switch.not_offered(c.language),
+            answer: |c| on_off($switch.get(&c.features)),
+            remarks: |c| switch_remarks($switch, c),
+            alternative: |c| {
+                let mut alt = c.clone();
+                $switch.set(&mut alt.features, !$switch.get(&c.features));
+                alt
+            },
+            ..BASE
+        };
+    };
+}
+
+fn on_off(on: bool) -> String {
+    if on { "on" } else { "off" }.to_owned()
+}
+
+/// What a feature switched on still needs from the app, where Datadog's
+/// docs say it needs more than the variable.
+fn switch_remarks(switch: Switch, config: &Config) -> Vec<Remark> {
+    if !switch.get(&config.features) {
+        return Vec::new();
+    }
+    let needs = match (switch, config.language) {
+        (Switch::Profiling, Language::Go) => {
+            "Go: the variable starts the profiler only in a build made with Orchestrion (the Dockerfile's); otherwise call profiler.Start"
+        }
+        (Switch::Profiling, Language::Php) => {
+            "PHP: the profiler is part of datadog-setup.php --enable-profiling (64-bit Linux only)"
+        }
+        (Switch::RuntimeMetrics, Language::Ruby) => {
+            "Ruby: runtime metrics also need the dogstatsd-ruby gem in the app's Gemfile"
+        }
+        (Switch::Appsec | Switch::DataStreams, Language::Go) => {
+            "Go: the app must be built with Orchestrion (the Dockerfile's) for this to act"
+        }
+        _ => return Vec::new(),
+    };
+    vec![Remark::Hint(needs.to_owned())]
+}
+
+switch_row!(
+    PROFILING,
+    "profiling",
+    Switch::Profiling,
+    Field::Profiling,
+    "Profiling",
+    "Continuous Profiler?",
+    "No profiles: the tracer's default.",
+    "DD_PROFILING_ENABLED=true: the tracer profiles CPU, memory and more, and sends the profiles through the agent with the traces."
+);
+switch_row!(
+    RUNTIME_METRICS,
+    "runtime-metrics",
+    Switch::RuntimeMetrics,
+    Field::RuntimeMetrics,
+    "Runtime metrics",
+    "Runtime metrics?",
+    "The tracer's default (on for Java, off elsewhere).",
+    "DD_RUNTIME_METRICS_ENABLED=true: memory, garbage collection and thread metrics, sent to the agent's DogStatsD beside the traces."
+);
+switch_row!(
+    LOGS_INJECTION,
+    "logs-injection",
+    Switch::LogsInjection,
+    Field::LogsInjection,
+    "Logs injection",
+    "Trace IDs in the app's logs?",
+    "The tracer's default (on for Java and Ruby).",
+    "DD_LOGS_INJECTION=true: the tracer adds the trace and span IDs to each log line of the supported loggers, so logs link to their traces."
+);
+switch_row!(
+    APPSEC,
+    "appsec",
+    Switch::Appsec,
+    Field::Appsec,
+    "AppSec",
+    "App and API Protection?",
+    "No threat detection.",
+    "DD_APPSEC_ENABLED=true: the tracer detects attacks on the app's endpoints and reports them (App and API Protection)."
+);
+switch_row!(
+    DATA_STREAMS,
+    "data-streams",
+    Switch::DataStreams,
+    Field::DataStreams,
+    "Data Streams",
+    "Data Streams Monitoring?",
+    "No pipeline latency from the tracer.",
+    "DD_DATA_STREAMS_ENABLED=true: the tracer measures latency through Kafka, RabbitMQ, SQS and the other queues it instruments."
+);
+
+fn dbm_choice(mode: Option<DbmMode>) -> Choice {
+    match mode {
+        None => Choice::new("off", "", "Queries carry no Datadog comment."),
+        Some(DbmMode::Service) => Choice::new(
+            "service",
+            "service tags",
+            "DD_DBM_PROPAGATION_MODE=service: SQL comments name the service, env and version, so Database Monitoring shows who ran a query.",
+        ),
+        Some(DbmMode::Full) => Choice::new(
+            "full",
+            "service tags and the trace",
+            "DD_DBM_PROPAGATION_MODE=full: the comment also carries the trace context, so a query sample links to its trace (Agent 7.46 or later).",
+        ),
+    }
+}
+
+fn dbm_modes() -> [Option<DbmMode>; 3] {
+    [None, Some(DbmMode::Service), Some(DbmMode::Full)]
+}
+
+pub const DBM_PROPAGATION: Row = Row {
+    id: "dbm-propagation",
+    step: Step::Features,
+    kind: Kind::Choice,
+    label: "DBM propagation",
+    prompt: "Link database queries to the service (DBM)?",
+    fields: &[Field::DbmPropagation],
+    choices: |_, _| dbm_modes().map(dbm_choice).to_vec(),
+    selected: |c, _| {
+        dbm_modes()
+            .iter()
+            .position(|m| *m == c.features.dbm_propagation)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| c.features.dbm_propagation = dbm_modes().get(i).copied().flatten(),
+    answer: |c| dbm_choice(c.features.dbm_propagation).label.to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.features.dbm_propagation = match c.features.dbm_propagation {
+            None => Some(DbmMode::Full),
+            Some(_) => None,
+        };
+        alt
+    },
+    ..BASE
+};
+
+pub const TRACE_SAMPLE_RATE: Row = Row {
+    id: "trace-sample-rate",
+    step: Step::Features,
+    kind: Kind::ChoiceOrText,
+    label: "Sample rate",
+    prompt: "Which share of traces to keep?",
+    fields: &[Field::TraceSampleRate],
+    text: Some(TextAnswer {
+        field: Field::TraceSampleRate,
+        prompt: "Sample rate (0 to 1, e.g. 0.25 keeps a quarter)",
+        example: "e.g. 0.25",
+        initial: |c| {
+            c.features
+                .sample_rate
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        },
+        typed_in: |c| c.features.sample_rate.is_some(),
+        refuse_empty: Some("type a rate from 0 to 1, e.g. 0.25"),
+        ..TEXT
+    }),
+    choices: |_, _| {
+        vec![
+            Choice::new(
+                "the agent's rates",
+                "recommended",
+                "No DD_TRACE_SAMPLE_RATE: the agent sets each service's rate to about 10 traces per second, and errors and rare traces are kept.",
+            ),
+            Choice::typed(
+                "a rate…",
+                "type it",
+                "DD_TRACE_SAMPLE_RATE: the tracer keeps this share of traces, from 0 (none) to 1 (all), up to DD_TRACE_RATE_LIMIT (100 per second).",
+            ),
+        ]
+    },
+    selected: |_, _| 0,
+    select: |c, _, i| {
+        if i == 0 {
+            c.features.sample_rate = None;
+        }
+    },
+    answer: |c| match &c.features.sample_rate {
+        Some(rate) => rate.to_string(),
+        None => "the agent's rates".to_owned(),
+    },
+    meaning: |c| {
+        c.features
+            .sample_rate
+            .as_ref()
+            .map(|rate| Ok(format!("DD_TRACE_SAMPLE_RATE={rate}")))
+    },
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.features.sample_rate = match c.features.sample_rate {
+            Some(_) => None,
+            None => "0.5".parse().ok(),
+        };
+        alt
+    },
+    ..BASE
+};
+
 // Named like the enum variants they replaced, since a question is used
 // like one: `Question::Language`.
 #[allow(non_upper_case_globals)]
@@ -1099,9 +1321,16 @@ impl Question {
     pub const ServiceVersion: Question = Question(&SERVICE_VERSION);
     pub const Site: Question = Question(&SITE);
     pub const ApiKey: Question = Question(&API_KEY);
+    pub const Profiling: Question = Question(&PROFILING);
+    pub const RuntimeMetrics: Question = Question(&RUNTIME_METRICS);
+    pub const LogsInjection: Question = Question(&LOGS_INJECTION);
+    pub const Appsec: Question = Question(&APPSEC);
+    pub const DataStreams: Question = Question(&DATA_STREAMS);
+    pub const DbmPropagation: Question = Question(&DBM_PROPAGATION);
+    pub const TraceSampleRate: Question = Question(&TRACE_SAMPLE_RATE);
 
     /// Every question, in the order they are asked.
-    pub const ALL: [Question; 15] = [
+    pub const ALL: [Question; 22] = [
         Question::LaunchType,
         Question::AgentVersion,
         Question::Language,
@@ -1117,6 +1346,13 @@ impl Question {
         Question::ServiceVersion,
         Question::Site,
         Question::ApiKey,
+        Question::Profiling,
+        Question::RuntimeMetrics,
+        Question::LogsInjection,
+        Question::Appsec,
+        Question::DataStreams,
+        Question::DbmPropagation,
+        Question::TraceSampleRate,
     ];
 }
 
@@ -1407,6 +1643,37 @@ mod tests {
         assert_eq!(
             (Question::TracerVersion.row().meaning)(&python),
             Some(Ok("init image tag v4".to_owned()))
+        );
+    }
+
+    #[test]
+    fn features_a_tracer_lacks_are_not_asked_and_a_new_language_switches_them_off() {
+        let php = Config::for_language(Language::Php);
+        assert!(Question::RuntimeMetrics.not_needed(&php).is_some());
+        assert!(Question::DataStreams.not_needed(&php).is_some());
+        assert!(Question::LogsInjection.not_needed(&php).is_none());
+        let go = Config::for_language(Language::Go);
+        assert!(Question::LogsInjection.not_needed(&go).is_some());
+        let mut config = Config::default();
+        for q in [Question::RuntimeMetrics, Question::Profiling] {
+            (q.row().select)(&mut config, &Given::default(), 1);
+        }
+        assert!(config.features.runtime_metrics && config.features.profiling);
+        config.set_language(Language::Php);
+        assert!(!config.features.runtime_metrics, "PHP has none");
+        assert!(config.features.profiling, "PHP profiles");
+        config.validate().unwrap();
+    }
+
+    #[test]
+    fn a_feature_remark_says_what_the_tracer_needs_beyond_the_variable() {
+        let mut ruby = Config::for_language(Language::Ruby);
+        assert!((Question::RuntimeMetrics.row().remarks)(&ruby).is_empty());
+        ruby.features.runtime_metrics = true;
+        let remarks = (Question::RuntimeMetrics.row().remarks)(&ruby);
+        assert!(
+            matches!(&remarks[..], [Remark::Hint(h)] if h.contains("dogstatsd-ruby")),
+            "{remarks:?}"
         );
     }
 

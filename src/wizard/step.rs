@@ -14,11 +14,12 @@ pub enum Step {
     App,
     Tags,
     Datadog,
+    Features,
     Review,
 }
 
 impl Step {
-    pub const ALL: [Step; 10] = [
+    pub const ALL: [Step; 11] = [
         Step::LaunchType,
         Step::AgentVersion,
         Step::Language,
@@ -28,6 +29,7 @@ impl Step {
         Step::App,
         Step::Tags,
         Step::Datadog,
+        Step::Features,
         Step::Review,
     ];
 
@@ -46,6 +48,7 @@ impl Step {
             Step::App => "App",
             Step::Tags => "Tags",
             Step::Datadog => "Datadog",
+            Step::Features => "Features",
             Step::Review => "Review",
         }
     }
@@ -62,6 +65,7 @@ impl Step {
             Step::App => "App",
             Step::Tags => "Tags",
             Step::Datadog => "Datadog",
+            Step::Features => "Feat",
             Step::Review => "Review",
         }
     }
@@ -81,6 +85,7 @@ impl Step {
             Step::App => Some("The app's container in the task definition"),
             Step::Tags => Some("Unified service tags (optional)"),
             Step::Datadog => Some("Where the agent sends the traces"),
+            Step::Features => Some("What the tracer sends beside traces (all optional)"),
             Step::Review => Some("Review, then save"),
             _ => None,
         }

@@ -31,6 +31,7 @@ fn a_whole_run_writes_no_escape_byte() {
     pane.answer("ARN of the secret", "arn:aws:s3:::not-a-secret");
     pane.wait_for("error: invalid api key secret ARN");
     pane.answer("ARN of the secret", ARN);
+    super::default_features(&pane, ddecs_wizard::core::Language::Php, Pane::pick);
     pane.pick("What now?", "Save them");
     pane.answer("Save into which directory?", "");
     pane.wait_for("--task-definition checkout");

@@ -16,6 +16,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ddecs_wizard::core::shell::quote;
+use ddecs_wizard::core::{Config, Language};
+use ddecs_wizard::wizard::step::Step;
 use prompts::{last_line, Prompts, TERMINAL};
 use tmux::{Pane, BIN};
 use x11::Xvfb;
@@ -104,7 +106,7 @@ fn has_colour(styled: &str) -> bool {
 const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
 
 /// Every question answered on the command line, so only the menu is left.
-const ALL_PRESET: [&str; 31] = [
+const ALL_PRESET: [&str; 39] = [
     "--plain",
     "--launch-type",
     "ec2",
@@ -136,6 +138,14 @@ const ALL_PRESET: [&str; 31] = [
     SECRET,
     "--transport",
     "tcp",
+    "--profiling=false",
+    "--runtime-metrics=false",
+    "--appsec=false",
+    "--data-streams=false",
+    "--dbm-propagation",
+    "",
+    "--trace-sample-rate",
+    "",
 ];
 
 /// What `generate` prints for the app container with [`ALL_PRESET`].
@@ -180,6 +190,23 @@ fn answer_all(pane: &Pane, choices: [&str; 7], typed: [&str; 6], site: &str, api
     }
     pane.choose("Datadog site", site);
     pane.choose("API key", api_key);
+    let language = Language::ALL
+        .into_iter()
+        .find(|l| l.label() == choices[2])
+        .expect("a language label");
+    default_features(pane, language, Pane::choose);
+}
+
+/// Takes the default of every Features question `language` is asked
+/// (a feature its tracer lacks is not asked), with `pick` (`choose` or the
+/// dumb terminal's numbered `pick`).
+fn default_features(pane: &Pane, language: Language, pick: fn(&Pane, &str, &str)) {
+    let config = Config::for_language(language);
+    for q in Step::Features.questions() {
+        if q.not_needed(&config).is_none() {
+            pick(pane, q.prompt(), "");
+        }
+    }
 }
 
 /// Prints `artifact` alone from the menu.
@@ -364,6 +391,7 @@ fn another_version_is_typed_without_a_prefilled_value() {
     }
     pane.choose("Datadog site", "datadoghq.com");
     pane.choose("API key", "placeholder");
+    default_features(&pane, Language::Java, Pane::choose);
     pane.wait_for("Agent version    7.15.2 (+ the 2 APM env vars)");
     let history = pane.history();
     assert!(
@@ -395,6 +423,9 @@ fn preset_answers_are_shown_not_asked() {
         "Env: prod (from --env)",
         "Version: 1.4.0 (from --service-version)",
         "Site: datadoghq.eu (from --site)",
+        "Profiling: off (from --profiling)",
+        "Logs injection: not needed (the Go tracer does not inject trace IDs)",
+        "Sample rate: the agent's rates (from --trace-sample-rate)",
     ] {
         assert!(history.contains(shown), "no {shown:?} in:\n{history}");
     }

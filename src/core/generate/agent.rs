@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::core::model::agent_settings::{CONFIG_INIT_NAME, READ_ONLY_VOLUMES};
 use crate::core::model::config::{AgentVersion, Config, LaunchType, Transport};
 use crate::core::model::datadog::{
     AGENT_IMAGE, API_KEY_PLACEHOLDER, APM_PORT, DOGSTATSD_PORT, LEGACY_APM_ENV,
@@ -44,11 +45,22 @@ pub fn build_agent_task_definition(config: &Config) -> Option<Value> {
             volumes.push(socket::volume(true));
         }
     }
+    if config.agent.process_collection && config.launch_type == LaunchType::Ec2 {
+        // The process agent names each process's user from the host's
+        // accounts (Datadog's Docker agent instructions).
+        if let Some(volumes) = task.get_mut("volumes").and_then(Value::as_array_mut) {
+            volumes.push(json!({ "host": { "sourcePath": "/etc/passwd" }, "name": PASSWD_VOLUME }));
+        }
+    }
     if let Some(role) = execution_role(config) {
         task["executionRoleArn"] = Value::String(role);
     }
     Some(task)
 }
+
+/// The host's `/etc/passwd`, read-only in the EC2 daemon for process
+/// collection.
+const PASSWD_VOLUME: &str = "passwd";
 
 /// The execution role a task needs when the API key comes from a secret:
 /// only that role can read secrets for the container. The account is the
@@ -91,21 +103,58 @@ pub fn build_agent_container(config: &Config) -> Value {
     if config.transport == Transport::Uds {
         environment.extend(socket::AGENT_ENV.iter().map(|(k, v)| env_var(k, v)));
     }
+    environment.extend(
+        config
+            .agent
+            .agent_env()
+            .iter()
+            .map(|(name, value)| env_var(name, value)),
+    );
     container["environment"] = Value::Array(environment);
     if let Some(arn) = &config.api_key_secret_arn {
         container["secrets"] = json!([{ "name": "DD_API_KEY", "valueFrom": arn }]);
     }
+    let mut mounts = Vec::new();
     if config.transport == Transport::Uds {
+        mounts.push(socket::mount(false));
+    }
+    if config.agent.process_collection && config.launch_type == LaunchType::Ec2 {
+        mounts.push(json!({ "containerPath": "/etc/passwd", "sourceVolume": PASSWD_VOLUME, "readOnly": true }));
+    }
+    if config.agent.read_only_root {
+        container["readonlyRootFilesystem"] = json!(true);
+        mounts.extend(READ_ONLY_VOLUMES.iter().map(|(volume, path)| {
+            json!({ "sourceVolume": volume, "containerPath": path, "readOnly": false })
+        }));
+        container["dependsOn"] =
+            json!([{ "containerName": CONFIG_INIT_NAME, "condition": "SUCCESS" }]);
+    }
+    if !mounts.is_empty() {
         let map: &mut Map<String, Value> =
             container.as_object_mut().expect("a container is an object");
-        let mounts = map
+        let existing = map
             .entry("mountPoints")
             .or_insert_with(|| Value::Array(Vec::new()));
-        if let Some(mounts) = mounts.as_array_mut() {
-            mounts.push(socket::mount(false));
+        if let Some(existing) = existing.as_array_mut() {
+            existing.extend(mounts);
         }
     }
     container
+}
+
+/// The container that copies the agent image's configuration into the
+/// `agent-config` volume for a read-only sidecar, then exits (without
+/// overwriting what is there: `cp -n`).
+pub fn build_config_init_container(config: &Config) -> Value {
+    json!({
+        "name": CONFIG_INIT_NAME,
+        "image": agent_image(&config.agent_version),
+        "essential": false,
+        "readonlyRootFilesystem": true,
+        "entryPoint": ["/bin/sh", "-c"],
+        "command": ["cp -vnR /etc/datadog-agent/* /agent-config/ && exit 0"],
+        "mountPoints": [{ "sourceVolume": READ_ONLY_VOLUMES[0].0, "containerPath": "/agent-config", "readOnly": false }],
+    })
 }
 
 pub fn agent_image(version: &AgentVersion) -> String {
@@ -258,6 +307,44 @@ mod tests {
             task["containerDefinitions"][0]["portMappings"][0],
             apm_port_mapping()
         );
+    }
+
+    #[test]
+    fn agent_settings_go_on_the_agent_and_processes_bring_the_passwd_mount_on_ec2() {
+        use crate::core::model::agent_settings::{AgentSettings, Cardinality};
+        let settings = AgentSettings {
+            orchestrator_explorer: true,
+            tag_cardinality: Some(Cardinality::High),
+            process_collection: true,
+            ..AgentSettings::default()
+        };
+        let ec2 = Config {
+            agent: settings.clone(),
+            ..Config::default()
+        };
+        let task = build_agent_task_definition(&ec2).unwrap();
+        let agent = &task["containerDefinitions"][0];
+        let names = env_names(agent);
+        assert!(
+            names.ends_with(&[
+                "DD_ECS_TASK_COLLECTION_ENABLED",
+                "DD_DOGSTATSD_TAG_CARDINALITY",
+                "DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED"
+            ]),
+            "{names:?}"
+        );
+        let mounts = agent["mountPoints"].as_array().unwrap();
+        assert_eq!(mounts.last().unwrap()["containerPath"], "/etc/passwd");
+        assert_eq!(
+            task["volumes"].as_array().unwrap().last().unwrap()["name"],
+            "passwd"
+        );
+        let fargate = Config {
+            launch_type: LaunchType::Fargate,
+            agent: settings,
+            ..Config::default()
+        };
+        assert!(build_agent_container(&fargate).get("mountPoints").is_none());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! sets DD_AGENT_HOST, or the socket mount and URLs, or nothing at all next
 //! to a Fargate sidecar), how it gets its tracer (with `--tracer inject`:
 //! the library volume, the wait for its copy and the loader variables), and
-//! unified service tagging as env vars and Docker labels.
+//! unified service tagging as env vars and Docker labels, and the tracer
+//! features switched on (`DD_PROFILING_ENABLED` and the others).
 
 use serde_json::{json, Map, Value};
 
@@ -44,6 +45,14 @@ pub fn build_app_container(config: &Config) -> Value {
     if injected {
         environment.extend(app_loader_env(config));
     }
+    environment.extend(
+        config
+            .features
+            .env()
+            .iter()
+            .chain(&config.agent.app_env())
+            .map(|(name, value)| env_var(name, value)),
+    );
     if !environment.is_empty() {
         container["environment"] = Value::Array(environment);
     }
@@ -165,6 +174,28 @@ mod tests {
         assert_eq!(
             c["dockerLabels"],
             json!({"com.datadoghq.tags.env": "prod", "com.datadoghq.tags.service": "web"})
+        );
+    }
+
+    #[test]
+    fn features_are_the_last_variables_of_the_app() {
+        use crate::core::model::features::{DbmMode, Features};
+        let config = Config {
+            features: Features {
+                runtime_metrics: true,
+                dbm_propagation: Some(DbmMode::Service),
+                ..Features::default()
+            },
+            ..Config::default()
+        };
+        let c = build_app_container(&config);
+        assert_eq!(
+            c["environment"],
+            json!([
+                {"name": "PYTHONPATH", "value": "/datadog-lib"},
+                {"name": "DD_RUNTIME_METRICS_ENABLED", "value": "true"},
+                {"name": "DD_DBM_PROPAGATION_MODE", "value": "service"}
+            ])
         );
     }
 

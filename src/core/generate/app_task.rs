@@ -5,9 +5,12 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::core::generate::agent::{build_agent_container, execution_role};
+use crate::core::generate::agent::{
+    build_agent_container, build_config_init_container, execution_role,
+};
 use crate::core::generate::app::build_app_container;
 use crate::core::generate::inject::build_init_container;
+use crate::core::model::agent_settings::READ_ONLY_VOLUMES;
 use crate::core::model::config::{Config, LaunchType, Tracer, Transport};
 use crate::core::model::socket;
 use crate::core::model::tracer;
@@ -46,8 +49,17 @@ pub fn build_app_task_definition(config: &Config) -> Value {
     }
     if config.launch_type == LaunchType::Fargate {
         containers.push(build_agent_container(config));
+        if config.agent.read_only_root {
+            containers.push(build_config_init_container(config));
+        }
     }
     task.insert("containerDefinitions".to_owned(), Value::Array(containers));
+    if config.agent.process_collection && config.launch_type == LaunchType::Fargate {
+        // The sidecar sees the app's processes only in a shared PID
+        // namespace (Datadog's Fargate docs); ECS Exec then reaches one
+        // container of the task (AWS), which NEXT-STEPS says.
+        task.insert("pidMode".to_owned(), json!("task"));
+    }
     let mut volumes = Vec::new();
     if config.transport == Transport::Uds {
         let on_host = config.launch_type != LaunchType::Fargate;
@@ -55,6 +67,13 @@ pub fn build_app_task_definition(config: &Config) -> Value {
     }
     if injected {
         volumes.push(tracer::volume());
+    }
+    if config.agent.read_only_root {
+        volumes.extend(
+            READ_ONLY_VOLUMES
+                .iter()
+                .map(|(name, _)| json!({ "name": name })),
+        );
     }
     if !volumes.is_empty() {
         task.insert("volumes".to_owned(), Value::Array(volumes));
@@ -106,6 +125,62 @@ mod tests {
         assert_eq!(
             fargate["volumes"],
             json!([{ "name": socket::VOLUME }, { "name": "datadog-tracer" }])
+        );
+    }
+
+    #[test]
+    fn process_collection_shares_the_pid_namespace_on_fargate_only() {
+        for launch_type in [LaunchType::Fargate, LaunchType::Ec2] {
+            let mut c = config(launch_type, Transport::Tcp);
+            assert!(build_app_task_definition(&c).get("pidMode").is_none());
+            c.agent.process_collection = true;
+            let pid_mode = build_app_task_definition(&c).get("pidMode").cloned();
+            let want = (launch_type == LaunchType::Fargate).then(|| json!("task"));
+            assert_eq!(pid_mode, want, "{launch_type}");
+        }
+    }
+
+    #[test]
+    fn a_read_only_sidecar_waits_for_its_config_copy_and_writes_only_volumes() {
+        let mut c = config(LaunchType::Fargate, Transport::Uds);
+        c.agent.read_only_root = true;
+        let task = build_app_task_definition(&c);
+        assert_eq!(
+            names(&task),
+            ["app", "datadog-tracer", "datadog-agent", "init-volume"]
+        );
+        let agent = &task["containerDefinitions"][2];
+        assert_eq!(agent["readonlyRootFilesystem"], true);
+        assert_eq!(
+            agent["dependsOn"],
+            json!([{"containerName": "init-volume", "condition": "SUCCESS"}])
+        );
+        let paths: Vec<&str> = agent["mountPoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["containerPath"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "/var/run/datadog",
+                "/etc/datadog-agent",
+                "/tmp",
+                "/opt/datadog-agent/run"
+            ]
+        );
+        let init = &task["containerDefinitions"][3];
+        assert_eq!(init["essential"], false);
+        let volumes: Vec<&str> = task["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            volumes.ends_with(&["agent-config", "agent-tmp", "agent-run"]),
+            "{volumes:?}"
         );
     }
 

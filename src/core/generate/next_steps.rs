@@ -15,6 +15,28 @@ const AGENT_FAMILY: &str = "datadog-agent-task";
 /// The service (or daemon) name the commands give the agent.
 const AGENT_SERVICE: &str = "datadog-agent";
 
+/// What the tracer features and agent settings asked for need beyond the
+/// variables the files set, one line each.
+fn feature_needs(config: &Config) -> Vec<String> {
+    let mut needs = Vec::new();
+    let features = &config.features;
+    if config.language == Language::Ruby && features.runtime_metrics {
+        needs.push("Runtime metrics: add the `dogstatsd-ruby` gem to the app's Gemfile; the tracer sends them through it.".to_owned());
+    }
+    if config.language == Language::Go
+        && (features.profiling || features.appsec || features.data_streams)
+    {
+        needs.push("Go: profiling, App and API Protection and Data Streams start from their variables only in a build made with Orchestrion (`orchestrion go build`, as Dockerfile.datadog does).".to_owned());
+    }
+    if config.agent.orchestrator_explorer {
+        needs.push("Orchestrator Explorer: the agent's task role needs `ecs:ListClusters`, `ecs:ListContainerInstances` and `ecs:DescribeContainerInstances`.".to_owned());
+    }
+    if config.agent.process_collection && config.launch_type == LaunchType::Fargate {
+        needs.push("Process collection: the task shares one PID namespace (`pidMode: task`), so ECS Exec can open a session into only one of its containers; leave process collection off where you rely on ECS Exec into several.".to_owned());
+    }
+    needs
+}
+
 /// The markdown text of NEXT-STEPS.md for `config`.
 pub fn render(config: &Config) -> String {
     let mut out = String::new();
@@ -113,6 +135,13 @@ pub fn render(config: &Config) -> String {
              ```\n\n\
              For new instances, set `MetadataOptions.HttpPutResponseHopLimit` to 2 in the launch template.\n",
         );
+    }
+    let needs = feature_needs(config);
+    if !needs.is_empty() {
+        heading(&mut out, "What the features you switched on need");
+        for line in needs {
+            let _ = writeln!(out, "- {line}");
+        }
     }
     if config.language == Language::Php {
         heading(&mut out, "Pass the Datadog variables through to PHP");
@@ -325,5 +354,22 @@ mod tests {
         let left = placeholders(&answered);
         assert_eq!(left.len(), 1, "{left:?}");
         assert!(render(&answered).contains("ssm:GetParameters"));
+    }
+
+    #[test]
+    fn switched_on_features_say_what_they_need() {
+        let mut config = Config {
+            launch_type: LaunchType::Fargate,
+            ..Config::for_language(Language::Ruby)
+        };
+        assert!(!render(&config).contains("What the features"));
+        config.features.runtime_metrics = true;
+        config.agent.process_collection = true;
+        let text = render(&config);
+        assert!(text.contains("`dogstatsd-ruby` gem"), "{text}");
+        assert!(
+            text.contains("ECS Exec can open a session into only one"),
+            "{text}"
+        );
     }
 }

@@ -18,6 +18,7 @@
 mod agent;
 mod app;
 mod fargate;
+mod features;
 mod hygiene;
 mod injection;
 pub mod report;
@@ -37,6 +38,7 @@ use subject::Task;
 pub fn check(document: &Document) -> Report {
     let task = Task::of(document);
     let mut findings = task_findings(&task);
+    features::check_task(&task, &mut findings);
     for (index, role) in task.roles.iter().enumerate() {
         let subject = task.subject(index);
         match role {
@@ -46,6 +48,7 @@ pub fn check(document: &Document) -> Report {
                 socket::check_app(&subject, &task, &mut findings);
                 fargate::check_app(&subject, &task, &mut findings);
                 injection::check_app(&subject, &task, &mut findings);
+                features::check_app(&subject, &mut findings);
             }
             Role::Sidecar(TRACER_INIT) => injection::check_init(&subject, &mut findings),
             Role::Sidecar(_) => {}

@@ -2,7 +2,8 @@
 //!
 //! IDs are grouped: 000 the file itself, 00x the agent, 01x how apps reach
 //! it, 02x ports, 03x hygiene, 04x the Unix socket and the Fargate sidecar,
-//! 06x the tracer's init-container injection.
+//! 06x the tracer's init-container injection, 07x tracer features and the
+//! task settings they bring.
 //! An ID is never reused for another meaning.
 //!
 //! Severities follow one principle: **error**, traces will not arrive or
@@ -159,6 +160,15 @@ rules! {
     TRACER_INIT_OTHER_LANGUAGE = "DDECS064", Error,
         "the init image is for another language than the app's loader variables",
         "use the init image of the app's language (public.ecr.aws/datadog/dd-lib-<language>-init), or that language's loader variables";
+    PROFILING_WITHOUT_TRACER = "DDECS070", Warning,
+        "DD_PROFILING_ENABLED is on, but the app's start command runs python, node, java or dotnet without loading a Datadog tracer",
+        "load the tracer (ddtrace-run, --require dd-trace/init, -javaagent:dd-java-agent.jar, the CLR profiler variables) or inject it (ddecs-wizard patch --tracer inject); the variable alone starts no profiler";
+    SAMPLE_RATE_OUT_OF_RANGE = "DDECS071", Warning,
+        "DD_TRACE_SAMPLE_RATE is not a number from 0 to 1",
+        "set it to a rate from 0 (keep none) to 1 (keep all), such as 0.25; tracers ignore other values";
+    PID_MODE_TASK_WITH_EXEC = "DDECS072", Warning,
+        "pidMode is task in a task prepared for ECS Exec (initProcessEnabled): ECS Exec reaches only one container of a shared PID namespace",
+        "drop pidMode (process collection then sees only the agent's own processes), or use ECS Exec on one container only";
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub use crate::core::model::agent_settings::AgentSettings;
 use crate::core::model::choices::choices;
 use crate::core::model::datadog::{FIRST_MANAGED_INSTANCES_AGENT, FIRST_UDS_AGENT};
 use crate::core::model::error::{ConfigError, Field};
+pub use crate::core::model::features::Features;
 pub use crate::core::model::language::Language;
 use crate::core::model::tracer::{default_major, injection_refused, Platform, Refusal};
 pub use crate::core::model::tracer::{BaseImage, Tracer, TracerVersion};
@@ -254,6 +256,10 @@ pub struct Config {
     pub tags: Tags,
     pub site: Site,
     pub api_key_secret_arn: Option<String>,
+    /// Tracer features switched on in the app container.
+    pub features: Features,
+    /// Agent settings beside APM.
+    pub agent: AgentSettings,
 }
 
 impl Default for Config {
@@ -281,6 +287,8 @@ impl Config {
             tags: Tags::default(),
             site: Site::Us1,
             api_key_secret_arn: None,
+            features: Features::default(),
+            agent: AgentSettings::default(),
         }
     }
 
@@ -313,6 +321,12 @@ impl Config {
             self.tracer = Tracer::default_for(language);
         }
         self.startup_command = self.default_startup_command().to_owned();
+        // A feature the new language's tracer lacks is no longer asked.
+        for switch in crate::core::model::features::Switch::ALL {
+            if switch.unsupported(language).is_some() {
+                switch.set(&mut self.features, false);
+            }
+        }
     }
 
     /// Changes the way the tracer gets in; a start command still at the old
@@ -416,6 +430,8 @@ impl Config {
                 why: "distroless images have no shell for the entryPoint script that finds the EC2 host's address: use --transport uds".to_owned(),
             });
         }
+        self.features.refused(self.language)?;
+        self.agent.refused(self.launch_type)?;
         validate_startup_command(&self.startup_command)?;
         validate_app_name(&self.app_name)?;
         if self.app_image.trim().is_empty() || self.app_image.chars().any(char::is_whitespace) {
@@ -468,24 +484,68 @@ pub fn validate_app_name(name: &str) -> Result<(), ConfigError> {
     }
 }
 
-/// The agent reads DD_API_KEY through `secrets`, which takes a Secrets
-/// Manager secret or an SSM parameter.
+/// The agent reads DD_API_KEY through `secrets`, which takes (AWS's
+/// `valueFrom` forms) a whole Secrets Manager secret, one JSON key of it
+/// (`secret:NAME:json-key:version-stage:version-id`, the last two may be
+/// empty but their colons are kept), or an SSM parameter.
 pub fn validate_secret_arn(arn: &str) -> Result<(), ConfigError> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let ok = parts.len() == 6
-        && parts[0] == "arn"
-        && parts[1].starts_with("aws")
-        && matches!(parts[2], "secretsmanager" | "ssm")
-        && !parts[5].is_empty()
-        && !arn.chars().any(char::is_whitespace);
-    if ok {
+    if api_key_source(arn).is_some() {
         Ok(())
     } else {
         Err(ConfigError::Invalid {
             field: Field::ApiKeySecretArn,
             value: arn.to_owned(),
-            expected: "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME or arn:aws:ssm:REGION:ACCOUNT:parameter/NAME".to_owned(),
+            expected: "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME, a JSON key in it (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME:api_key::), or arn:aws:ssm:REGION:ACCOUNT:parameter/NAME".to_owned(),
         })
+    }
+}
+
+/// Where the API key is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeySource {
+    /// The whole value of a Secrets Manager secret.
+    Secret,
+    /// One key of a JSON secret.
+    SecretJsonKey,
+    /// An SSM Parameter Store parameter.
+    Parameter,
+}
+
+/// The source an ARN names, when it is in one of the forms ECS reads.
+pub fn api_key_source(arn: &str) -> Option<ApiKeySource> {
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c))
+    };
+    let parts: Vec<&str> = arn.split(':').collect();
+    if parts.len() < 6 || parts[0] != "arn" || !parts[1].starts_with("aws") {
+        return None;
+    }
+    let region_ok = !parts[3].is_empty()
+        && parts[3]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let account_ok = parts[4].len() == 12 && parts[4].bytes().all(|b| b.is_ascii_digit());
+    if !region_ok || !account_ok {
+        return None;
+    }
+    match (parts[2], &parts[5..]) {
+        ("ssm", [resource]) => resource
+            .strip_prefix("parameter/")
+            .filter(|name| name_ok(name))
+            .map(|_| ApiKeySource::Parameter),
+        ("secretsmanager", ["secret", name]) if name_ok(name) => Some(ApiKeySource::Secret),
+        // A version stage or a version id, not both (AWS).
+        ("secretsmanager", ["secret", name, key, stage, id])
+            if name_ok(name)
+                && !key.is_empty()
+                && !key.chars().any(char::is_whitespace)
+                && (stage.is_empty() || id.is_empty()) =>
+        {
+            Some(ApiKeySource::SecretJsonKey)
+        }
+        _ => None,
     }
 }
 
@@ -677,6 +737,25 @@ mod tests {
         assert!(with(|c| c.app_name = "my app".into()).is_err());
         assert!(with(|c| c.startup_command = "  ".into()).is_err());
         assert!(with(|c| c.api_key_secret_arn = Some("arn:aws:s3:::bucket".into())).is_err());
+        for bad in [
+            "arn:aws:ssm:us-east-1:123456789012:parameter/",
+            "arn:aws:ssm:us-east-1:123456789012:secret:dd",
+            "arn:aws:ssm:us-east-1:1234:parameter/dd",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd:api_key",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd::AWSCURRENT:",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd:api_key:AWSCURRENT:abc",
+            "arn:aws:secretsmanager::123456789012:secret:dd",
+        ] {
+            assert!(validate_secret_arn(bad).is_err(), "{bad}");
+        }
+        for (ok, source) in [
+            ("arn:aws:ssm:eu-west-1:123456789012:parameter/datadog/api_key", ApiKeySource::Parameter),
+            ("arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-AbCdEf", ApiKeySource::Secret),
+            ("arn:aws:secretsmanager:us-east-1:123456789012:secret:dd:api_key::", ApiKeySource::SecretJsonKey),
+            ("arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:dd:api_key:AWSPREVIOUS:", ApiKeySource::SecretJsonKey),
+        ] {
+            assert_eq!(api_key_source(ok), Some(source), "{ok}");
+        }
         assert!(with(|c| c.tags.env = Some("prod,eu".into())).is_err());
         with(|c| {
             c.api_key_secret_arn =

@@ -4,12 +4,14 @@
 //! builds its flags from these rows and the wizard's questions point at
 //! them, so an answer is written once.
 
+use crate::core::model::agent_settings::Cardinality;
 use crate::core::model::config::{
     validate_app_name, validate_secret_arn, validate_startup_command, validate_tag, AgentVersion,
     BaseImage, Config, Imds, Language, LaunchType, Site, Tracer, TracerVersion, Transport,
     APP_IMAGE_PLACEHOLDER,
 };
 use crate::core::model::error::ConfigError;
+use crate::core::model::features::{parse_switch, DbmMode, Switch};
 
 /// The answer a setting, a message or an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,6 +32,18 @@ pub enum Field {
     ServiceVersion,
     Site,
     ApiKeySecretArn,
+    Profiling,
+    RuntimeMetrics,
+    LogsInjection,
+    Appsec,
+    DataStreams,
+    DbmPropagation,
+    TraceSampleRate,
+    OrchestratorExplorer,
+    OriginDetection,
+    TagCardinality,
+    ProcessCollection,
+    AgentReadOnlyRoot,
     /// `generate --output`: not an answer, but a value that can be wrong.
     Artifact,
 }
@@ -147,6 +161,53 @@ fn tracer_installed_elsewhere(config: &Config) -> Option<String> {
     (config.tracer == Tracer::Present).then(|| {
         "with --tracer present the image already has its tracer: nothing is injected or installed, so there is no version or base image to pick".to_owned()
     })
+}
+
+/// A tracer feature's flag: `--NAME` alone switches it on, `--NAME=false`
+/// off again (the `=` keeps a file argument from being read as its value).
+macro_rules! switch_setting {
+    ($switch:expr, $noun:literal, $long:literal, $help:literal) => {
+        Setting {
+            field: $switch.field(),
+            noun: $noun,
+            long: $long,
+            value_name: "BOOL",
+            help: $help,
+            scope: Scope::ALL,
+            values: || vec!["true", "false"],
+            set: |c, s| {
+                let on = parse_switch($switch.field(), s)?;
+                $switch.set(&mut c.features, on);
+                Ok(())
+            },
+            get: |c| $switch.get(&c.features).then(|| "true".to_owned()),
+            spelled: Spelled::WhenChanged,
+            unused: always_used,
+        }
+    };
+}
+
+/// An agent setting's on/off flag, spelled like a feature's; `generate`
+/// only (the agent `patch` finds is left as it is).
+macro_rules! agent_switch {
+    ($field:expr, $slot:ident, $noun:literal, $long:literal, $help:literal) => {
+        Setting {
+            field: $field,
+            noun: $noun,
+            long: $long,
+            value_name: "BOOL",
+            help: $help,
+            scope: Scope::GENERATE,
+            values: || vec!["true", "false"],
+            set: |c, s| {
+                c.agent.$slot = parse_switch($field, s)?;
+                Ok(())
+            },
+            get: |c| c.agent.$slot.then(|| "true".to_owned()),
+            spelled: Spelled::WhenChanged,
+            unused: always_used,
+        }
+    };
 }
 
 /// Every setting, in the order they are applied (and listed in `--help`).
@@ -410,7 +471,7 @@ pub const SETTINGS: &[Setting] = &[
         noun: "api key secret ARN",
         long: "api-key-secret-arn",
         value_name: "ARN",
-        help: "Secrets Manager or SSM parameter ARN holding DD_API_KEY [default: a placeholder value]",
+        help: "Where the agent reads DD_API_KEY: a Secrets Manager secret ARN, a JSON key in one (ARN:api_key::) or an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) [default: a placeholder value]",
         scope: Scope::ALL,
         values: no_values,
         set: |c, s| {
@@ -422,7 +483,128 @@ pub const SETTINGS: &[Setting] = &[
         spelled: Spelled::WhenChanged,
         unused: always_used,
     },
+    switch_setting!(
+        Switch::Profiling,
+        "profiling",
+        "profiling",
+        "Continuous Profiler: DD_PROFILING_ENABLED=true on the app (every language; Go built with Orchestrion) [default: off]"
+    ),
+    switch_setting!(
+        Switch::RuntimeMetrics,
+        "runtime metrics",
+        "runtime-metrics",
+        "Runtime metrics over DogStatsD: DD_RUNTIME_METRICS_ENABLED=true (not PHP) [default: off]"
+    ),
+    switch_setting!(
+        Switch::LogsInjection,
+        "logs injection",
+        "logs-injection",
+        "Trace IDs in the app's logs: DD_LOGS_INJECTION=true (not Go) [default: the tracer's]"
+    ),
+    switch_setting!(
+        Switch::Appsec,
+        "appsec",
+        "appsec",
+        "App and API Protection (ASM): DD_APPSEC_ENABLED=true [default: off]"
+    ),
+    switch_setting!(
+        Switch::DataStreams,
+        "data streams",
+        "data-streams",
+        "Data Streams Monitoring: DD_DATA_STREAMS_ENABLED=true (not PHP) [default: off]"
+    ),
+    Setting {
+        field: Field::DbmPropagation,
+        noun: "DBM propagation mode",
+        long: "dbm-propagation",
+        value_name: "MODE",
+        help: "Database Monitoring link in SQL comments, DD_DBM_PROPAGATION_MODE: service (service tags), full (and the trace, to link queries to traces); empty: unset [default: unset]",
+        scope: Scope::ALL,
+        values: || DbmMode::ALL.map(DbmMode::cli_name).to_vec(),
+        set: |c, s| {
+            c.features.dbm_propagation = if s.is_empty() { None } else { Some(s.parse()?) };
+            Ok(())
+        },
+        get: |c| c.features.dbm_propagation.map(|m| m.to_string()),
+        spelled: Spelled::WhenChanged,
+        unused: always_used,
+    },
+    Setting {
+        field: Field::TraceSampleRate,
+        noun: "trace sample rate",
+        long: "trace-sample-rate",
+        value_name: "RATE",
+        help: "The share of traces kept, 0 to 1: DD_TRACE_SAMPLE_RATE; empty: unset [default: the agent's per-service rates]",
+        scope: Scope::ALL,
+        values: no_values,
+        set: |c, s| {
+            c.features.sample_rate = if s.is_empty() { None } else { Some(s.parse()?) };
+            Ok(())
+        },
+        get: |c| c.features.sample_rate.as_ref().map(ToString::to_string),
+        spelled: Spelled::WhenChanged,
+        unused: always_used,
+    },
+    agent_switch!(
+        Field::OrchestratorExplorer,
+        orchestrator_explorer,
+        "orchestrator explorer",
+        "orchestrator-explorer",
+        "The tasks in Datadog's Orchestrator Explorer: DD_ECS_TASK_COLLECTION_ENABLED=true on the agent (the task role needs ecs:ListClusters, ecs:ListContainerInstances, ecs:DescribeContainerInstances) [default: the agent's]"
+    ),
+    agent_switch!(
+        Field::OriginDetection,
+        origin_detection,
+        "origin detection",
+        "origin-detection",
+        "DogStatsD origin detection: DD_DOGSTATSD_ORIGIN_DETECTION on the agent, DD_DOGSTATSD_ORIGIN_DETECTION_CLIENT on the app, so metrics carry the sending container's tags [default: off]"
+    ),
+    Setting {
+        field: Field::TagCardinality,
+        noun: "tag cardinality",
+        long: "tag-cardinality",
+        value_name: "LEVEL",
+        help: "DogStatsD tag cardinality, DD_DOGSTATSD_TAG_CARDINALITY: low, orchestrator (adds the task), high (adds the container) [default: the agent's, low]",
+        scope: Scope::GENERATE,
+        values: || Cardinality::ALL.map(Cardinality::cli_name).to_vec(),
+        set: |c, s| {
+            c.agent.tag_cardinality = if s.is_empty() { None } else { Some(s.parse()?) };
+            Ok(())
+        },
+        get: |c| c.agent.tag_cardinality.map(|l| l.to_string()),
+        spelled: Spelled::WhenChanged,
+        unused: always_used,
+    },
+    agent_switch!(
+        Field::ProcessCollection,
+        process_collection,
+        "process collection",
+        "process-collection",
+        "Live processes: DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED=true on the agent; on Fargate also pidMode task, which limits ECS Exec to one container of the task; on EC2 the /etc/passwd mount (not on managed-instances) [default: off]"
+    ),
+    agent_switch!(
+        Field::AgentReadOnlyRoot,
+        read_only_root,
+        "agent read-only root",
+        "agent-read-only-root",
+        "The Fargate sidecar with a read-only root filesystem: /etc/datadog-agent, /tmp and /opt/datadog-agent/run become task volumes, seeded by a non-essential init-volume container (fargate only) [default: off]"
+    ),
 ];
+
+impl Setting {
+    /// Whether the flag is an on/off switch (a tracer feature, an agent
+    /// setting).
+    pub fn is_switch(&self) -> bool {
+        Switch::ALL.iter().any(|s| s.field() == self.field)
+            || matches!(
+                self.field,
+                Field::OrchestratorExplorer
+                    | Field::OriginDetection
+                    | Field::ProcessCollection
+                    | Field::AgentReadOnlyRoot
+            )
+    }
+}
 
 impl Field {
     /// The setting that gives this answer; `None` for `--output`.
@@ -480,6 +662,10 @@ mod tests {
         config.tags.service = Some("web".to_owned());
         config.api_key_secret_arn =
             Some("arn:aws:ssm:eu-west-1:123456789012:parameter/dd".to_owned());
+        config.features.profiling = true;
+        config.features.appsec = true;
+        config.features.dbm_propagation = Some(DbmMode::Full);
+        config.features.sample_rate = Some("0.25".parse().unwrap());
         let mut rebuilt = Config::default();
         for setting in SETTINGS {
             if let Some(text) = (setting.get)(&config) {

@@ -137,8 +137,9 @@ fn spelled(config: &Config) -> Vec<(&'static Setting, String)> {
 pub fn generate_command(config: &Config) -> Vec<String> {
     let mut args = vec!["ddecs-wizard".to_owned(), "generate".to_owned()];
     for (setting, value) in spelled(config) {
-        // A value that starts with '-' would be read as a flag of its own.
-        if value.starts_with('-') {
+        // A value that starts with '-' would be read as a flag of its own,
+        // and a switch takes its value only after '='.
+        if value.starts_with('-') || setting.is_switch() {
             args.push(format!("--{}={value}", setting.long));
         } else {
             args.push(format!("--{}", setting.long));
@@ -160,6 +161,20 @@ pub fn given_of(config: &Config) -> Given {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_switch_is_spelled_with_its_equals_sign() {
+        let mut config = Config::default();
+        config.features.profiling = true;
+        config.features.sample_rate = Some("0.5".parse().unwrap());
+        let args = generate_command(&config);
+        assert!(args.contains(&"--profiling=true".to_owned()), "{args:?}");
+        let at = args
+            .iter()
+            .position(|a| a == "--trace-sample-rate")
+            .unwrap();
+        assert_eq!(args[at + 1], "0.5");
+    }
     use crate::core::model::config::{Imds, Language, LaunchType, Site, Tags, Tracer, Transport};
 
     fn config_of(pairs: &[(Field, &str)]) -> Result<Config, GivenError> {

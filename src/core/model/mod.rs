@@ -2,10 +2,12 @@
 //! what can be wrong with them, per-language defaults, Datadog's
 //! constants and its tracer-injection facts. Everything above builds on this; this imports nothing above.
 
+pub mod agent_settings;
 pub mod choices;
 pub mod config;
 pub mod datadog;
 pub mod error;
+pub mod features;
 pub mod field;
 pub mod given;
 pub mod language;

@@ -63,6 +63,9 @@ pub struct PatchOptions {
     /// `--remove`: take out what patch adds instead ([`remove`]); the other
     /// options are then unused.
     pub remove: bool,
+    /// The tracer features given, as the app's variables: a value to set,
+    /// or `None` to take the variable out (an empty `--dbm-propagation`).
+    pub features: Vec<(&'static str, Option<String>)>,
 }
 
 /// What patch does about the tracer library.
@@ -86,6 +89,7 @@ impl Default for PatchOptions {
             tags: Tags::default(),
             tracer: None,
             remove: false,
+            features: Vec::new(),
         }
     }
 }
@@ -345,6 +349,11 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
         apply_tags(
             &mut patched.containers_mut()[index],
             &options.tags,
+            &mut notes,
+        );
+        apply_features(
+            &mut patched.containers_mut()[index],
+            &options.features,
             &mut notes,
         );
     }
@@ -909,6 +918,37 @@ fn apply_tags(app: &mut Value, tags: &Tags, notes: &mut Vec<Note>) {
     }
 }
 
+/// Sets (or takes out) the feature variables given, each once, in place.
+fn apply_features(
+    app: &mut Value,
+    features: &[(&'static str, Option<String>)],
+    notes: &mut Vec<Note>,
+) {
+    let mut set = Vec::new();
+    let mut removed = Vec::new();
+    for (name, value) in features {
+        match value {
+            Some(value) => {
+                if container::set_env(app, name, value) != Change::Unchanged {
+                    set.push(format!("{name}={value}"));
+                }
+            }
+            None => {
+                if container::remove_env(app, name) {
+                    removed.push(*name);
+                }
+            }
+        }
+    }
+    if !set.is_empty() || !removed.is_empty() {
+        notes.push(Note::FeaturesSet {
+            container: container::name(app).to_owned(),
+            set,
+            removed,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1452,6 +1492,48 @@ mod tests {
             json!({"com.datadoghq.tags.env": "prod", "com.datadoghq.tags.service": "web"})
         );
         assert_eq!(run(p.value.clone(), &tags).unwrap().value, p.value);
+    }
+
+    #[test]
+    fn features_are_set_once_and_an_empty_one_is_taken_out() {
+        let on = PatchOptions {
+            features: vec![
+                ("DD_PROFILING_ENABLED", Some("true".to_owned())),
+                ("DD_DBM_PROPAGATION_MODE", Some("full".to_owned())),
+            ],
+            ..PatchOptions::default()
+        };
+        let task = json!({"containerDefinitions": [
+            {"name": "app", "image": "web", "command": ["python", "app.py"],
+             "environment": [{"name": "DD_PROFILING_ENABLED", "value": "false"}]}
+        ]});
+        let p = run(task, &on).unwrap();
+        let env = &p.value["containerDefinitions"][0]["environment"];
+        assert_eq!(
+            env,
+            &json!([
+                {"name": "DD_PROFILING_ENABLED", "value": "true"},
+                {"name": "DD_DBM_PROPAGATION_MODE", "value": "full"}
+            ])
+        );
+        assert!(p.notes.contains(&Note::FeaturesSet {
+            container: "app".to_owned(),
+            set: vec![
+                "DD_PROFILING_ENABLED=true".to_owned(),
+                "DD_DBM_PROPAGATION_MODE=full".to_owned()
+            ],
+            removed: Vec::new(),
+        }));
+        assert_eq!(run(p.value.clone(), &on).unwrap().value, p.value);
+        let off = PatchOptions {
+            features: vec![("DD_DBM_PROPAGATION_MODE", None)],
+            ..PatchOptions::default()
+        };
+        let p = run(p.value, &off).unwrap();
+        assert_eq!(
+            p.value["containerDefinitions"][0]["environment"],
+            json!([{"name": "DD_PROFILING_ENABLED", "value": "true"}])
+        );
     }
 
     #[test]

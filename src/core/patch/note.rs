@@ -180,6 +180,12 @@ pub enum Note {
         container: String,
         fields: Vec<&'static str>,
     },
+    /// Tracer feature variables set (`NAME=value`) or taken out.
+    FeaturesSet {
+        container: String,
+        set: Vec<String>,
+        removed: Vec<&'static str>,
+    },
 
     // The task.
     /// The socket volume, on the host (EC2 daemon) or task-scoped.
@@ -433,6 +439,20 @@ impl fmt::Display for Note {
             ),
             TagsSet { container, fields } => {
                 write!(f, "set {} on {container}", fields.join(", "))
+            }
+            FeaturesSet {
+                container,
+                set,
+                removed,
+            } => {
+                let mut parts = Vec::new();
+                if !set.is_empty() {
+                    parts.push(format!("set {}", set.join(", ")));
+                }
+                if !removed.is_empty() {
+                    parts.push(format!("took out {}", removed.join(", ")));
+                }
+                write!(f, "{} on {container}", parts.join(" and "))
             }
             VolumeAdded { on_host: true } => write!(
                 f,

@@ -10,6 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::core::model::agent_settings;
 use crate::core::model::config::AgentVersion;
 use crate::core::model::datadog::APM_PORT;
 use crate::core::model::tracer;
@@ -65,6 +66,11 @@ pub fn roles(containers: &[Value]) -> Vec<Role> {
 fn classify(container: &Value, firelens_config_counts: bool) -> Role {
     let image = image(container).to_ascii_lowercase();
     let name = name(container).to_ascii_lowercase();
+    // The agent image also runs the read-only sidecar's init container,
+    // which only copies the configuration into a volume and exits.
+    if is_agent_image(&image) && name == agent_settings::CONFIG_INIT_NAME {
+        return Role::Sidecar(AGENT_CONFIG_INIT);
+    }
     if is_agent_image(&image) || AGENT_NAMES.contains(&name.as_str()) {
         return Role::Agent;
     }
@@ -87,6 +93,10 @@ fn classify(container: &Value, firelens_config_counts: bool) -> Role {
         })
         .map_or(Role::App, |(kind, _)| Role::Sidecar(kind))
 }
+
+/// The sidecar kind of the init container that seeds a read-only agent's
+/// configuration volume.
+pub const AGENT_CONFIG_INIT: &str = "Datadog agent configuration init container";
 
 /// The sidecar kind of Datadog's tracer init container.
 pub const TRACER_INIT: &str = "Datadog tracer init container";
