@@ -125,6 +125,10 @@ pub struct PatchArgs {
     /// Show a unified diff of the change and write nothing
     #[arg(long)]
     pub diff: bool,
+
+    /// Take out everything ddecs-wizard added (wrapper, socket, sidecar, injected tracer)
+    #[arg(long)]
+    pub remove: bool,
 }
 
 /// How `check` reports.

@@ -126,3 +126,70 @@ fn patched_corpus_files_register() {
     );
     botocore::assert_all_valid("RegisterTaskDefinition", &documents);
 }
+
+/// `patch --tracer inject` output registers, per language, transport and
+/// launch type, and so does `patch --remove` of it.
+#[test]
+fn injected_and_removed_tasks_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd";
+    let mut documents = Map::new();
+    for (language, command) in [
+        ("python", json!(["gunicorn", "app:app"])),
+        ("nodejs", json!(["node", "server.js"])),
+        ("java", json!(["java", "-jar", "app.jar"])),
+        ("dotnet", json!(["dotnet", "App.dll"])),
+        ("ruby", json!(["bundle", "exec", "puma"])),
+        ("php", json!(["php-fpm", "-F"])),
+    ] {
+        for fargate in [false, true] {
+            for transport in ["tcp", "uds"] {
+                let mut task = json!({"family": "web", "containerDefinitions": [
+                    {"name": "web", "image": "shop:1", "essential": true, "memory": 256, "command": command}
+                ]});
+                let mut args = vec!["--tracer", "inject", "--transport", transport];
+                if fargate {
+                    task["requiresCompatibilities"] = json!(["FARGATE"]);
+                    task["networkMode"] = json!("awsvpc");
+                    task["cpu"] = json!("256");
+                    task["memory"] = json!("512");
+                    args.extend(["--api-key-secret-arn", arn]);
+                }
+                let path = dir
+                    .path()
+                    .join(format!("{language}-{fargate}-{transport}.json"));
+                fs::write(&path, serde_json::to_string_pretty(&task).unwrap()).unwrap();
+                let out = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard"))
+                    .arg("patch")
+                    .arg(&path)
+                    .args(&args)
+                    .arg("--in-place")
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let name = format!("{language} fargate={fargate} {transport}");
+                let text = fs::read_to_string(&path).unwrap();
+                assert!(text.contains("dd-lib-"), "{name}: no init container");
+                documents.insert(format!("inject {name}"), Value::String(text));
+                let out = Command::new(env!("CARGO_BIN_EXE_ddecs-wizard"))
+                    .arg("patch")
+                    .arg(&path)
+                    .arg("--remove")
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let removed = String::from_utf8(out.stdout).unwrap();
+                documents.insert(format!("remove {name}"), Value::String(removed));
+            }
+        }
+    }
+    botocore::assert_all_valid("RegisterTaskDefinition", &documents);
+}

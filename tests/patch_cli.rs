@@ -477,3 +477,342 @@ fn the_sidecar_command_run_twice_succeeds_the_second_time() {
         stderr(&other)
     );
 }
+
+/// An EC2 bridge task whose app runs `command` with `env`, and the agent.
+fn app_task(image: &str, command: Value, env: Value) -> Value {
+    json!({"family": "web", "containerDefinitions": [
+        {"name": "web", "image": image, "command": command, "environment": env},
+        {"name": "datadog-agent", "image": "public.ecr.aws/datadog/agent:7", "portMappings": [{"containerPort": 8126, "hostPort": 8126, "protocol": "tcp"}]}
+    ]})
+}
+
+fn env_of(task: &Value, name: &str) -> Option<String> {
+    task["containerDefinitions"][0]["environment"]
+        .as_array()?
+        .iter()
+        .find(|e| e["name"] == name)
+        .map(|e| e["value"].as_str().unwrap().to_owned())
+}
+
+/// `--tracer inject` adds Datadog's layout to a task as it is, merging the
+/// loader variable into the app's own value; run again it changes no byte;
+/// `--remove` gives back the file as it was.
+#[test]
+fn inject_merges_is_stable_and_remove_gives_the_file_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let task = app_task(
+        "shop:1",
+        json!(["gunicorn", "app:app"]),
+        json!([{"name": "PYTHONPATH", "value": "/app"}]),
+    );
+    let path = write_task(dir.path(), &task);
+    let original = fs::read(&path).unwrap();
+    let file = path.to_str().unwrap();
+    let args = [
+        "patch",
+        "--tracer",
+        "inject",
+        "--transport",
+        "uds",
+        "--in-place",
+        file,
+    ];
+    let first = run(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let err = stderr(&first);
+    assert!(
+        err.contains(
+            "injecting the Python tracer: the language is read from its start command (gunicorn)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("added the datadog-tracer init container (public.ecr.aws/datadog/dd-lib-python-init:v4)"), "{err}");
+    let patched = fs::read(&path).unwrap();
+    let value: Value = serde_json::from_slice(&patched).unwrap();
+    assert_eq!(
+        env_of(&value, "PYTHONPATH").as_deref(),
+        Some("/app:/datadog-lib")
+    );
+    let app = &value["containerDefinitions"][0];
+    assert!(app["dependsOn"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"containerName": "datadog-tracer", "condition": "SUCCESS"})));
+    assert!(app["mountPoints"].as_array().unwrap().contains(&json!({"sourceVolume": "datadog-tracer", "containerPath": "/datadog-lib", "readOnly": false})));
+    assert_eq!(value["containerDefinitions"][2]["name"], "datadog-tracer");
+    assert!(value["volumes"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"name": "datadog-tracer"})));
+
+    let check = run(&["check", file]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+
+    let second = run(&args);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        patched,
+        "a second patch changed the file"
+    );
+
+    let removed = run(&["patch", "--remove", "--in-place", file]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert!(
+        stderr(&removed).contains("removed the injected tracer"),
+        "{}",
+        stderr(&removed)
+    );
+    assert_eq!(
+        String::from_utf8(fs::read(&path).unwrap()).unwrap(),
+        String::from_utf8(original).unwrap()
+    );
+    let again = run(&["patch", "--remove", file]);
+    assert!(
+        stderr(&again).contains("nothing to change"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+/// The language comes from the app; each one gets its own init image and
+/// variables, and `--tracer-version` picks the image tag.
+#[test]
+fn each_language_gets_its_image_and_variables() {
+    let cases = [
+        (
+            "node:22",
+            json!(["npm", "start"]),
+            "dd-lib-js-init:v5",
+            "NODE_OPTIONS",
+            "--require /datadog-lib/node_modules/dd-trace/init.js",
+        ),
+        (
+            "eclipse-temurin:21",
+            json!(["java", "-jar", "a.jar"]),
+            "dd-lib-java-init:v1",
+            "JAVA_TOOL_OPTIONS",
+            "-javaagent:/datadog-lib/dd-java-agent.jar -XX:+IgnoreUnrecognizedVMOptions",
+        ),
+        (
+            "shop:1",
+            json!(["bundle", "exec", "puma"]),
+            "dd-lib-ruby-init:v2",
+            "RUBYOPT",
+            "-r/datadog-lib/auto_inject",
+        ),
+        (
+            "mcr.microsoft.com/dotnet/aspnet:8.0",
+            json!(["dotnet", "Shop.dll"]),
+            "dd-lib-dotnet-init:v3",
+            "CORECLR_PROFILER_PATH",
+            "/datadog-lib/Datadog.Trace.ClrProfiler.Native.so",
+        ),
+        (
+            "php:8.3-fpm-alpine",
+            json!(["php-fpm", "-F"]),
+            "dd-lib-php-init:v1",
+            "PHP_INI_SCAN_DIR",
+            ":/datadog-lib/linux-musl/loader",
+        ),
+    ];
+    for (image, command, init, var, value) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_task(dir.path(), &app_task(image, command, json!([])));
+        let out = run(&[
+            "patch",
+            "--tracer",
+            "inject",
+            "--transport",
+            "uds",
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{image}: {}", stderr(&out));
+        let task: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let image_written = task["containerDefinitions"][2]["image"].as_str().unwrap();
+        assert_eq!(
+            image_written,
+            format!("public.ecr.aws/datadog/{init}"),
+            "{image}"
+        );
+        assert_eq!(env_of(&task, var).as_deref(), Some(value), "{image}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_task(
+        dir.path(),
+        &app_task("x", json!(["dotnet", "A.dll"]), json!([])),
+    );
+    let file = path.to_str().unwrap();
+    let out = run(&[
+        "patch",
+        "--tracer",
+        "inject",
+        "--tracer-version",
+        "3.10.0",
+        "--transport",
+        "uds",
+        "--in-place",
+        file,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&[
+        "patch",
+        "--tracer",
+        "inject",
+        "--tracer-version",
+        "v3",
+        "--transport",
+        "uds",
+        file,
+    ]);
+    let task: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        task["containerDefinitions"][2]["image"],
+        "public.ecr.aws/datadog/dd-lib-dotnet-init:v3"
+    );
+    assert!(
+        stderr(&out).contains(
+            "set the image of datadog-tracer to public.ecr.aws/datadog/dd-lib-dotnet-init:v3"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// What injection cannot do is refused with exit 2, one line saying why,
+/// and the file left as it was.
+#[test]
+fn inject_refusals_are_one_line_and_write_nothing() {
+    let cases = [
+        (
+            app_task("shop:1", json!(["./server"]), json!([])),
+            &[][..],
+            "cannot tell which language container web runs",
+        ),
+        (
+            app_task("golang:1.22", json!(["./server"]), json!([])),
+            &[][..],
+            "Go is compiled in",
+        ),
+        (
+            app_task(
+                "ruby:3.3-alpine",
+                json!(["bundle", "exec", "puma"]),
+                json!([]),
+            ),
+            &[][..],
+            "does not support musl",
+        ),
+        (
+            app_task("shop:1", json!(["ruby", "app.rb"]), json!([])),
+            &["--base-image", "alpine"][..],
+            "does not support musl",
+        ),
+        (
+            app_task("shop:1", json!(["dotnet", "A.dll"]), json!([])),
+            &["--tracer-version", "2.49.0"][..],
+            "before 3.0",
+        ),
+        (
+            app_task(
+                "shop:1",
+                json!(["dotnet", "A.dll"]),
+                json!([{"name": "CORECLR_PROFILER_PATH", "value": "/opt/other.so"}]),
+            ),
+            &[][..],
+            "CORECLR_PROFILER_PATH is already set to \"/opt/other.so\"",
+        ),
+        (
+            app_task(
+                "shop:1",
+                json!(["python", "a.py"]),
+                json!([{"name": "PYTHONPATH", "value": "/a"}, {"name": "PYTHONPATH", "value": "/b"}]),
+            ),
+            &[][..],
+            "sets PYTHONPATH twice",
+        ),
+    ];
+    let mut all = cases.to_vec();
+    let mut secret = app_task("shop:1", json!(["node", "s.js"]), json!([]));
+    secret["containerDefinitions"][0]["secrets"] =
+        json!([{"name": "NODE_OPTIONS", "valueFrom": "arn:aws:ssm:us-east-1:1:parameter/n"}]);
+    all.push((
+        secret,
+        &[][..],
+        "container web takes NODE_OPTIONS from secrets",
+    ));
+    let mut arm = app_task("shop:1", json!(["dotnet", "A.dll"]), json!([]));
+    arm["runtimePlatform"] = json!({"cpuArchitecture": "ARM64"});
+    all.push((arm, &[][..], "cannot serve ARM64 tasks"));
+    for (task, extra, said) in all {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_task(dir.path(), &task);
+        let before = fs::read(&path).unwrap();
+        let mut args = vec![
+            "patch",
+            "--tracer",
+            "inject",
+            "--transport",
+            "uds",
+            "--in-place",
+            path.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{said}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(said), "{said}: {err}");
+        assert_eq!(fs::read(&path).unwrap(), before);
+    }
+}
+
+/// Flags that patch would ignore are usage errors: `--tracer image` (patch
+/// does not build images), a version or base image without `--tracer
+/// inject`, settings beside `--remove`. `--tracer present` adds nothing.
+#[test]
+fn tracer_flags_that_do_not_apply_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_task(
+        dir.path(),
+        &app_task("shop:1", json!(["python", "a.py"]), json!([])),
+    );
+    let file = path.to_str().unwrap();
+    for (args, said) in [
+        (
+            &["--tracer", "image"][..],
+            "--tracer does not apply: patch cannot put the tracer into the image",
+        ),
+        (
+            &["--tracer-version", "4"][..],
+            "--tracer-version does not apply",
+        ),
+        (
+            &["--base-image", "alpine"][..],
+            "--base-image does not apply",
+        ),
+        (
+            &["--tracer", "present", "--tracer-version", "4"][..],
+            "--tracer-version does not apply",
+        ),
+        (
+            &["--remove", "--transport", "uds"][..],
+            "--remove takes out everything",
+        ),
+    ] {
+        let mut all = vec!["patch", file];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(said), "{args:?}: {}", stderr(&out));
+    }
+    let plain = run(&["patch", "--transport", "uds", file]);
+    let present = run(&["patch", "--tracer", "present", "--transport", "uds", file]);
+    assert!(present.status.success(), "{}", stderr(&present));
+    assert_eq!(present.stdout, plain.stdout);
+    assert!(
+        stderr(&present).contains("--tracer present: the image of web has its tracer"),
+        "{}",
+        stderr(&present)
+    );
+}

@@ -31,9 +31,11 @@ use std::path::{Path, PathBuf};
 
 use cases::{case, read, tagged, with, Case, Expect};
 use ddecs_wizard::core::lint::check;
-use ddecs_wizard::core::patch::{patch, PatchOptions};
+use ddecs_wizard::core::patch::{patch, remove, Injection, Note, PatchOptions, TracerPlan};
 use ddecs_wizard::core::taskdef::container;
 use ddecs_wizard::core::taskdef::document;
+use ddecs_wizard::core::taskdef::document::Document;
+use ddecs_wizard::core::Transport;
 use ddecs_wizard::output::diff;
 use serde_json::Value;
 
@@ -401,4 +403,188 @@ proptest::proptest! {
             let _ = patch(&document, &cases::options_for(&[&first], Some("./run")));
         }
     }
+}
+
+/// The option sets the round trip runs: what patch does by default, the
+/// socket, the injected tracer, and both; the Fargate task without an agent
+/// gets its sidecar (the secret is given).
+fn round_trip_options() -> Vec<(&'static str, PatchOptions)> {
+    let inject = Some(TracerPlan::Inject(Injection::default()));
+    let arn = Some("arn:aws:secretsmanager:us-east-1:1:secret:dd".to_owned());
+    let mut sets = Vec::new();
+    for (label, transport, tracer) in [
+        ("default", None, None),
+        ("uds", Some(Transport::Uds), None),
+        ("inject", None, inject),
+        ("inject uds", Some(Transport::Uds), inject),
+    ] {
+        sets.push((
+            label,
+            PatchOptions {
+                transport,
+                tracer,
+                ..PatchOptions::default()
+            },
+        ));
+        sets.push((
+            label,
+            PatchOptions {
+                transport,
+                tracer,
+                api_key_secret_arn: arn.clone(),
+                ..PatchOptions::default()
+            },
+        ));
+    }
+    sets
+}
+
+/// The text as patch reads it, before any change: what `--remove` can
+/// give back (a BOM, describe output's wrapper, nulls and read-only fields
+/// are dropped on reading, by patch and so by remove).
+fn as_read(input: &Document) -> String {
+    document::write(input, &input.value)
+}
+
+/// Whether patch changed something the file had, rather than only
+/// adding to it: `--remove` cannot tell such a change from the user's own
+/// writing and leaves it (docs/patch.md, "What --remove leaves").
+fn changes_what_was_there(note: &Note, notes: &[Note]) -> bool {
+    use Note::*;
+    // A wait on the agent is ours to take out when the agent is.
+    let sidecar_added = notes.iter().any(|n| matches!(n, SidecarAdded { .. }));
+    matches!(
+        note,
+        HostPortSet { .. }
+            | HostPortMappingAdded { .. }
+            | LegacyEnvAdded { .. }
+            | LegacyEnvCorrected { .. }
+            | FargateAgentEnvSet { .. }
+            | ContainerPortAdded { .. }
+            | MountMadeWritable { .. }
+            | CommandRemoved { .. }
+            | FixedAgentHostRemoved { .. }
+            | OneLinerRemoved { .. }
+            | LookupRemoved { .. }
+            | AgentHostRemoved { .. }
+            | TagsSet { .. }
+            | SocketTakenOut { .. }
+            | AgentSocketTakenOut { .. }
+            | VolumeRemoved
+    ) || (matches!(note, DependsOnAgent { .. }) && !sidecar_added)
+}
+
+/// Shapes where even an added-only patch does not come back byte for
+/// byte, and why.
+const NOT_EXACT: &[(&str, &str)] = &[(
+    "describe-unwrapped-nulls.json",
+    "an empty \"volumes\": [] as the task's last key looks exactly like the one patch creates there, so --remove drops it",
+)];
+
+/// `patch --remove` after `patch` (default, uds, inject, inject + uds)
+/// gives back the file byte for byte wherever patch only added; where
+/// patch changed what was there, what comes back patches to the same
+/// result, and holds nothing of ours.
+#[test]
+fn remove_after_patch_gives_back_the_file() {
+    let (mut exact, mut kept) = (0, 0);
+    for path in cases::files(&fixtures(), "valid") {
+        let file = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let input = read(&path);
+        let original = as_read(&input);
+        for (label, options) in round_trip_options() {
+            let Ok(patched) = patch(&input, &options) else {
+                continue;
+            };
+            let text = document::write(&input, &patched.value);
+            let after = document::read(text.as_bytes()).unwrap();
+            let removed = remove(&after).unwrap();
+            let back = document::write(&after, &removed.value);
+            let only_added = !patched
+                .notes
+                .iter()
+                .any(|n| changes_what_was_there(n, &patched.notes))
+                && !NOT_EXACT.iter().any(|(f, _)| *f == file);
+            if only_added {
+                assert_eq!(
+                    back,
+                    original,
+                    "{file} [{label}]: patch only added, so --remove must give back the bytes:\n{}",
+                    diff::unified(&original, &back, &file, &[])
+                );
+                exact += 1;
+            } else {
+                kept += 1;
+            }
+            let back_doc = document::read(back.as_bytes()).unwrap();
+            for c in back_doc.containers() {
+                assert!(
+                    !container::is_tracer_init(c),
+                    "{file} [{label}]: init container left"
+                );
+                let script = c.pointer("/entryPoint/2").and_then(Value::as_str);
+                assert!(
+                    !script.is_some_and(|s| s.contains("DD_AGENT_HOST")),
+                    "{file} [{label}]: wrapper left"
+                );
+            }
+            assert!(
+                !back.contains("dd-sockets") || original.contains("dd-sockets"),
+                "{file} [{label}]: socket left"
+            );
+            let again = patch(&back_doc, &options).unwrap();
+            assert_eq!(
+                again.value, patched.value,
+                "{file} [{label}]: what --remove gave back does not patch to the same result"
+            );
+        }
+    }
+    // Regressions show as a count that drops (or a failure above).
+    assert!(exact >= 18 && kept >= 35, "exact {exact}, kept {kept}");
+}
+
+/// `--tracer inject` on every fixture patch accepts: the init container and
+/// the app's layout are there, `check` finds nothing wrong with the
+/// injection (DDECS060-064), and patching the result again changes no
+/// byte.
+#[test]
+fn injected_fixtures_pass_check_and_patch_again_unchanged() {
+    let mut injected = 0;
+    for path in cases::files(&fixtures(), "valid") {
+        let file = path.display().to_string();
+        let input = read(&path);
+        for (label, options) in round_trip_options() {
+            if options.tracer.is_none() {
+                continue;
+            }
+            let Ok(patched) = patch(&input, &options) else {
+                continue;
+            };
+            let text = document::write(&input, &patched.value);
+            let after = document::read(text.as_bytes()).unwrap();
+            assert!(
+                after.containers().iter().any(container::is_tracer_init),
+                "{file} [{label}]: no init container"
+            );
+            let injection_findings: Vec<String> = check(&after)
+                .findings
+                .iter()
+                .filter(|f| f.rule.id.starts_with("DDECS06"))
+                .map(|f| format!("{}: {}", f.rule.id, f.message))
+                .collect();
+            assert!(
+                injection_findings.is_empty(),
+                "{file} [{label}]: {injection_findings:#?}"
+            );
+            let again = patch(&after, &options).unwrap();
+            assert_eq!(
+                document::write(&after, &again.value),
+                text,
+                "{file} [{label}]: a second patch changed it"
+            );
+            assert!(!again.changed, "{file} [{label}]");
+            injected += 1;
+        }
+    }
+    assert!(injected >= 10, "only {injected} fixtures injected");
 }

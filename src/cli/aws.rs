@@ -95,6 +95,10 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "NAME")]
     pub container: Vec<String>,
 
+    /// Take out everything ddecs-wizard added (wrapper, socket, sidecar, injected tracer), then register
+    #[arg(long)]
+    pub remove: bool,
+
     /// ECS service to point at the new revision (repeat for several; needs --cluster)
     #[arg(
         long = "service",

@@ -9,10 +9,11 @@ use anyhow::Result;
 
 use super::input::{self, Input};
 use crate::cli::{PatchArgs, UsageError};
+use crate::core::model::config::Tracer;
 use crate::core::model::features::{Switch, DBM_ENV, SAMPLE_RATE_ENV};
 use crate::core::model::field::Field;
 use crate::core::model::given::{Given, GivenError};
-use crate::core::patch::{patch, PatchOptions};
+use crate::core::patch::{patch, Injection, PatchOptions, TracerPlan};
 use crate::core::taskdef::container::secret_values;
 use crate::core::taskdef::document;
 use crate::output::safe::Messages;
@@ -20,7 +21,9 @@ use crate::output::{diff, files};
 
 /// Notes go to `err`, which escapes what they quote from the file.
 pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>) -> Result<()> {
-    let options = options(&args.preset.given, &args.container)?;
+    let mut options = options(&args.preset.given, &args.container)?;
+    options.remove = args.remove;
+    check_remove_alone(&options, &args.preset.given)?;
     if args.in_place && input::is_stdin(&args.file) {
         return Err(UsageError(
             "--in-place needs a file, not standard input: use -o FILE".to_owned(),
@@ -76,6 +79,31 @@ pub fn run(args: &PatchArgs, out: &mut dyn Write, err: &mut Messages<dyn Write>)
 pub fn options(given: &Given, containers: &[String]) -> Result<PatchOptions, GivenError> {
     let config = given.config()?;
     let some = |field: Field| given.has(field);
+    let tracer = match some(Field::Tracer).then_some(config.tracer) {
+        Some(Tracer::Inject) => Some(TracerPlan::Inject(Injection {
+            version: config.tracer_version,
+            base_image: some(Field::BaseImage).then_some(config.base_image),
+        })),
+        Some(Tracer::Present) => Some(TracerPlan::Present),
+        Some(Tracer::Image) => {
+            return Err(GivenError::Unused {
+                field: Field::Tracer,
+                why: "patch cannot put the tracer into the image: get the Dockerfile lines with generate --tracer image --output dockerfile, rebuild, then patch with --tracer present".to_owned(),
+            })
+        }
+        None => None,
+    };
+    if !matches!(tracer, Some(TracerPlan::Inject(_))) {
+        for field in [Field::TracerVersion, Field::BaseImage] {
+            if some(field) {
+                return Err(GivenError::Unused {
+                    field,
+                    why: "patch picks a tracer version and base image only for --tracer inject"
+                        .to_owned(),
+                });
+            }
+        }
+    }
     Ok(PatchOptions {
         imds: config.imds,
         transport: some(Field::Transport).then_some(config.transport),
@@ -86,8 +114,21 @@ pub fn options(given: &Given, containers: &[String]) -> Result<PatchOptions, Giv
         startup_command: some(Field::StartupCommand).then(|| config.startup_command.clone()),
         containers: containers.to_vec(),
         tags: config.tags,
+        tracer,
+        remove: false,
         features: given_features(given),
     })
+}
+
+/// `--remove` (of patch and apply) takes out everything, in every
+/// container: a setting or `--container` beside it would be ignored.
+pub fn check_remove_alone(options: &PatchOptions, given: &Given) -> Result<(), UsageError> {
+    if options.remove && (!given.is_empty() || !options.containers.is_empty()) {
+        return Err(UsageError(
+            "--remove takes out everything ddecs-wizard added, in every container: it takes no other setting or --container".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// The feature flags given, as the app variables patch sets: a switch as

@@ -31,7 +31,7 @@ use crate::rollout::{self, Follow, Roll, Rolled};
 use crate::{names, raw, runtime, survey};
 use aws_sdk_ecs::Client;
 use ddecs_wizard::cli::{ApplyArgs, UsageError};
-use ddecs_wizard::commands::patch::options;
+use ddecs_wizard::commands::patch::{check_remove_alone, options};
 use ddecs_wizard::core::patch::{patch, Note, PatchOptions, Patched};
 use ddecs_wizard::core::taskdef::container::secret_values;
 use ddecs_wizard::core::taskdef::document::{self, Document};
@@ -39,7 +39,9 @@ use ddecs_wizard::output::diff;
 use ddecs_wizard::output::safe::printable;
 
 pub fn run(args: &ApplyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    let options = options(&args.preset.given, &args.container)?;
+    let mut options = options(&args.preset.given, &args.container)?;
+    options.remove = args.remove;
+    check_remove_alone(&options, &args.preset.given)?;
     if args.family.trim().is_empty() {
         return Err(UsageError("FAMILY is empty: give the task definition family".into()).into());
     }

@@ -270,7 +270,7 @@ pub const SETTINGS: &[Setting] = &[
         long: "tracer",
         value_name: "HOW",
         help: "How the tracer gets into the app: inject (Datadog's init container copies it into a task volume), image (Dockerfile.datadog installs it), present (the image has it) [default: inject; image for go]",
-        scope: Scope::NEW,
+        scope: Scope::ALL,
         values: || Tracer::ALL.map(Tracer::cli_name).to_vec(),
         set: |c, s| {
             c.set_tracer(s.parse()?);
@@ -286,7 +286,7 @@ pub const SETTINGS: &[Setting] = &[
         long: "tracer-version",
         value_name: "VERSION",
         help: "Tracer version: latest, a major (4, v4) or a release (3.10.0, v3.10.0) [default: the language's current major: java v1, nodejs v5, python v4, dotnet v3, ruby v2, php v1]",
-        scope: Scope::NEW,
+        scope: Scope::ALL,
         values: no_values,
         set: |c, s| {
             c.tracer_version = Some(s.parse::<TracerVersion>()?);
@@ -308,7 +308,7 @@ pub const SETTINGS: &[Setting] = &[
         long: "base-image",
         value_name: "FAMILY",
         help: "The app image's base: debian (Debian/Ubuntu, glibc), alpine (musl), distroless; picks the injected build and the Dockerfile's steps [default: debian]",
-        scope: Scope::NEW,
+        scope: Scope::ALL,
         values: || BaseImage::ALL.map(BaseImage::cli_name).to_vec(),
         set: |c, s| {
             c.base_image = s.parse()?;

@@ -12,7 +12,10 @@
 //! says what to do instead; nothing is half-applied, because the caller
 //! only writes a result when there is one.
 
+pub mod inject;
+pub mod language;
 pub mod note;
+pub mod remove;
 pub mod seed_wrapper;
 pub mod uds;
 
@@ -21,14 +24,18 @@ use thiserror::Error;
 
 use crate::core::generate::agent::{apm_port_mapping, build_agent_container};
 use crate::core::generate::entrypoint::{build_entry_point, recover_startup_command, without_exec};
-use crate::core::model::config::{AgentVersion, Config, Imds, LaunchType, Site, Tags, Transport};
+use crate::core::model::config::{
+    AgentVersion, Config, Imds, Language, LaunchType, Site, Tags, Transport,
+};
 use crate::core::model::datadog::{APM_PORT, LEGACY_APM_ENV};
 use crate::core::model::socket;
 use crate::core::shell;
 use crate::core::taskdef::container::{self, ApmPort, Change, Role};
 use crate::core::taskdef::context::{Network, TaskContext};
 use crate::core::taskdef::document::Document;
-pub use note::{Note, Reach};
+pub use inject::Injection;
+pub use note::{Note, Reach, Removed};
+pub use remove::remove;
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,9 +57,22 @@ pub struct PatchOptions {
     /// The containers to patch; empty means "the one app container".
     pub containers: Vec<String>,
     pub tags: Tags,
+    /// `--tracer inject` (with its version and base image) or `present`;
+    /// `None` leaves the tracer as the file has it.
+    pub tracer: Option<TracerPlan>,
+    /// `--remove`: take out what patch adds instead ([`remove`]); the other
+    /// options are then unused.
+    pub remove: bool,
     /// The tracer features given, as the app's variables: a value to set,
     /// or `None` to take the variable out (an empty `--dbm-propagation`).
     pub features: Vec<(&'static str, Option<String>)>,
+}
+
+/// What patch does about the tracer library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TracerPlan {
+    Inject(Injection),
+    Present,
 }
 
 impl Default for PatchOptions {
@@ -67,6 +87,8 @@ impl Default for PatchOptions {
             startup_command: None,
             containers: Vec::new(),
             tags: Tags::default(),
+            tracer: None,
+            remove: false,
             features: Vec::new(),
         }
     }
@@ -149,6 +171,44 @@ pub enum PatchError {
         agent: String,
         has: String,
     },
+    #[error("--tracer inject cannot tell which language container {container} runs: neither its start command nor its image ({image}) names a runtime; put the interpreter in its command (python app.py, node server.js, java -jar app.jar, dotnet App.dll, bundle exec puma, php-fpm), or copy the layout from generate --language LANGUAGE --tracer inject")]
+    LanguageUnknown { container: String, image: String },
+    #[error("--tracer inject: container {} runs {} and {} runs {}, but a task has room for one init container, of one language: inject them in separate tasks, or pick one with --container", .first.0, .first.1.label(), .second.0, .second.1.label())]
+    InjectLanguagesDiffer {
+        first: (String, Language),
+        second: (String, Language),
+    },
+    #[error("--tracer inject needs an app container to inject into: name it with --container")]
+    InjectNoApp,
+    #[error("--tracer inject for {container}: {why}")]
+    InjectionRefused {
+        container: String,
+        why: &'static str,
+    },
+    #[error("container {container} takes {var} from secrets, and the tracer's entry cannot be merged into a secret: move {var} to environment, or add the tracer to the image (--tracer present)")]
+    LoaderVarSecret {
+        container: String,
+        var: &'static str,
+    },
+    #[error("container {container} sets {var} twice in environment, and ECS keeps only one: leave one entry, then patch")]
+    LoaderVarTwice {
+        container: String,
+        var: &'static str,
+    },
+    #[error("--tracer inject for {container}: {why}")]
+    LoaderVarConflict { container: String, why: String },
+    #[error("container {container} mounts the volume {volume:?} at /datadog-lib, where the injected tracer goes: move that mount, then patch")]
+    LibraryDirTaken { container: String, volume: String },
+    #[error("a container named datadog-tracer runs {image}, not Datadog's init image: rename it, then patch")]
+    TracerNameTaken { image: String },
+    #[error("container {container} loads the {} tracer ({image} copies another one): fix the init image or the loader variables, or take the injection out with --remove, then patch", .loads.label())]
+    InitOtherLanguage {
+        container: String,
+        loads: Language,
+        image: String,
+    },
+    #[error("a single container definition cannot hold the tracer's init container: patch the whole task definition (or the containerDefinitions array)")]
+    InitNeedsTask,
 }
 
 fn host_dir(host: &Option<String>) -> String {
@@ -168,6 +228,9 @@ fn sidecar_list(sidecars: &[String]) -> String {
 
 /// Patches `document` as `options` say.
 pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, PatchError> {
+    if options.remove {
+        return remove(document);
+    }
     if let (Some(given), Some(declared)) = (
         options.launch_type,
         TaskContext::declared_launch_type(document),
@@ -293,6 +356,24 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
             &options.features,
             &mut notes,
         );
+    }
+    match options.tracer {
+        Some(TracerPlan::Inject(injection)) => inject::add(
+            &mut patched,
+            &targets,
+            &context,
+            &injection,
+            options.startup_command.as_deref(),
+            &mut notes,
+        )?,
+        Some(TracerPlan::Present) => {
+            for &index in &targets {
+                notes.push(Note::TracerPresent {
+                    container: container::name(&patched.containers()[index]).to_owned(),
+                });
+            }
+        }
+        None => {}
     }
     match transport {
         Transport::Uds => {

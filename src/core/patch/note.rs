@@ -9,7 +9,9 @@ use std::fmt;
 
 use crate::core::model::config::{Imds, Site};
 use crate::core::model::datadog::SIDECAR_NAME;
+use crate::core::model::language::Language;
 use crate::core::model::socket;
+use crate::core::model::tracer::{self, INIT_CONTAINER_NAME, MOUNT_PATH, VOLUME};
 use crate::core::taskdef::read_note::ReadNote;
 
 /// Why patch took the DD_AGENT_HOST lookup off an app.
@@ -197,6 +199,90 @@ pub enum Note {
     },
     OnlyAgentChecked,
     NothingToChange,
+
+    // `--tracer inject` and `--tracer present`.
+    /// The language injected, and what it was read from.
+    TracerLanguage {
+        language: Language,
+        evidence: String,
+    },
+    /// The `datadog-tracer` init container, with this image.
+    TracerInitAdded {
+        image: String,
+    },
+    /// `--tracer-version` moved the init container to this image.
+    TracerInitImageSet {
+        container: String,
+        image: String,
+    },
+    TracerVolumeAdded,
+    /// A containers-only file: the tracer volume must go in the task by hand.
+    TracerVolumeYourself,
+    TracerMounted {
+        container: String,
+    },
+    /// The app now waits for the copy (`dependsOn` SUCCESS).
+    TracerAwaited {
+        container: String,
+    },
+    /// The app waited for the init container with another condition.
+    TracerWaitFixed {
+        container: String,
+    },
+    /// These loader variables were set or had the tracer's entry merged in.
+    LoaderVarsSet {
+        container: String,
+        vars: Vec<&'static str>,
+    },
+    /// `--tracer present`: the image has its tracer.
+    TracerPresent {
+        container: String,
+    },
+
+    // `--remove`.
+    /// What `--remove` took out, one line each.
+    TakenOut(Removed),
+    /// What `--remove` leaves because it cannot tell it from the user's.
+    LeftIn(String),
+}
+
+/// One kind of thing `patch --remove` took out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removed {
+    /// The entryPoint wrapper, replaced by the start command it ran.
+    Wrapper { container: String },
+    /// The socket env and mount.
+    Socket { container: String },
+    /// The socket volume.
+    SocketVolume,
+    /// The agent sidecar patch added, and the apps' waits on it.
+    Sidecar { container: String },
+    /// The init container, its volume, mounts, waits and loader entries.
+    Injection,
+}
+
+impl fmt::Display for Removed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Removed::Wrapper { container } => write!(
+                f,
+                "took the DD_AGENT_HOST lookup off {container}: its entryPoint runs the start command alone"
+            ),
+            Removed::Socket { container } => write!(
+                f,
+                "took the Unix socket env and mount out of {container}"
+            ),
+            Removed::SocketVolume => write!(f, "removed the {} volume", socket::VOLUME),
+            Removed::Sidecar { container } => write!(
+                f,
+                "removed the {container} sidecar and the waits on it"
+            ),
+            Removed::Injection => write!(
+                f,
+                "removed the injected tracer: the {INIT_CONTAINER_NAME} init container, the {VOLUME} volume, the mounts and waits, and the tracer's entries in the loader variables"
+            ),
+        }
+    }
 }
 
 impl fmt::Display for Note {
@@ -386,6 +472,50 @@ impl fmt::Display for Note {
                 f.write_str("no app container in this file: only the agent was checked")
             }
             NothingToChange => f.write_str("nothing to change: the file is already patched"),
+            TracerLanguage { language, evidence } => write!(
+                f,
+                "injecting the {} tracer: the language is read from {evidence}",
+                language.label()
+            ),
+            TracerInitAdded { image } => write!(
+                f,
+                "added the {INIT_CONTAINER_NAME} init container ({image}): it copies the tracer into the {VOLUME} volume and exits"
+            ),
+            TracerInitImageSet { container, image } => {
+                write!(f, "set the image of {container} to {image}")
+            }
+            TracerVolumeAdded => write!(
+                f,
+                "added the {VOLUME} volume, shared by the init container and the app in this task"
+            ),
+            TracerVolumeYourself => write!(
+                f,
+                "add the {VOLUME} volume to the task definition these containers run in: {}",
+                tracer::volume()
+            ),
+            TracerMounted { container } => write!(
+                f,
+                "mounted the {VOLUME} volume at {MOUNT_PATH} in {container}"
+            ),
+            TracerAwaited { container } => write!(
+                f,
+                "{container} now waits for {INIT_CONTAINER_NAME} to exit with SUCCESS: it starts once the tracer is copied in"
+            ),
+            TracerWaitFixed { container } => write!(
+                f,
+                "{container} now waits for {INIT_CONTAINER_NAME} with SUCCESS: only that waits until the copy has finished"
+            ),
+            LoaderVarsSet { container, vars } => write!(
+                f,
+                "set {} on {container}, merged with any value it had: they load the tracer",
+                vars.join(", ")
+            ),
+            TracerPresent { container } => write!(
+                f,
+                "--tracer present: the image of {container} has its tracer, nothing is added for it"
+            ),
+            TakenOut(removed) => removed.fmt(f),
+            LeftIn(what) => write!(f, "left {what}"),
         }
     }
 }

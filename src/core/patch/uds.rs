@@ -219,7 +219,7 @@ pub fn remove_volume(task: &mut Map<String, Value>) -> bool {
 /// last keys: a key `add_*` had to create was appended there, while an empty
 /// array someone wrote stands where they wrote it, usually earlier, and
 /// stays.
-fn trim_trailing(map: &mut Map<String, Value>, emptied: &[&str]) {
+pub(crate) fn trim_trailing(map: &mut Map<String, Value>, emptied: &[&str]) {
     while let Some((key, value)) = map.iter().next_back() {
         let empty = value.as_array().is_some_and(Vec::is_empty);
         if !(empty && emptied.contains(&key.as_str())) {

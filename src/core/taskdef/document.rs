@@ -143,6 +143,26 @@ impl Document {
         }
     }
 
+    /// Removes the container definition at `index`; whether there was one
+    /// to remove (a single-container file keeps its one).
+    pub fn remove_container(&mut self, index: usize) -> bool {
+        let list = match self.shape {
+            Shape::Task => self
+                .value
+                .get_mut("containerDefinitions")
+                .and_then(Value::as_array_mut),
+            Shape::Containers => self.value.as_array_mut(),
+            Shape::Container => None,
+        };
+        match list {
+            Some(list) if index < list.len() => {
+                list.remove(index);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Every container definition, in file order.
     pub fn containers(&self) -> &[Value] {
         match self.shape {
