@@ -161,9 +161,103 @@ impl<W: std::io::Write + ?Sized> Messages<W> {
     }
 }
 
+/// A writer of lines for a person (stderr), for output of many lines (a
+/// diff, a plan, a report): line breaks and tabs pass, every other control
+/// character and bidi control is written as [`printable`] writes it, and
+/// bytes that are not UTF-8 as `\x..`. Whatever reaches it, a quoted name
+/// that missed its own [`printable`] call included, cannot drive the
+/// terminal. A character split across two writes is held until it is whole.
+pub struct Lines<W: std::io::Write> {
+    out: W,
+    /// The start of a UTF-8 sequence the last write ended in.
+    partial: Vec<u8>,
+}
+
+impl<W: std::io::Write> Lines<W> {
+    pub fn new(out: W) -> Lines<W> {
+        Lines {
+            out,
+            partial: Vec::new(),
+        }
+    }
+
+    fn write_text(&mut self, text: &str) -> std::io::Result<()> {
+        if !text
+            .chars()
+            .any(|c| needs_escape(c) && c != '\n' && c != '\t')
+        {
+            return self.out.write_all(text.as_bytes());
+        }
+        let mut escaped = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            match c {
+                '\n' | '\t' => escaped.push(c),
+                c if needs_escape(c) => escaped.push_str(&printable(c.encode_utf8(&mut [0; 4]))),
+                c => escaped.push(c),
+            }
+        }
+        self.out.write_all(escaped.as_bytes())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Lines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut bytes = std::mem::take(&mut self.partial);
+        bytes.extend_from_slice(buf);
+        let mut rest = &bytes[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.write_text(text)?;
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    // Checked by from_utf8 up to valid_up_to.
+                    self.write_text(std::str::from_utf8(valid).unwrap_or_default())?;
+                    match e.error_len() {
+                        Some(bad) => {
+                            for byte in &after[..bad] {
+                                write!(self.out, "\\x{byte:02x}")?;
+                            }
+                            rest = &after[bad..];
+                        }
+                        None => {
+                            self.partial = after.to_vec();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_keep_line_breaks_and_escape_everything_else() {
+        let mut out = Vec::new();
+        let mut lines = Lines::new(&mut out);
+        use std::io::Write as _;
+        write!(lines, "plan:\n\tweb\u{1b}]0;x\u{7} \u{202e}ok\r\n").unwrap();
+        lines.write_all(b"bad \xff byte\n").unwrap();
+        // A character split across two writes comes out whole.
+        let e_acute = "\u{e9}".as_bytes();
+        lines.write_all(&[b'c', b'a', b'f', e_acute[0]]).unwrap();
+        lines.write_all(&e_acute[1..]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "plan:\n\tweb\\u{1b}]0;x\\u{7} \\u{202e}ok\\r\nbad \\xff byte\ncaf\u{e9}"
+        );
+    }
 
     #[test]
     fn a_message_is_one_line_whatever_it_quotes() {
