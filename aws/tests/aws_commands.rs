@@ -8,6 +8,7 @@ mod moto;
 #[path = "common/tmux.rs"]
 mod tmux;
 
+use moto::seed::{app as seed_app, cluster as seed_cluster, generated, service as seed_service};
 use moto::{aws, isolate, stderr, stdout, Aws};
 use serde_json::{json, Value};
 use std::process::Command;
@@ -15,45 +16,6 @@ use tmux::{Pane, Terminal, View};
 
 const APP: &str = "web";
 const AGENT_IMAGE: &str = "public.ecr.aws/datadog/agent:7";
-
-/// An app task definition as people have it: one container with its start
-/// command, tags on the family.
-fn seed_app(aws: &Aws, family: &str) -> Value {
-    aws.call(
-        "ecs",
-        "register_task_definition",
-        json!({
-            "family": family,
-            "networkMode": "bridge",
-            "containerDefinitions": [{
-                "name": "app",
-                "image": "example/web:1.4",
-                "memory": 256,
-                "entryPoint": ["gunicorn"],
-                "command": ["-b", "0.0.0.0:8000", "app:app"],
-                "environment": [
-                    {"name": "DB_PASSWORD", "value": "hunter2-very-secret"},
-                    {"name": "PORT", "value": "8000"}
-                ]
-            }],
-            "tags": [{"key": "team", "value": "payments"}, {"key": "cost-center", "value": "42"}]
-        }),
-    )
-}
-
-fn seed_cluster(aws: &Aws, cluster: &str) {
-    aws.call("ecs", "create_cluster", json!({"clusterName": cluster}));
-}
-
-fn seed_service(aws: &Aws, cluster: &str, service: &str, task_definition: &str) {
-    let created = aws.call(
-        "ecs",
-        "create_service",
-        json!({"cluster": cluster, "serviceName": service, "taskDefinition": task_definition,
-               "desiredCount": 1, "launchType": "EC2"}),
-    );
-    assert!(created.get("error").is_none(), "{created}");
-}
 
 /// Seeds `count` EC2 instances with these metadata options, registered as
 /// container instances of `cluster`; returns their EC2 instance IDs.
@@ -90,19 +52,6 @@ fn seed_instances(
         .collect();
     aws.calls(&registrations);
     ids
-}
-
-/// What `ddecs-wizard generate ARGS` prints, through the same code.
-fn generated(args: &[&str]) -> String {
-    use clap::Parser;
-    use ddecs_wizard::cli::{Cli, Command};
-    let cli = Cli::try_parse_from(["ddecs-wizard", "generate"].iter().chain(args)).unwrap();
-    let Some(Command::Generate(generate)) = cli.command else {
-        panic!("not generate: {args:?}");
-    };
-    let mut out = Vec::new();
-    ddecs_wizard::commands::generate::run(&generate, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
 }
 
 /// The agent DAEMON service, running on `running` instances (moto keeps
