@@ -145,9 +145,12 @@ fn doctor_examines_30_clusters_in_3_regions_and_throttling_changes_nothing() {
 
     // A rate limit in front of moto (as AWS throttles: a token bucket per
     // service and region) throttles some calls; the report is the same.
+    // The per-call bound (`--timeout`, retries and their backoff included)
+    // is raised: on a loaded 2-core machine a slow moto behind this rate
+    // limit kept one ListContainerInstances in backoff past the default 30 s.
     let proxy = fleet_proxy(&regions[0].endpoint, &json!({"rate": [25, 5]}));
     let throttled = regions[0].run_with(
-        &[&all[..], &["--format", "json"]].concat(),
+        &[&all[..], &["--format", "json", "--timeout", "5m"]].concat(),
         None,
         &[("AWS_ENDPOINT_URL", &proxy.endpoint)],
     );
