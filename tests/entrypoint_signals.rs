@@ -21,14 +21,19 @@ use support::{
 
 /// A python3 app that reports its PID, then waits for SIGTERM and says so.
 /// The handler writes with os.write: the signal can land while print() is
-/// still inside the buffered writer, which print() must not re-enter.
+/// still inside the buffered writer, which print() must not re-enter. It
+/// waits in short sleeps: Python runs a handler between bytecodes, so a
+/// signal that lands after its last check and before a sleep begins is
+/// handled only when that sleep ends (a 30 s sleep lost a SIGTERM sent
+/// right after READY on a loaded machine).
 const APP: &str = r#"import os, signal, time
 def on_term(*_):
     os.write(1, b"TERM\n")
     os._exit(0)
 signal.signal(signal.SIGTERM, on_term)
 print("READY", os.getpid(), flush=True)
-time.sleep(30)
+for _ in range(300):
+    time.sleep(0.1)
 "#;
 
 #[test]
