@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 
 use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::tui::draw;
+use ddecs_wizard::tui::preview::Tab;
 use ddecs_wizard::tui::state::App;
 use ddecs_wizard::tui::theme::Theme;
 use ddecs_wizard::tui::update;
+use ddecs_wizard::wizard::Question;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -105,12 +107,46 @@ fn shift(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::SHIFT))
 }
 
-/// Runs `keys` `rounds` times over, after the `setup` events, timing each.
-fn scenario(name: &str, w: u16, h: u16, setup: &[Event], keys: &[Event], rounds: usize) {
+/// Where a scenario starts: after these events, or in the start command's
+/// field with the cursor at its end (reached with Enter, however many steps
+/// come before it) and this preview tab on screen, then these events.
+enum Setup<'a> {
+    Events(&'a [Event]),
+    InCommand(Tab, &'a [Event]),
+}
+
+/// Enter until the start command's field has the focus, then End.
+fn enter_command(term: &mut (Term, Counter), app: &mut App, name: &str) {
+    for _ in 0..Question::ALL.len() {
+        if app.focus == Some(Question::StartupCommand) {
+            break;
+        }
+        step(term, app, &key(KeyCode::Enter));
+    }
+    assert_eq!(app.focus, Some(Question::StartupCommand), "{name}");
+    step(term, app, &key(KeyCode::End));
+}
+
+/// Runs `keys` `rounds` times over, after `setup`, timing each.
+fn scenario(name: &str, w: u16, h: u16, setup: Setup, keys: &[Event], rounds: usize) {
     let mut app = App::from_given(&Given::default(), Theme::COLOUR).expect("defaults");
     let mut term = terminal(w, h);
     step(&mut term, &mut app, &Event::Resize(w, h));
-    for event in setup {
+    let events = match setup {
+        Setup::Events(events) => events,
+        Setup::InCommand(tab, events) => {
+            enter_command(&mut term, &mut app, name);
+            for _ in Tab::ALL {
+                if app.preview.tab == tab {
+                    break;
+                }
+                step(&mut term, &mut app, &shift(KeyCode::Left));
+            }
+            assert_eq!(app.preview.tab, tab, "{name}");
+            events
+        }
+    };
+    for event in events {
         step(&mut term, &mut app, event);
     }
     let mut times = Vec::new();
@@ -121,6 +157,34 @@ fn scenario(name: &str, w: u16, h: u16, setup: &[Event], keys: &[Event], rounds:
             times.push(t);
             bytes.push(b);
         }
+    }
+    report(name, times, &bytes);
+}
+
+/// In the start command after `setup`: each key, then the frame the event
+/// loop draws once no key is waiting and the answers take the field.
+fn settling(name: &str, setup: &[Event], keys: &[Event]) {
+    let mut app = App::from_given(&Given::default(), Theme::COLOUR).expect("defaults");
+    let mut term = terminal(100, 30);
+    step(&mut term, &mut app, &Event::Resize(100, 30));
+    enter_command(&mut term, &mut app, name);
+    for event in setup {
+        step(&mut term, &mut app, event);
+    }
+    let mut times = Vec::new();
+    let mut bytes = Vec::new();
+    for event in keys {
+        step(&mut term, &mut app, event);
+        let before = term.1.bytes.get();
+        let start = Instant::now();
+        assert!(update::settle(&mut app), "{name}: nothing to take");
+        let mut drawn = app.drawn;
+        term.0
+            .draw(|f| drawn = draw::render(f, &app))
+            .expect("draw");
+        update::on_drawn(&mut app, drawn);
+        times.push(start.elapsed());
+        bytes.push(term.1.bytes.get() - before);
     }
     report(name, times, &bytes);
 }
@@ -137,35 +201,27 @@ fn main() {
         .chars()
         .map(|c| key(KeyCode::Char(c)))
         .collect();
-    // Launch type, agent, language, connection: then the command, with the
-    // cursor moved to the end so typing appends to the default.
-    let mut to_command = vec![key(KeyCode::Enter); 4];
-    to_command.push(key(KeyCode::End));
     scenario(
         "type a char in the command, Script tab",
         100,
         30,
-        &to_command,
+        Setup::InCommand(Tab::Script, &[]),
         &typing,
         30,
     );
-    let mut app_tab = to_command.clone();
-    app_tab.push(shift(KeyCode::Left));
     scenario(
         "type a char in the command, App tab",
         100,
         30,
-        &app_tab,
+        Setup::InCommand(Tab::AppContainer, &[]),
         &typing,
         30,
     );
-    let mut agent_tab = app_tab.clone();
-    agent_tab.extend([shift(KeyCode::Left), shift(KeyCode::Left)]);
     scenario(
         "type a char in the command, Agent tab",
         100,
         30,
-        &agent_tab,
+        Setup::InCommand(Tab::AgentContainer, &[]),
         &typing,
         30,
     );
@@ -173,22 +229,26 @@ fn main() {
         "type a char in the command, Script, 250x80",
         250,
         80,
-        &to_command,
+        Setup::InCommand(Tab::Script, &[]),
         &typing,
         30,
     );
     // A 1 MiB start command (one long line, pasted): each key must cost
     // what it costs in a short one.
-    let mut huge = to_command.clone();
-    huge.push(Event::Paste(format!("exec app {}", "x".repeat(1 << 20))));
+    let huge = [Event::Paste(format!("exec app {}", "x".repeat(1 << 20)))];
     let short_typing = &typing[..8];
     scenario(
         "type a char in a 1 MiB command, Script tab",
         100,
         30,
-        &huge,
+        Setup::InCommand(Tab::Script, &huge),
         short_typing,
         3,
+    );
+    settling(
+        "1 MiB command: taken after the keys (settle)",
+        &huge,
+        &typing[..8],
     );
     let arrows: Vec<Event> = [KeyCode::Down; 6]
         .into_iter()
@@ -199,15 +259,29 @@ fn main() {
         "↑/↓ through languages (re-render all)",
         100,
         30,
-        &[key(KeyCode::Enter), key(KeyCode::Enter)],
+        Setup::Events(&[key(KeyCode::Enter), key(KeyCode::Enter)]),
         &arrows,
         50,
     );
     let tabs: Vec<Event> = [KeyCode::Right; 8].into_iter().map(key).collect();
-    scenario("→ through preview tabs", 100, 30, &[], &tabs, 100);
+    scenario(
+        "→ through preview tabs",
+        100,
+        30,
+        Setup::Events(&[]),
+        &tabs,
+        100,
+    );
     let pages: Vec<Event> = [KeyCode::PageDown, KeyCode::PageDown, KeyCode::Home]
         .into_iter()
         .map(key)
         .collect();
-    scenario("PgDn, PgDn, Home in the preview", 100, 30, &[], &pages, 100);
+    scenario(
+        "PgDn, PgDn, Home in the preview",
+        100,
+        30,
+        Setup::Events(&[]),
+        &pages,
+        100,
+    );
 }

@@ -10,11 +10,11 @@ use ddecs_wizard::core::model::given::Given;
 use ddecs_wizard::core::{render, Artifact, Config, Language, LaunchType};
 use ddecs_wizard::tui::draw::footer;
 use ddecs_wizard::tui::keys::Context;
-use ddecs_wizard::tui::preview::{Content, Tab};
+use ddecs_wizard::tui::preview::{Content, Tab, SHOWN_PER_LINE};
 use ddecs_wizard::tui::state::{App, Overlay, StatusKind};
 use ddecs_wizard::tui::strings;
 use ddecs_wizard::tui::theme::Theme;
-use ddecs_wizard::tui::update::Effect;
+use ddecs_wizard::tui::update::{self, Effect};
 use ddecs_wizard::tui::Outcome;
 use ddecs_wizard::wizard::{Question, Step};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
@@ -532,6 +532,68 @@ fn preview_follows_every_keystroke() {
     assert!(*changed.last().unwrap());
     assert!(app.max_scroll() > 0);
     assert!(app.preview.scroll > 0, "scrolled to show the changed line");
+}
+
+/// A key in a long field reaches the field at once and the answers only
+/// once no key is waiting (the event loop's `settle`), so it costs what a
+/// key in a short field costs; whatever else is pressed acts on the text
+/// as the field shows it.
+#[test]
+fn a_long_field_is_taken_once_no_key_waits_and_before_any_other_key() {
+    let mut app = default_app();
+    press(&mut app, Char('6'));
+    assert_eq!(app.focus, Some(Question::StartupCommand));
+    let before = app.config().startup_command.clone();
+    let long = format!("exec app {}", "x".repeat(update::TAKEN_LATER_FROM));
+    ctrl(&mut app, 'u');
+    let taken = |app: &App| app.answers.text(Question::StartupCommand).to_owned();
+    assert_eq!(taken(&app), "", "a short text is taken at once");
+    paste(&mut app, &long);
+    type_text(&mut app, "yz");
+    let typed = format!("{long}yz");
+    assert_eq!(app.inputs[Question::StartupCommand.index()].text(), typed);
+    assert_eq!(taken(&app), "", "taken later");
+    assert_eq!(app.untaken, Some(Question::StartupCommand));
+    assert!(update::settle(&mut app));
+    assert_eq!(app.config().startup_command, typed);
+    assert_eq!(app.untaken, None);
+    assert!(!update::settle(&mut app), "nothing left to take");
+    let Content::Text { text, lines, .. } = app.preview.current() else {
+        panic!("the script tab shows text");
+    };
+    assert!(text.contains(&typed), "copying takes the whole command");
+    let shown = lines
+        .iter()
+        .find(|l| l.contains("more characters"))
+        .expect("the command's line is cut");
+    assert!(
+        shown.chars().count() < SHOWN_PER_LINE + 100,
+        "{}",
+        shown.len()
+    );
+
+    // All spaces: the field is empty as far as the answers go, and Enter,
+    // pressed before any settle, is refused for it.
+    ctrl(&mut app, 'u');
+    paste(
+        &mut app,
+        &format!("a{}", " ".repeat(update::TAKEN_LATER_FROM)),
+    );
+    keys(&mut app, &[KeyCode::Home, KeyCode::Delete]);
+    assert_eq!(app.untaken, Some(Question::StartupCommand));
+    press(&mut app, Enter);
+    assert_eq!(app.untaken, None);
+    assert_eq!(app.step, Step::StartupCommand);
+    assert_eq!(status(&app).0, StatusKind::Error);
+    assert!(
+        status(&app).1.contains("startup command must not be empty"),
+        "{:?}",
+        status(&app)
+    );
+    press(&mut app, KeyCode::End);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, &before);
+    assert_eq!(app.config().startup_command, before);
 }
 
 #[test]

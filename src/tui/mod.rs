@@ -137,6 +137,13 @@ fn event_loop(session: &mut Session, app: &mut App) -> io::Result<Ending> {
             // scroll): show that before waiting for a key.
             continue;
         }
+        // A long field typed into: the frame above showed the keys; once
+        // none is waiting, the answers take the text and the preview
+        // follows, in the frame after.
+        if app.untaken.is_some() && !event::poll(Duration::ZERO)? {
+            update::settle(app);
+            continue;
+        }
         let serial = app.status.as_ref().map(|s| s.serial);
         if serial != timing.map(|(s, _)| s) {
             timing = serial.map(|s| (s, Instant::now() + STATUS_SHOWN_FOR));

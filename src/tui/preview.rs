@@ -155,9 +155,30 @@ impl Content {
     }
 }
 
+/// The most characters of one line the preview shows. A start command of
+/// 1 MiB is one line of the script and of the container's JSON: wrapped
+/// whole it would be thousands of rows, laid out again at every width.
+/// Copying and saving take the whole text.
+pub const SHOWN_PER_LINE: usize = 8 * 1024;
+
+/// A line as the preview shows it: at most [`SHOWN_PER_LINE`] characters,
+/// then how many more there are.
+fn display_line(line: &str) -> String {
+    match line.char_indices().nth(SHOWN_PER_LINE) {
+        None => visible(line),
+        Some((at, _)) => {
+            let more = line[at..].chars().count();
+            format!(
+                "{} ... {more} more characters (c copies the whole text)",
+                visible(&line[..at])
+            )
+        }
+    }
+}
+
 /// Tabs expanded to 4-column stops and control characters made visible, so
 /// the terminal never receives a raw tab or escape from preview text.
-fn display_line(line: &str) -> String {
+fn visible(line: &str) -> String {
     if !line.chars().any(char::is_control) {
         return line.to_owned();
     }
@@ -670,6 +691,22 @@ mod tests {
     #[test]
     fn tabs_and_controls_are_made_drawable() {
         assert_eq!(display_line("a\tb\u{1b}[31m"), "a   b␛[31m");
+    }
+
+    #[test]
+    fn a_line_is_shown_up_to_its_limit_then_counted() {
+        let exact = "é".repeat(SHOWN_PER_LINE);
+        assert_eq!(display_line(&exact), exact);
+        let long = format!("{exact}\u{1b}xyz");
+        assert_eq!(
+            display_line(&long),
+            format!("{exact} ... 4 more characters (c copies the whole text)")
+        );
+        let cut_before_a_control = format!("{}\u{1b}", "a".repeat(SHOWN_PER_LINE - 1));
+        assert_eq!(
+            display_line(&cut_before_a_control),
+            format!("{}␛", "a".repeat(SHOWN_PER_LINE - 1))
+        );
     }
 
     #[test]

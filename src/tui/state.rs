@@ -3,6 +3,7 @@
 //! and field in focus, the text fields' cursors, the preview, dialogs, the
 //! status line, and what the last frame laid out.
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use ratatui::layout::Rect;
@@ -108,6 +109,15 @@ pub struct App {
     /// A preview line to scroll to once the preview's width is known.
     target_line: Option<usize>,
     pub quit: bool,
+    /// A long field whose latest text the answers have not taken yet: they
+    /// take it, and the preview follows, once no key is waiting
+    /// (`update::settle`), so a key in a 1 MiB field costs what it costs in
+    /// a short one.
+    pub untaken: Option<Question>,
+    /// What each field's answer means, worked out the first time a frame
+    /// shows it after the answers change: for the start command that
+    /// parses the whole command, which no frame should redo.
+    meanings: Vec<OnceCell<Option<Result<String, String>>>>,
 }
 
 impl App {
@@ -148,7 +158,10 @@ impl App {
             drawn: Drawn::default(),
             target_line: None,
             quit: false,
+            untaken: None,
+            meanings: Vec::new(),
         };
+        app.forget_meanings();
         app.focus = app.open_questions(step).first().copied();
         app.show_where_the_step_acts();
         app
@@ -224,6 +237,21 @@ impl App {
 
     pub fn touch(&mut self) {
         self.touched = true;
+    }
+
+    /// What `q`'s answer means for the current answers (None where the
+    /// question says nothing).
+    pub fn meaning(&self, q: Question) -> Option<&Result<String, String>> {
+        self.meanings
+            .get(q.index())
+            .map(|cell| cell.get_or_init(|| (q.row().meaning)(self.config())))
+            .unwrap_or(&None)
+            .as_ref()
+    }
+
+    /// The answers changed: every meaning is worked out again when shown.
+    pub fn forget_meanings(&mut self) {
+        self.meanings = (0..Question::ALL.len()).map(|_| OnceCell::new()).collect();
     }
 
     /// Answers exist that were never saved, or changed since the last save.

@@ -82,21 +82,50 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         app.quit = true;
         return Some(Effect::Interrupted);
     }
+    if !matches!(
+        action,
+        Action::Edit(_) | Action::Insert(_) | Action::Paste(_)
+    ) {
+        // Anything but typing acts on the answers as they read on screen.
+        settle(app);
+    }
     let effect = match app.context() {
         Context::Help => on_help(app, action),
         Context::Confirm => on_confirm(app, action),
         Context::SaveDialog => on_save_dialog(app, action),
         Context::Choice | Context::Text => on_step(app, action),
     };
+    if app.untaken.is_none() {
+        follow_answers(app);
+    }
+    clamp_scroll(app);
+    effect
+}
+
+/// Hands a long field's text to the answers, if typing into it left that
+/// for later, and brings the preview up to date. The event loop calls it
+/// once no key is waiting. True when it changed anything.
+pub fn settle(app: &mut App) -> bool {
+    let Some(q) = app.untaken.take() else {
+        return false;
+    };
+    let text = app.inputs[q.index()].text().to_owned();
+    app.answers.set_text(q, &text);
+    follow_answers(app);
+    clamp_scroll(app);
+    true
+}
+
+/// The preview (and what the answers mean) for the answers as they are.
+fn follow_answers(app: &mut App) {
     let refreshed = app.preview.refresh(&app.answers);
     app.preview.ensure(&app.answers);
     app.preview.rewrap(app.preview_text_width());
     if refreshed {
+        app.forget_meanings();
         app.touch();
         reveal_changes(app);
     }
-    clamp_scroll(app);
-    effect
 }
 
 fn on_help(app: &mut App, action: Action) -> Option<Effect> {
@@ -238,9 +267,20 @@ fn typing_into(app: &App) -> Option<Question> {
     app.focus.filter(|q| app.answers.wants_text(*q))
 }
 
-/// Hands a field's text to the answers.
+/// A field this long is handed to the answers only once no key is
+/// waiting: the answers check it, and the preview renders it, in time that
+/// grows with its length.
+pub const TAKEN_LATER_FROM: usize = 64 * 1024;
+
+/// Hands a field's text to the answers, at once if it is short.
 fn take_field(app: &mut App, q: Question) {
-    let text = app.inputs[q.index()].text().to_owned();
+    let text = app.inputs[q.index()].text();
+    if text.len() >= TAKEN_LATER_FROM {
+        app.untaken = Some(q);
+        return;
+    }
+    let text = text.to_owned();
+    app.untaken = None;
     app.answers.set_text(q, &text);
 }
 

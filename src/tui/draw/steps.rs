@@ -253,7 +253,7 @@ fn verdict(app: &App, q: Question) -> Option<Result<String, String>> {
     if let Some(problem) = answers.problem(q) {
         return Some(Err(problem.to_owned()));
     }
-    (q.row().meaning)(app.config())
+    app.meaning(q).cloned()
 }
 
 /// Below the questions: what the focused answer means, and a conflict
