@@ -62,9 +62,21 @@ fn key(code: KeyCode) -> Event {
 
 /// Handles `event` and draws; the time taken and the bytes written.
 fn step(term: &mut (Term, Counter), app: &mut App, event: &Event) -> (Duration, usize) {
+    timed_frame(term, app, |app| {
+        black_box(update::on_event(app, event));
+    })
+}
+
+/// Runs `change`, then draws as the event loop does; the time taken and
+/// the bytes written.
+fn timed_frame(
+    term: &mut (Term, Counter),
+    app: &mut App,
+    change: impl FnOnce(&mut App),
+) -> (Duration, usize) {
     let before = term.1.bytes.get();
     let start = Instant::now();
-    black_box(update::on_event(app, event));
+    change(app);
     let mut drawn = app.drawn;
     term.0.draw(|f| drawn = draw::render(f, app)).expect("draw");
     update::on_drawn(app, drawn);
@@ -127,8 +139,8 @@ fn enter_command(term: &mut (Term, Counter), app: &mut App, name: &str) {
     step(term, app, &key(KeyCode::End));
 }
 
-/// Runs `keys` `rounds` times over, after `setup`, timing each.
-fn scenario(name: &str, w: u16, h: u16, setup: Setup, keys: &[Event], rounds: usize) {
+/// A wizard with the defaults at `w` x `h`, after `setup`.
+fn start(name: &str, w: u16, h: u16, setup: Setup) -> ((Term, Counter), App) {
     let mut app = App::from_given(&Given::default(), Theme::COLOUR).expect("defaults");
     let mut term = terminal(w, h);
     step(&mut term, &mut app, &Event::Resize(w, h));
@@ -149,6 +161,12 @@ fn scenario(name: &str, w: u16, h: u16, setup: Setup, keys: &[Event], rounds: us
     for event in events {
         step(&mut term, &mut app, event);
     }
+    (term, app)
+}
+
+/// Runs `keys` `rounds` times over, after `setup`, timing each.
+fn scenario(name: &str, w: u16, h: u16, setup: Setup, keys: &[Event], rounds: usize) {
+    let (mut term, mut app) = start(name, w, h, setup);
     let mut times = Vec::new();
     let mut bytes = Vec::new();
     for _ in 0..rounds {
@@ -164,27 +182,16 @@ fn scenario(name: &str, w: u16, h: u16, setup: Setup, keys: &[Event], rounds: us
 /// In the start command after `setup`: each key, then the frame the event
 /// loop draws once no key is waiting and the answers take the field.
 fn settling(name: &str, setup: &[Event], keys: &[Event]) {
-    let mut app = App::from_given(&Given::default(), Theme::COLOUR).expect("defaults");
-    let mut term = terminal(100, 30);
-    step(&mut term, &mut app, &Event::Resize(100, 30));
-    enter_command(&mut term, &mut app, name);
-    for event in setup {
-        step(&mut term, &mut app, event);
-    }
+    let (mut term, mut app) = start(name, 100, 30, Setup::InCommand(Tab::Script, setup));
     let mut times = Vec::new();
     let mut bytes = Vec::new();
     for event in keys {
         step(&mut term, &mut app, event);
-        let before = term.1.bytes.get();
-        let start = Instant::now();
-        assert!(update::settle(&mut app), "{name}: nothing to take");
-        let mut drawn = app.drawn;
-        term.0
-            .draw(|f| drawn = draw::render(f, &app))
-            .expect("draw");
-        update::on_drawn(&mut app, drawn);
-        times.push(start.elapsed());
-        bytes.push(term.1.bytes.get() - before);
+        let (t, b) = timed_frame(&mut term, &mut app, |app| {
+            assert!(update::settle(app), "{name}: nothing to take");
+        });
+        times.push(t);
+        bytes.push(b);
     }
     report(name, times, &bytes);
 }

@@ -159,9 +159,8 @@ impl App {
             target_line: None,
             quit: false,
             untaken: None,
-            meanings: Vec::new(),
+            meanings: unknown_meanings(),
         };
-        app.forget_meanings();
         app.focus = app.open_questions(step).first().copied();
         app.show_where_the_step_acts();
         app
@@ -242,16 +241,14 @@ impl App {
     /// What `q`'s answer means for the current answers (None where the
     /// question says nothing).
     pub fn meaning(&self, q: Question) -> Option<&Result<String, String>> {
-        self.meanings
-            .get(q.index())
-            .map(|cell| cell.get_or_init(|| (q.row().meaning)(self.config())))
-            .unwrap_or(&None)
+        self.meanings[q.index()]
+            .get_or_init(|| (q.row().meaning)(self.config()))
             .as_ref()
     }
 
     /// The answers changed: every meaning is worked out again when shown.
     pub fn forget_meanings(&mut self) {
-        self.meanings = (0..Question::ALL.len()).map(|_| OnceCell::new()).collect();
+        self.meanings = unknown_meanings();
     }
 
     /// Answers exist that were never saved, or changed since the last save.
@@ -346,6 +343,11 @@ impl App {
             _ => true,
         }
     }
+}
+
+/// A meaning per question, none worked out yet.
+fn unknown_meanings() -> Vec<OnceCell<Option<Result<String, String>>>> {
+    Question::ALL.iter().map(|_| OnceCell::new()).collect()
 }
 
 /// The preview tabs that show a step's answer best, in order; any other

@@ -109,8 +109,7 @@ pub fn settle(app: &mut App) -> bool {
     let Some(q) = app.untaken.take() else {
         return false;
     };
-    let text = app.inputs[q.index()].text().to_owned();
-    app.answers.set_text(q, &text);
+    hand_over(app, q);
     follow_answers(app);
     clamp_scroll(app);
     true
@@ -274,13 +273,17 @@ pub const TAKEN_LATER_FROM: usize = 64 * 1024;
 
 /// Hands a field's text to the answers, at once if it is short.
 fn take_field(app: &mut App, q: Question) {
-    let text = app.inputs[q.index()].text();
-    if text.len() >= TAKEN_LATER_FROM {
+    if app.inputs[q.index()].text().len() >= TAKEN_LATER_FROM {
         app.untaken = Some(q);
-        return;
+    } else {
+        app.untaken = None;
+        hand_over(app, q);
     }
-    let text = text.to_owned();
-    app.untaken = None;
+}
+
+/// The answers take the field's text as it is now.
+fn hand_over(app: &mut App, q: Question) {
+    let text = app.inputs[q.index()].text().to_owned();
     app.answers.set_text(q, &text);
 }
 
