@@ -145,7 +145,7 @@ fn text_is_one_line_per_finding_with_file_line_and_column() {
         );
     }
     assert!(
-        stderr(&output).contains("94 files checked"),
+        stderr(&output).contains("98 files checked"),
         "{}",
         stderr(&output)
     );

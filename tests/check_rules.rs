@@ -140,6 +140,18 @@ const FIRES_AT: &[(&str, &str, usize, usize)] = &[
         20,
     ),
     ("DDECS072", "/pidMode", 90, 14),
+    (
+        "DDECS080",
+        "/containerDefinitions/0/logConfiguration/logDriver",
+        42,
+        22,
+    ),
+    (
+        "DDECS081",
+        "/containerDefinitions/0/logConfiguration",
+        41,
+        27,
+    ),
 ];
 
 fn fixture(rule: &str, name: &str) -> PathBuf {

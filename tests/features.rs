@@ -289,3 +289,176 @@ fn agent_settings_register_and_pass_check() {
     let out = run(&["generate", "--tag-cardinality", "medium"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected low, orchestrator, high"));
 }
+
+/// Log collection on every launch type: the app's and the agent's task
+/// definitions register (botocore) and pass `check`, FireLens where the
+/// agent does not tail logs; a Fargate task with awslogs patched with
+/// `--log-collection` is told what was replaced, and `--remove` gives its
+/// bytes back.
+#[test]
+fn log_collection_registers_passes_check_and_comes_out_again() {
+    const ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog-api-key";
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut tasks = Map::new();
+    let mut daemons = Map::new();
+    for (launch_type, transport, arn) in [
+        ("ec2", "tcp", None),
+        ("ec2", "uds", Some(ARN)),
+        ("fargate", "tcp", Some(ARN)),
+        ("fargate", "uds", Some(ARN)),
+        ("managed-instances", "uds", Some(ARN)),
+    ] {
+        let mut given = Given::default()
+            .with(Field::LaunchType, launch_type)
+            .with(Field::Transport, transport)
+            .with(Field::LogCollection, "true")
+            .with(Field::Service, "web")
+            .with(Field::Env, "prod")
+            .with(Field::AppImage, "python:3.12-slim");
+        if let Some(arn) = arn {
+            given.set(Field::ApiKeySecretArn, arn);
+        }
+        let config = given.config().unwrap();
+        let name = format!("{launch_type}/{transport}");
+        let app: Value =
+            serde_json::from_str(&render(&config, Artifact::AppTaskDefinition).unwrap()).unwrap();
+        let containers = app["containerDefinitions"].as_array().unwrap();
+        let routed = containers
+            .iter()
+            .any(|c| c["name"] == "datadog-log-router" && c.get("firelensConfiguration").is_some());
+        assert_eq!(routed, launch_type != "ec2", "{name}");
+        let driver = &containers[0]["logConfiguration"]["logDriver"];
+        if launch_type == "ec2" {
+            assert!(driver.is_null(), "{name}");
+            assert_eq!(
+                containers[0]["dockerLabels"]["com.datadoghq.ad.logs"],
+                r#"[{"source":"python","service":"web"}]"#
+            );
+        } else {
+            assert_eq!(driver, "awsfirelens", "{name}");
+        }
+        std::fs::write(
+            dir.path()
+                .join(format!("{launch_type}-{transport}-app.json")),
+            app.to_string(),
+        )
+        .unwrap();
+        tasks.insert(format!("app {name}"), app);
+        if launch_type != "fargate" {
+            let agent: Value =
+                serde_json::from_str(&render(&config, Artifact::AgentTaskDefinition).unwrap())
+                    .unwrap();
+            let text = agent.to_string();
+            assert_eq!(
+                text.contains("DD_LOGS_ENABLED"),
+                launch_type == "ec2",
+                "{name}"
+            );
+            assert_eq!(
+                text.contains("containers_root"),
+                launch_type == "ec2",
+                "{name}"
+            );
+            std::fs::write(
+                dir.path()
+                    .join(format!("{launch_type}-{transport}-agent.json")),
+                &text,
+            )
+            .unwrap();
+            if launch_type == "ec2" {
+                tasks.insert(format!("agent {name}"), agent);
+            } else {
+                daemons.insert(format!("agent {name}"), agent);
+            }
+        }
+    }
+    botocore::assert_all_valid("RegisterTaskDefinition", &tasks);
+    botocore::assert_all_valid("RegisterDaemonTaskDefinition", &daemons);
+    let out = run(&["check", "--severity", "error", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // patch: an app with its own awslogs, in a task that has its sidecar.
+    let original = r#"{
+  "family": "web",
+  "networkMode": "awsvpc",
+  "requiresCompatibilities": ["FARGATE"],
+  "cpu": "512",
+  "memory": "1024",
+  "containerDefinitions": [
+    {
+      "name": "web",
+      "image": "python:3.12-slim",
+      "command": ["python", "app.py"],
+      "dependsOn": [{"containerName": "datadog-agent", "condition": "HEALTHY"}],
+      "logConfiguration": {
+        "logDriver": "awslogs",
+        "options": {"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "web"}
+      }
+    },
+    {
+      "name": "datadog-agent",
+      "image": "public.ecr.aws/datadog/agent:7",
+      "essential": false,
+      "environment": [{"name": "ECS_FARGATE", "value": "true"}, {"name": "DD_APM_ENABLED", "value": "true"}],
+      "secrets": [{"name": "DD_API_KEY", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog-api-key"}],
+      "portMappings": [{"containerPort": 8126, "protocol": "tcp"}],
+      "healthCheck": {"command": ["CMD-SHELL", "agent health"], "interval": 10, "timeout": 5, "retries": 3}
+    }
+  ]
+}
+"#;
+    let path = dir.path().join("web.json");
+    std::fs::write(&path, original).unwrap();
+    let file = path.to_str().unwrap();
+    let untouched = run(&["patch", file, "--profiling"]);
+    let kept: Value = serde_json::from_slice(&untouched.stdout).unwrap();
+    assert_eq!(
+        kept["containerDefinitions"][0]["logConfiguration"]["logDriver"],
+        "awslogs"
+    );
+    let out = run(&["patch", file, "--log-collection", "--in-place"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("replaced the logConfiguration of web (awslogs, awslogs-group /ecs/web)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("added the datadog-log-router log router"),
+        "{stderr}"
+    );
+    let check = run(&["check", "--severity", "error", file]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let again = run(&["patch", file, "--log-collection"]);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("nothing to change"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let out = run(&["patch", file, "--remove", "--in-place"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+
+    // Managed Instances without a key for the router, and Windows: refused.
+    let mi = dir.path().join("mi.json");
+    std::fs::write(&mi, r#"{"requiresCompatibilities": ["MANAGED_INSTANCES"], "networkMode": "awsvpc", "containerDefinitions": [{"name": "web", "image": "python:3", "command": ["python", "app.py"]}]}"#).unwrap();
+    let out = run(&["patch", mi.to_str().unwrap(), "--log-collection"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("pass --api-key-secret-arn ARN"), "{stderr}");
+}

@@ -176,6 +176,12 @@ fn plain_shows_an_escape_in_a_flag_instead_of_obeying_it() {
         "",
         "--trace-sample-rate",
         "",
+        "--log-collection=false",
+        "--orchestrator-explorer=false",
+        "--origin-detection=false",
+        "--tag-cardinality",
+        "",
+        "--process-collection=false",
     ];
     let Some(pane) = Pane::start(LINES, &args, &[]) else {
         return;
@@ -219,7 +225,7 @@ fn wizard_sigquit_gives_the_terminal_back() {
     else {
         return;
     };
-    pane.wait_for("1/11 Launch type");
+    pane.wait_for("1/12 Launch type");
     assert!(pane.alternate_screen());
     kill("QUIT", wizard_pid(&pane));
     assert_eq!(pane.exit_status(), 128 + 3);
@@ -241,7 +247,7 @@ fn wizard_ends_when_its_terminal_goes_away_with_sighup_blocked() {
     let Some(pane) = Pane::start_shell(SCREEN, &command, &[], &[]) else {
         return;
     };
-    pane.wait_for("1/11 Launch type");
+    pane.wait_for("1/12 Launch type");
     let pid = wizard_pid(&pane);
     let _reaper = KillOnDrop(pid);
     let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

@@ -41,7 +41,7 @@ const PHP_V1_717: [&str; 6] = [
 /// The wizard started without a preset, at its first question.
 fn at_first_question(env: &[(&str, &str)]) -> Option<Pane> {
     let pane = Pane::start(WIDE, &[], env)?;
-    pane.wait_for("1/11 Launch type");
+    pane.wait_for("1/12 Launch type");
     Some(pane)
 }
 
@@ -54,7 +54,7 @@ fn press_when(pane: &Pane, shown: &str, keys: &[&str]) {
 /// Presses Enter through every question left, to Review.
 fn enter_to_review(pane: &Pane) {
     for _ in 0..40 {
-        if pane.screen().contains("11/11 Review") {
+        if pane.screen().contains("12/12 Review") {
             return;
         }
         let before = pane.screen();
@@ -67,7 +67,7 @@ fn enter_to_review(pane: &Pane) {
 /// From the Review step: saves into the default directory, or into `dir`
 /// typed over it, waits for the status line, quits, and expects status 0.
 fn save_and_quit(pane: &Pane, dir: Option<&str>) {
-    press_when(pane, "11/11 Review", &["Enter"]);
+    press_when(pane, "12/12 Review", &["Enter"]);
     pane.wait_for("Directory (created if missing)");
     if let Some(dir) = dir {
         pane.press(&["C-u"]);
@@ -177,7 +177,7 @@ fn a_php_v1_717_preset_saves_what_generate_writes() {
     let Some(pane) = Pane::start(WIDE, &PHP_V1_717, &[]) else {
         return;
     };
-    pane.wait_for("1/11 Launch type");
+    pane.wait_for("1/12 Launch type");
     enter_to_review(&pane);
     save_and_quit(&pane, None);
     assert_eq!(
@@ -198,22 +198,22 @@ fn a_newcomers_answers_reach_the_files_and_the_next_steps() {
     };
     // EC2, latest, Python, injected, IMDSv2, the default command: as offered.
     for (question, keys) in [
-        ("1/11 Launch type", &["Enter"][..]),
-        ("2/11 Agent version", &["Enter"]),
-        ("3/11 Language", &["Enter"]),
+        ("1/12 Launch type", &["Enter"][..]),
+        ("2/12 Agent version", &["Enter"]),
+        ("3/12 Language", &["Enter"]),
         // How the tracer gets in, the base image, the version.
-        ("4/11 Tracer", &["Enter", "Enter", "Enter"]),
-        ("5/11 Connection", &["Enter"]),
-        ("6/11 Startup command", &["Enter"]),
+        ("4/12 Tracer", &["Enter", "Enter", "Enter"]),
+        ("5/12 Connection", &["Enter"]),
+        ("6/12 Startup command", &["Enter"]),
     ] {
         press_when(&pane, question, keys);
     }
-    pane.wait_for("7/11 App");
+    pane.wait_for("7/12 App");
     pane.type_text("checkout");
     press_when(&pane, "Container name checkout", &["Enter"]);
     pane.type_text(IMAGE);
     press_when(&pane, ".com/checkout:1.4.0", &["Enter"]);
-    pane.wait_for("8/11 Tags");
+    pane.wait_for("8/12 Tags");
     for (tag, shown) in [
         ("checkout", "DD_SERVICE) checkout"),
         ("prod", "DD_ENV) prod"),
@@ -222,7 +222,7 @@ fn a_newcomers_answers_reach_the_files_and_the_next_steps() {
         pane.type_text(tag);
         press_when(&pane, shown, &["Enter"]);
     }
-    pane.wait_for("9/11 Datadog");
+    pane.wait_for("9/12 Datadog");
     pane.press(&["Down", "Down", "Down"]);
     press_when(&pane, "▶ datadoghq.eu", &["Enter"]);
     pane.press(&["Up"]);
@@ -230,9 +230,9 @@ fn a_newcomers_answers_reach_the_files_and_the_next_steps() {
     pane.paste(ARN);
     press_when(&pane, "✓ the agent reads DD_API_KEY from", &["Enter"]);
     // The Features step: every feature left at the tracer's default.
-    pane.wait_for("10/11 Features");
+    pane.wait_for("10/12 Features");
     enter_to_review(&pane);
-    let review = pane.wait_for("11/11 Review");
+    let review = pane.wait_for("12/12 Review");
     for shown in [
         "App name         checkout",
         "Site             datadoghq.eu",
@@ -291,8 +291,8 @@ fn another_version_is_typed_into_an_empty_field() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    press_when(&pane, "1/11 Launch type", &["Enter"]);
-    press_when(&pane, "2/11 Agent version", &["Down", "Down", "Down"]);
+    press_when(&pane, "1/12 Launch type", &["Enter"]);
+    press_when(&pane, "2/12 Agent version", &["Down", "Down", "Down"]);
     pane.wait_for("▶ another version");
     pane.type_text("7.15.2");
     let screen = pane.wait_for("agent:7.15.2\"");
@@ -316,8 +316,8 @@ fn a_multi_line_paste_is_joined_with_and() {
     let Some(pane) = at_first_question(&[]) else {
         return;
     };
-    press_when(&pane, "1/11 Launch type", &["6"]);
-    pane.wait_for("6/11 Startup command");
+    press_when(&pane, "1/12 Launch type", &["6"]);
+    pane.wait_for("6/12 Startup command");
     pane.paste("php artisan migrate --force\nphp-fpm -F\n");
     let screen = pane.wait_for("pasted 2 lines as one command, joined with &&");
     assert!(screen.contains("migrate --force && php-fpm -F"), "{screen}");
@@ -346,7 +346,7 @@ fn ctrl_c_quits_at_once_even_while_typing() {
         return;
     };
     pane.press(&["6"]);
-    pane.wait_for("6/11 Startup command");
+    pane.wait_for("6/12 Startup command");
     pane.type_text(" --more");
     press_when(&pane, "--more", &["C-c"]);
     // Interrupted, as --plain and shells report Ctrl-C: 130.
@@ -425,7 +425,7 @@ fn resizing_below_the_minimum_and_back() {
     let narrow = pane.wait_for("─ Agent task def ─ Agent ─");
     assert!(narrow.contains("◉ Launch type"), "{narrow}");
     pane.tmux(&["resize-window", "-x", "100", "-y", "30"]);
-    press_when(&pane, "◉ Launch  ○ Agent", &["q"]);
+    press_when(&pane, "◉ Launch ○ Agent ○ Lang", &["q"]);
     assert_eq!(pane.exit_status(), 0);
 }
 

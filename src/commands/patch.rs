@@ -117,6 +117,7 @@ pub fn options(given: &Given, containers: &[String]) -> Result<PatchOptions, Giv
         tracer,
         remove: false,
         features: given_features(given),
+        log_collection: some(Field::LogCollection).then_some(config.log_collection),
     })
 }
 

@@ -358,6 +358,7 @@ fn tabs_for(step: Step) -> &'static [Tab] {
         Step::AgentVersion | Step::Datadog => &[Tab::AgentContainer, Tab::AppTaskDefinition],
         Step::Connection | Step::StartupCommand => &[Tab::Script, Tab::AppContainer],
         Step::Language | Step::App | Step::Tags | Step::Features => &[Tab::AppContainer],
+        Step::Collection => &[Tab::AppTaskDefinition, Tab::AgentContainer],
         Step::Tracer => &[Tab::TracerInit, Tab::Dockerfile, Tab::AppContainer],
         Step::Review => &[],
     }

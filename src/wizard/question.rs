@@ -11,6 +11,7 @@
 use std::fmt;
 
 use super::step::Step;
+use crate::core::model::agent_settings::Cardinality;
 use crate::core::model::config::{BaseImage, Site, Tracer, TracerVersion, APP_IMAGE_PLACEHOLDER};
 use crate::core::model::datadog::API_KEY_PLACEHOLDER;
 use crate::core::model::features::{DbmMode, Switch};
@@ -1302,6 +1303,189 @@ pub const TRACE_SAMPLE_RATE: Row = Row {
     ..BASE
 };
 
+/// An on/off question about a `bool` of the config (an agent setting, log
+/// collection).
+macro_rules! toggle_row {
+    ($name:ident, $id:literal, $field:expr, [$($slot:ident).+], $label:literal, $prompt:literal, $env:literal, $off:literal, $on:literal, $not_needed:expr, $remarks:expr) => {
+        pub const $name: Row = Row {
+            id: $id,
+            step: Step::Collection,
+            kind: Kind::Choice,
+            label: $label,
+            prompt: $prompt,
+            fields: &[$field],
+            choices: |_, _| vec![Choice::new("off", "", $off), Choice::new("on", $env, $on)],
+            selected: |c, _| usize::from(c.$($slot).+),
+            select: |c, _, i| c.$($slot).+ = i == 1,
+            not_needed: $not_needed,
+            answer: |c| on_off(c.$($slot).+),
+            remarks: $remarks,
+            alternative: |c| {
+                let mut alt = c.clone();
+                alt.$($slot).+ = !c.$($slot).+;
+                alt
+            },
+            ..BASE
+        };
+    };
+}
+
+/// What log collection writes on the answered launch type.
+fn log_remarks(c: &Config) -> Vec<Remark> {
+    if !c.log_collection {
+        return Vec::new();
+    }
+    let mut remarks = vec![Remark::Hint(if c.tails_logs() {
+        "EC2: the agent daemon gets DD_LOGS_ENABLED, DD_LOGS_CONFIG_CONTAINER_COLLECT_ALL and two host volumes; the app a com.datadoghq.ad.logs label with its source and service".to_owned()
+    } else {
+        format!(
+            "a datadog-log-router container (FireLens, aws-for-fluent-bit) joins the task; the app's output goes to {}",
+            crate::core::model::logs::intake_host(c.site)
+        )
+    })];
+    if c.routes_logs() && c.api_key_secret_arn.is_none() {
+        remarks.push(Remark::Warning(
+            "the router sends with the API key placeholder in plain text: give the key's secret on the Datadog step".to_owned(),
+        ));
+    }
+    remarks
+}
+
+toggle_row!(
+    LOG_COLLECTION,
+    "log-collection",
+    Field::LogCollection,
+    [log_collection],
+    "Log collection",
+    "Send the app's logs to Datadog?",
+    "agent or FireLens",
+    "Logs stay where the task sends them now.",
+    "The app's stdout and stderr to Datadog Logs, tagged with its service: on EC2 the agent daemon tails them, on Fargate and Managed Instances a FireLens log router sends them.",
+    |_| None,
+    log_remarks
+);
+toggle_row!(
+    ORCHESTRATOR_EXPLORER,
+    "orchestrator-explorer",
+    Field::OrchestratorExplorer,
+    [agent.orchestrator_explorer],
+    "Task collection",
+    "Tasks in the Orchestrator Explorer?",
+    "DD_ECS_TASK_COLLECTION_ENABLED",
+    "The agent's default.",
+    "DD_ECS_TASK_COLLECTION_ENABLED=true: the agent sends the cluster's tasks to the Orchestrator Explorer (the task role needs ecs:ListClusters, ecs:ListContainerInstances, ecs:DescribeContainerInstances).",
+    |_| None,
+    |_| Vec::new()
+);
+toggle_row!(
+    ORIGIN_DETECTION,
+    "origin-detection",
+    Field::OriginDetection,
+    [agent.origin_detection],
+    "Metric origins",
+    "DogStatsD origin detection?",
+    "agent and app",
+    "Custom metrics carry no container tags of their sender.",
+    "DD_DOGSTATSD_ORIGIN_DETECTION on the agent and DD_DOGSTATSD_ORIGIN_DETECTION_CLIENT on the app: each metric is tagged with the container that sent it.",
+    |_| None,
+    |_| Vec::new()
+);
+
+fn cardinality_choice(level: Option<Cardinality>) -> Choice {
+    match level {
+        None => Choice::new(
+            "the agent's",
+            "low",
+            "No DD_DOGSTATSD_TAG_CARDINALITY: the agent's default, low.",
+        ),
+        Some(Cardinality::Low) => Choice::new(
+            "low",
+            "",
+            "DD_DOGSTATSD_TAG_CARDINALITY=low: the task's and service's tags.",
+        ),
+        Some(Cardinality::Orchestrator) => Choice::new(
+            "orchestrator",
+            "",
+            "DD_DOGSTATSD_TAG_CARDINALITY=orchestrator: adds the task ARN, a series per task.",
+        ),
+        Some(Cardinality::High) => Choice::new(
+            "high",
+            "",
+            "DD_DOGSTATSD_TAG_CARDINALITY=high: adds the container, a series per container.",
+        ),
+    }
+}
+
+fn cardinalities() -> [Option<Cardinality>; 4] {
+    [
+        None,
+        Some(Cardinality::Low),
+        Some(Cardinality::Orchestrator),
+        Some(Cardinality::High),
+    ]
+}
+
+pub const TAG_CARDINALITY: Row = Row {
+    id: "tag-cardinality",
+    step: Step::Collection,
+    kind: Kind::Choice,
+    label: "Tag cardinality",
+    prompt: "Which tags DogStatsD adds to custom metrics?",
+    fields: &[Field::TagCardinality],
+    choices: |_, _| cardinalities().map(cardinality_choice).to_vec(),
+    selected: |c, _| {
+        cardinalities()
+            .iter()
+            .position(|l| *l == c.agent.tag_cardinality)
+            .unwrap_or(0)
+    },
+    select: |c, _, i| c.agent.tag_cardinality = cardinalities().get(i).copied().flatten(),
+    answer: |c| cardinality_choice(c.agent.tag_cardinality).label.to_owned(),
+    alternative: |c| {
+        let mut alt = c.clone();
+        alt.agent.tag_cardinality = match c.agent.tag_cardinality {
+            None => Some(Cardinality::High),
+            Some(_) => None,
+        };
+        alt
+    },
+    ..BASE
+};
+
+toggle_row!(
+    PROCESS_COLLECTION,
+    "process-collection",
+    Field::ProcessCollection,
+    [agent.process_collection],
+    "Processes",
+    "Live process collection?",
+    "DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED",
+    "No process list from the agent.",
+    "DD_PROCESS_AGENT_PROCESS_COLLECTION_ENABLED=true: the agent sends the processes it sees to Live Processes.",
+    |c| (c.launch_type == LaunchType::ManagedInstances)
+        .then_some("ddecs-wizard writes it for the EC2 daemon and the Fargate sidecar only"),
+    |c| {
+        if c.agent.process_collection && c.launch_type == LaunchType::Fargate {
+            vec![Remark::Warning("Fargate: the task shares one PID namespace (pidMode task), and ECS Exec then reaches only one container of it".to_owned())]
+        } else {
+            Vec::new()
+        }
+    }
+);
+toggle_row!(
+    AGENT_READ_ONLY_ROOT,
+    "agent-read-only-root",
+    Field::AgentReadOnlyRoot,
+    [agent.read_only_root],
+    "Read-only agent",
+    "The sidecar with a read-only root filesystem?",
+    "readonlyRootFilesystem",
+    "The agent writes to its own filesystem.",
+    "readonlyRootFilesystem: true on the sidecar; its writable paths become task volumes, seeded by a non-essential init-volume container.",
+    |c| (c.launch_type != LaunchType::Fargate).then_some("it is written for the Fargate sidecar only"),
+    |_| Vec::new()
+);
+
 // Named like the enum variants they replaced, since a question is used
 // like one: `Question::Language`.
 #[allow(non_upper_case_globals)]
@@ -1328,9 +1512,15 @@ impl Question {
     pub const DataStreams: Question = Question(&DATA_STREAMS);
     pub const DbmPropagation: Question = Question(&DBM_PROPAGATION);
     pub const TraceSampleRate: Question = Question(&TRACE_SAMPLE_RATE);
+    pub const LogCollection: Question = Question(&LOG_COLLECTION);
+    pub const OrchestratorExplorer: Question = Question(&ORCHESTRATOR_EXPLORER);
+    pub const OriginDetection: Question = Question(&ORIGIN_DETECTION);
+    pub const TagCardinality: Question = Question(&TAG_CARDINALITY);
+    pub const ProcessCollection: Question = Question(&PROCESS_COLLECTION);
+    pub const AgentReadOnlyRoot: Question = Question(&AGENT_READ_ONLY_ROOT);
 
     /// Every question, in the order they are asked.
-    pub const ALL: [Question; 22] = [
+    pub const ALL: [Question; 28] = [
         Question::LaunchType,
         Question::AgentVersion,
         Question::Language,
@@ -1353,6 +1543,12 @@ impl Question {
         Question::DataStreams,
         Question::DbmPropagation,
         Question::TraceSampleRate,
+        Question::LogCollection,
+        Question::OrchestratorExplorer,
+        Question::OriginDetection,
+        Question::TagCardinality,
+        Question::ProcessCollection,
+        Question::AgentReadOnlyRoot,
     ];
 }
 

@@ -15,11 +15,12 @@ pub enum Step {
     Tags,
     Datadog,
     Features,
+    Collection,
     Review,
 }
 
 impl Step {
-    pub const ALL: [Step; 11] = [
+    pub const ALL: [Step; 12] = [
         Step::LaunchType,
         Step::AgentVersion,
         Step::Language,
@@ -30,6 +31,7 @@ impl Step {
         Step::Tags,
         Step::Datadog,
         Step::Features,
+        Step::Collection,
         Step::Review,
     ];
 
@@ -49,6 +51,7 @@ impl Step {
             Step::Tags => "Tags",
             Step::Datadog => "Datadog",
             Step::Features => "Features",
+            Step::Collection => "Logs & agent",
             Step::Review => "Review",
         }
     }
@@ -66,6 +69,7 @@ impl Step {
             Step::Tags => "Tags",
             Step::Datadog => "Datadog",
             Step::Features => "Feat",
+            Step::Collection => "Logs",
             Step::Review => "Review",
         }
     }
@@ -86,6 +90,7 @@ impl Step {
             Step::Tags => Some("Unified service tags (optional)"),
             Step::Datadog => Some("Where the agent sends the traces"),
             Step::Features => Some("What the tracer sends beside traces (all optional)"),
+            Step::Collection => Some("What the agent collects beside traces (all optional)"),
             Step::Review => Some("Review, then save"),
             _ => None,
         }

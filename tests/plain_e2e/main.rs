@@ -106,7 +106,7 @@ fn has_colour(styled: &str) -> bool {
 const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
 
 /// Every question answered on the command line, so only the menu is left.
-const ALL_PRESET: [&str; 39] = [
+const ALL_PRESET: [&str; 45] = [
     "--plain",
     "--launch-type",
     "ec2",
@@ -146,6 +146,12 @@ const ALL_PRESET: [&str; 39] = [
     "",
     "--trace-sample-rate",
     "",
+    "--log-collection=false",
+    "--orchestrator-explorer=false",
+    "--origin-detection=false",
+    "--tag-cardinality",
+    "",
+    "--process-collection=false",
 ];
 
 /// What `generate` prints for the app container with [`ALL_PRESET`].
@@ -197,12 +203,15 @@ fn answer_all(pane: &Pane, choices: [&str; 7], typed: [&str; 6], site: &str, api
     default_features(pane, language, Pane::choose);
 }
 
-/// Takes the default of every Features question `language` is asked
+/// Takes the default of every Features and Logs & agent question `language` is asked
 /// (a feature its tracer lacks is not asked), with `pick` (`choose` or the
 /// dumb terminal's numbered `pick`).
 fn default_features(pane: &Pane, language: Language, pick: fn(&Pane, &str, &str)) {
     let config = Config::for_language(language);
-    for q in Step::Features.questions() {
+    for q in [Step::Features, Step::Collection]
+        .into_iter()
+        .flat_map(Step::questions)
+    {
         if q.not_needed(&config).is_none() {
             pick(pane, q.prompt(), "");
         }

@@ -4,11 +4,14 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::core::generate::logs::{self, Route};
 use crate::core::model::agent_settings::{CONFIG_INIT_NAME, READ_ONLY_VOLUMES};
 use crate::core::model::config::{AgentVersion, Config, LaunchType, Transport};
+use crate::core::model::datadog::SIDECAR_NAME;
 use crate::core::model::datadog::{
     AGENT_IMAGE, API_KEY_PLACEHOLDER, APM_PORT, DOGSTATSD_PORT, LEGACY_APM_ENV,
 };
+use crate::core::model::logs as logs_model;
 use crate::core::model::socket;
 
 /// The EC2 daemon: Docker socket, /proc and cgroup mounts, 8126/tcp and
@@ -50,6 +53,11 @@ pub fn build_agent_task_definition(config: &Config) -> Option<Value> {
         // accounts (Datadog's Docker agent instructions).
         if let Some(volumes) = task.get_mut("volumes").and_then(Value::as_array_mut) {
             volumes.push(json!({ "host": { "sourcePath": "/etc/passwd" }, "name": PASSWD_VOLUME }));
+        }
+    }
+    if config.tails_logs() {
+        if let Some(volumes) = task.get_mut("volumes").and_then(Value::as_array_mut) {
+            volumes.extend(logs::agent_volumes());
         }
     }
     if let Some(role) = execution_role(config) {
@@ -110,7 +118,21 @@ pub fn build_agent_container(config: &Config) -> Value {
             .iter()
             .map(|(name, value)| env_var(name, value)),
     );
+    if config.tails_logs() {
+        environment.extend(logs_model::AGENT_ENV.iter().map(|(k, v)| env_var(k, v)));
+    }
     container["environment"] = Value::Array(environment);
+    if config.routes_logs() && config.launch_type == LaunchType::Fargate {
+        // The sidecar's own logs go the app's way, as in Datadog's
+        // Terraform module (the Managed Instances daemon has no router).
+        let route = Route {
+            service: SIDECAR_NAME,
+            source: "datadog-agent",
+            tags: Vec::new(),
+            ..Route::for_app(config)
+        };
+        container["logConfiguration"] = route.log_configuration();
+    }
     if let Some(arn) = &config.api_key_secret_arn {
         container["secrets"] = json!([{ "name": "DD_API_KEY", "valueFrom": arn }]);
     }
@@ -120,6 +142,9 @@ pub fn build_agent_container(config: &Config) -> Value {
     }
     if config.agent.process_collection && config.launch_type == LaunchType::Ec2 {
         mounts.push(json!({ "containerPath": "/etc/passwd", "sourceVolume": PASSWD_VOLUME, "readOnly": true }));
+    }
+    if config.tails_logs() {
+        mounts.extend(logs::agent_mounts());
     }
     if config.agent.read_only_root {
         container["readonlyRootFilesystem"] = json!(true);

@@ -10,9 +10,11 @@ use serde_json::{json, Map, Value};
 use crate::core::generate::agent::env_var;
 use crate::core::generate::entrypoint::build_entry_point;
 use crate::core::generate::inject::app_loader_env;
+use crate::core::generate::logs::{logs_label, Route};
 use crate::core::model::config::{Config, LaunchType, Tracer, Transport};
 use crate::core::model::datadog::SIDECAR_NAME;
 use crate::core::model::datadog::TAG_FIELDS;
+use crate::core::model::logs::LOGS_LABEL;
 use crate::core::model::socket;
 use crate::core::model::tracer;
 
@@ -56,12 +58,18 @@ pub fn build_app_container(config: &Config) -> Value {
     if !environment.is_empty() {
         container["environment"] = Value::Array(environment);
     }
-    if !set.is_empty() {
-        let labels: Map<String, Value> = set
-            .iter()
-            .map(|(_, label, v)| ((*label).to_owned(), Value::String((*v).to_owned())))
-            .collect();
+    let mut labels: Map<String, Value> = set
+        .iter()
+        .map(|(_, label, v)| ((*label).to_owned(), Value::String((*v).to_owned())))
+        .collect();
+    if config.tails_logs() {
+        labels.insert(LOGS_LABEL.to_owned(), Value::String(logs_label(config)));
+    }
+    if !labels.is_empty() {
         container["dockerLabels"] = Value::Object(labels);
+    }
+    if config.routes_logs() {
+        container["logConfiguration"] = Route::for_app(config).log_configuration();
     }
     let mut mounts = Vec::new();
     if config.transport == Transport::Uds {

@@ -10,6 +10,7 @@ use crate::core::generate::agent::{
 };
 use crate::core::generate::app::build_app_container;
 use crate::core::generate::inject::build_init_container;
+use crate::core::generate::logs;
 use crate::core::model::agent_settings::READ_ONLY_VOLUMES;
 use crate::core::model::config::{Config, LaunchType, Tracer, Transport};
 use crate::core::model::socket;
@@ -52,6 +53,9 @@ pub fn build_app_task_definition(config: &Config) -> Value {
         if config.agent.read_only_root {
             containers.push(build_config_init_container(config));
         }
+    }
+    if config.routes_logs() {
+        containers.push(logs::router_container());
     }
     task.insert("containerDefinitions".to_owned(), Value::Array(containers));
     if config.agent.process_collection && config.launch_type == LaunchType::Fargate {

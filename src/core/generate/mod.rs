@@ -12,6 +12,7 @@ pub mod dockerfile;
 pub mod entrypoint;
 pub mod files;
 pub mod inject;
+pub mod logs;
 pub mod next_steps;
 pub mod php;
 pub mod tracer_code;

@@ -10,7 +10,8 @@
 //! its sidecar listens, `sh` as PID 1 swallowing SIGTERM, placeholders never
 //! filled in; and with Datadog's init-container injection, loader variables
 //! that point at nothing, an app that starts before its tracer is copied,
-//! values overwritten instead of appended.
+//! values overwritten instead of appended; and with log collection, a
+//! FireLens route without its router or its API key.
 //!
 //! Every finding names the JSON value it is about, so that it can be shown
 //! at its line and column.
@@ -21,6 +22,7 @@ mod fargate;
 mod features;
 mod hygiene;
 mod injection;
+mod logs;
 pub mod report;
 mod rules;
 mod socket;
@@ -39,6 +41,7 @@ pub fn check(document: &Document) -> Report {
     let task = Task::of(document);
     let mut findings = task_findings(&task);
     features::check_task(&task, &mut findings);
+    logs::check_task(&task, &mut findings);
     for (index, role) in task.roles.iter().enumerate() {
         let subject = task.subject(index);
         match role {

@@ -3,7 +3,7 @@
 //! IDs are grouped: 000 the file itself, 00x the agent, 01x how apps reach
 //! it, 02x ports, 03x hygiene, 04x the Unix socket and the Fargate sidecar,
 //! 06x the tracer's init-container injection, 07x tracer features and the
-//! task settings they bring.
+//! task settings they bring, 08x log collection.
 //! An ID is never reused for another meaning.
 //!
 //! Severities follow one principle: **error**, traces will not arrive or
@@ -169,6 +169,12 @@ rules! {
     PID_MODE_TASK_WITH_EXEC = "DDECS072", Warning,
         "pidMode is task in a task prepared for ECS Exec (initProcessEnabled): ECS Exec reaches only one container of a shared PID namespace",
         "drop pidMode (process collection then sees only the agent's own processes), or use ECS Exec on one container only";
+    FIRELENS_WITHOUT_ROUTER = "DDECS080", Error,
+        "a container logs through awsfirelens, but no container of the task is a FireLens log router",
+        "add the log router (a container with firelensConfiguration, such as public.ecr.aws/aws-observability/aws-for-fluent-bit:stable; ddecs-wizard patch --log-collection adds it), or use another log driver";
+    FIRELENS_DATADOG_WITHOUT_KEY = "DDECS081", Error,
+        "an awsfirelens route to Datadog has no API key: neither an apikey option nor an apikey secretOption",
+        "add {\"name\": \"apikey\", \"valueFrom\": \"<secret ARN>\"} to the logConfiguration's secretOptions (the execution role must read it)";
 }
 
 #[cfg(test)]

@@ -260,6 +260,9 @@ pub struct Config {
     pub features: Features,
     /// Agent settings beside APM.
     pub agent: AgentSettings,
+    /// The app's logs to Datadog: the agent tails them on EC2, a FireLens
+    /// router sends them elsewhere ([`crate::core::model::logs`]).
+    pub log_collection: bool,
 }
 
 impl Default for Config {
@@ -289,7 +292,19 @@ impl Config {
             api_key_secret_arn: None,
             features: Features::default(),
             agent: AgentSettings::default(),
+            log_collection: false,
         }
+    }
+
+    /// Whether the EC2 agent daemon tails the containers' logs.
+    pub fn tails_logs(&self) -> bool {
+        self.log_collection && self.launch_type == LaunchType::Ec2
+    }
+
+    /// Whether a FireLens router in the app's task sends its logs (Fargate
+    /// and Managed Instances).
+    pub fn routes_logs(&self) -> bool {
+        self.log_collection && self.launch_type != LaunchType::Ec2
     }
 
     /// The tracer version to install or inject: the one given, else the

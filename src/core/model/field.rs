@@ -44,6 +44,7 @@ pub enum Field {
     TagCardinality,
     ProcessCollection,
     AgentReadOnlyRoot,
+    LogCollection,
     /// `generate --output`: not an answer, but a value that can be wrong.
     Artifact,
 }
@@ -187,8 +188,8 @@ macro_rules! switch_setting {
     };
 }
 
-/// An agent setting's on/off flag, spelled like a feature's; `generate`
-/// only (the agent `patch` finds is left as it is).
+/// An agent setting's on/off flag, spelled like a feature's; the wizard
+/// and `generate` (the agent `patch` finds is left as it is).
 macro_rules! agent_switch {
     ($field:expr, $slot:ident, $noun:literal, $long:literal, $help:literal) => {
         Setting {
@@ -197,7 +198,7 @@ macro_rules! agent_switch {
             long: $long,
             value_name: "BOOL",
             help: $help,
-            scope: Scope::GENERATE,
+            scope: Scope::NEW,
             values: || vec!["true", "false"],
             set: |c, s| {
                 c.agent.$slot = parse_switch($field, s)?;
@@ -565,7 +566,7 @@ pub const SETTINGS: &[Setting] = &[
         long: "tag-cardinality",
         value_name: "LEVEL",
         help: "DogStatsD tag cardinality, DD_DOGSTATSD_TAG_CARDINALITY: low, orchestrator (adds the task), high (adds the container) [default: the agent's, low]",
-        scope: Scope::GENERATE,
+        scope: Scope::NEW,
         values: || Cardinality::ALL.map(Cardinality::cli_name).to_vec(),
         set: |c, s| {
             c.agent.tag_cardinality = if s.is_empty() { None } else { Some(s.parse()?) };
@@ -589,6 +590,22 @@ pub const SETTINGS: &[Setting] = &[
         "agent-read-only-root",
         "The Fargate sidecar with a read-only root filesystem: /etc/datadog-agent, /tmp and /opt/datadog-agent/run become task volumes, seeded by a non-essential init-volume container (fargate only) [default: off]"
     ),
+    Setting {
+        field: Field::LogCollection,
+        noun: "log collection",
+        long: "log-collection",
+        value_name: "BOOL",
+        help: "The app's logs to Datadog: on EC2 the agent tails every container's logs (DD_LOGS_ENABLED, DD_LOGS_CONFIG_CONTAINER_COLLECT_ALL, its pointer and containers volumes) and the app's com.datadoghq.ad.logs label names source and service; on fargate and managed-instances a FireLens log router (aws-for-fluent-bit) and the app's awsfirelens logConfiguration to the site's HTTP intake, with the API key from the secret; patch replaces an app's own logConfiguration only with this flag, and says so [default: off]",
+        scope: Scope::ALL,
+        values: || vec!["true", "false"],
+        set: |c, s| {
+            c.log_collection = parse_switch(Field::LogCollection, s)?;
+            Ok(())
+        },
+        get: |c| c.log_collection.then(|| "true".to_owned()),
+        spelled: Spelled::WhenChanged,
+        unused: always_used,
+    },
 ];
 
 impl Setting {
@@ -602,6 +619,7 @@ impl Setting {
                     | Field::OriginDetection
                     | Field::ProcessCollection
                     | Field::AgentReadOnlyRoot
+                    | Field::LogCollection
             )
     }
 }

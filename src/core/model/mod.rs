@@ -11,5 +11,6 @@ pub mod features;
 pub mod field;
 pub mod given;
 pub mod language;
+pub mod logs;
 pub mod socket;
 pub mod tracer;

@@ -14,6 +14,7 @@
 
 pub mod inject;
 pub mod language;
+pub mod logs;
 pub mod note;
 pub mod remove;
 pub mod seed_wrapper;
@@ -28,6 +29,7 @@ use crate::core::model::config::{
     AgentVersion, Config, Imds, Language, LaunchType, Site, Tags, Transport,
 };
 use crate::core::model::datadog::{APM_PORT, LEGACY_APM_ENV};
+use crate::core::model::logs as logs_model;
 use crate::core::model::socket;
 use crate::core::shell;
 use crate::core::taskdef::container::{self, ApmPort, Change, Role};
@@ -66,6 +68,9 @@ pub struct PatchOptions {
     /// The tracer features given, as the app's variables: a value to set,
     /// or `None` to take the variable out (an empty `--dbm-propagation`).
     pub features: Vec<(&'static str, Option<String>)>,
+    /// `--log-collection`: add it (`true`) or take it out (`false`);
+    /// `None` leaves every `logConfiguration` as it is.
+    pub log_collection: Option<bool>,
 }
 
 /// What patch does about the tracer library.
@@ -90,6 +95,7 @@ impl Default for PatchOptions {
             tracer: None,
             remove: false,
             features: Vec::new(),
+            log_collection: None,
         }
     }
 }
@@ -209,6 +215,12 @@ pub enum PatchError {
     },
     #[error("a single container definition cannot hold the tracer's init container: patch the whole task definition (or the containerDefinitions array)")]
     InitNeedsTask,
+    #[error("--log-collection: {}", logs_model::WINDOWS_REFUSAL)]
+    LogsOnWindows,
+    #[error("--log-collection needs the API key the log router sends with, and no agent in this task reads one from a secret: pass --api-key-secret-arn ARN")]
+    LogsNeedKey,
+    #[error("a single container definition cannot hold the log router: patch the whole task definition (or the containerDefinitions array)")]
+    RouterNeedsTask,
 }
 
 fn host_dir(host: &Option<String>) -> String {
@@ -279,7 +291,8 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
         }
     }
     if !add_sidecar {
-        unused_sidecar_flags(options, &context, document, &roles)?;
+        let routes_logs = options.log_collection == Some(true) && logs::routes(&context);
+        unused_sidecar_flags(options, &context, document, &roles, routes_logs)?;
     }
     if let Some(agent) = document
         .containers()
@@ -356,6 +369,18 @@ pub fn patch(document: &Document, options: &PatchOptions) -> Result<Patched, Pat
             &options.features,
             &mut notes,
         );
+    }
+    match options.log_collection {
+        Some(true) => logs::add(
+            &mut patched,
+            &targets,
+            &roles,
+            &context,
+            options,
+            &mut notes,
+        )?,
+        Some(false) => logs::remove(&mut patched, &mut notes),
+        None => {}
     }
     match options.tracer {
         Some(TracerPlan::Inject(injection)) => inject::add(
@@ -468,6 +493,7 @@ fn unused_sidecar_flags(
     context: &TaskContext,
     document: &Document,
     roles: &[Role],
+    routes_logs: bool,
 ) -> Result<(), PatchError> {
     let agent = roles
         .iter()
@@ -489,6 +515,8 @@ fn unused_sidecar_flags(
                     has: has.to_owned(),
                 })
             }
+            // The log router sends with it.
+            None if routes_logs => {}
             None => {
                 return Err(PatchError::SidecarFlagUnused {
                     flag: "--api-key-secret-arn",
@@ -507,6 +535,7 @@ fn unused_sidecar_flags(
                     has: has.to_owned(),
                 })
             }
+            None if routes_logs => {}
             None => {
                 return Err(PatchError::SidecarFlagUnused {
                     flag: "--site",

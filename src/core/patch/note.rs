@@ -10,6 +10,7 @@ use std::fmt;
 use crate::core::model::config::{Imds, Site};
 use crate::core::model::datadog::SIDECAR_NAME;
 use crate::core::model::language::Language;
+use crate::core::model::logs::{LOGS_LABEL, ROUTER_IMAGE, ROUTER_NAME};
 use crate::core::model::socket;
 use crate::core::model::tracer::{self, INIT_CONTAINER_NAME, MOUNT_PATH, VOLUME};
 use crate::core::taskdef::read_note::ReadNote;
@@ -239,6 +240,27 @@ pub enum Note {
         container: String,
     },
 
+    // `--log-collection`.
+    /// The FireLens router joined the task.
+    LogRouterAdded,
+    /// The app's output now goes to Datadog through the router; what its
+    /// own `logConfiguration` was, when it had one.
+    LogsRouted {
+        container: String,
+        site: Site,
+        replaced: Option<String>,
+    },
+    /// EC2: the app's `com.datadoghq.ad.logs` label.
+    LogsLabelled {
+        container: String,
+    },
+    /// EC2: the agent daemon's log variables and volumes.
+    AgentTailsLogs {
+        container: String,
+    },
+    /// EC2, no agent in the file: its daemon must collect too.
+    LogsNeedAgentDaemon,
+
     // `--remove`.
     /// What `--remove` took out, one line each.
     TakenOut(Removed),
@@ -259,6 +281,14 @@ pub enum Removed {
     Sidecar { container: String },
     /// The init container, its volume, mounts, waits and loader entries.
     Injection,
+    /// A FireLens route to Datadog (and the app's own configuration back).
+    LogRoute { container: String },
+    /// The FireLens router.
+    LogRouter,
+    /// The app's `com.datadoghq.ad.logs` label.
+    LogsLabel { container: String },
+    /// The agent daemon's log variables, mounts and volumes.
+    AgentLogs { container: String },
 }
 
 impl fmt::Display for Removed {
@@ -280,6 +310,19 @@ impl fmt::Display for Removed {
             Removed::Injection => write!(
                 f,
                 "removed the injected tracer: the {INIT_CONTAINER_NAME} init container, the {VOLUME} volume, the mounts and waits, and the tracer's entries in the loader variables"
+            ),
+            Removed::LogRoute { container } => write!(
+                f,
+                "took the FireLens route to Datadog off {container}: its logConfiguration is the one it had before patch, if any"
+            ),
+            Removed::LogRouter => write!(f, "removed the {ROUTER_NAME} log router"),
+            Removed::LogsLabel { container } => write!(
+                f,
+                "took the {LOGS_LABEL} label off {container}"
+            ),
+            Removed::AgentLogs { container } => write!(
+                f,
+                "took log collection out of the agent {container}: its variables, mounts and volumes"
             ),
         }
     }
@@ -513,6 +556,38 @@ impl fmt::Display for Note {
             TracerPresent { container } => write!(
                 f,
                 "--tracer present: the image of {container} has its tracer, nothing is added for it"
+            ),
+            LogRouterAdded => write!(
+                f,
+                "added the {ROUTER_NAME} log router ({ROUTER_IMAGE}, FireLens): ECS starts it before the containers that log through it"
+            ),
+            LogsRouted {
+                container,
+                site,
+                replaced: None,
+            } => write!(
+                f,
+                "{container} logs through FireLens to Datadog's intake for {site}, with the API key from the secret"
+            ),
+            LogsRouted {
+                container,
+                site,
+                replaced: Some(was),
+            } => write!(
+                f,
+                "replaced the logConfiguration of {container} ({was}): it logs through FireLens to Datadog's intake for {site}; patch --log-collection=false or --remove puts the old one back"
+            ),
+            LogsLabelled { container } => write!(
+                f,
+                "labelled {container} with {LOGS_LABEL} (its logs' source and service)"
+            ),
+            AgentTailsLogs { container } => write!(
+                f,
+                "the agent {container} collects every container's logs: DD_LOGS_ENABLED, DD_LOGS_CONFIG_CONTAINER_COLLECT_ALL, and the pointdir and containers_root volumes"
+            ),
+            LogsNeedAgentDaemon => write!(
+                f,
+                "on EC2 the agent daemon collects the logs: patch its task definition with --log-collection too"
             ),
             TakenOut(removed) => removed.fmt(f),
             LeftIn(what) => write!(f, "left {what}"),

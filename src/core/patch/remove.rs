@@ -3,8 +3,9 @@
 //! or changed since stays: the injected tracer ([`inject::remove`]), the
 //! Unix socket env, mounts and volume, the Fargate agent sidecar patch
 //! added (recognised by being exactly the sidecar patch writes) with the
-//! apps' waits on it, and the entryPoint wrapper, replaced by the start
-//! command it ran.
+//! apps' waits on it, log collection ([`logs::remove`]: an app's own
+//! `logConfiguration` comes back from its journal), and the entryPoint
+//! wrapper, replaced by the start command it ran.
 //!
 //! What patch changed rather than added cannot be told from the user's own
 //! and stays: the agent's host port and the old agents' APM env, the
@@ -19,7 +20,7 @@ use crate::core::generate::entrypoint::recover_startup_command;
 use crate::core::model::config::{Config, LaunchType, Site, Transport};
 use crate::core::model::datadog::SIDECAR_NAME;
 use crate::core::model::socket;
-use crate::core::patch::{inject, uds, Note, PatchError, Patched, Removed};
+use crate::core::patch::{inject, logs, uds, Note, PatchError, Patched, Removed};
 use crate::core::shell;
 use crate::core::taskdef::container;
 use crate::core::taskdef::document::Document;
@@ -32,6 +33,7 @@ pub fn remove(document: &Document) -> Result<Patched, PatchError> {
     if inject::remove(&mut removed) {
         notes.push(Note::TakenOut(Removed::Injection));
     }
+    logs::remove(&mut removed, &mut notes);
     for c in removed.containers_mut() {
         if uds::remove_from_container(c) {
             notes.push(Note::TakenOut(Removed::Socket {

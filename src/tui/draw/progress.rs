@@ -67,6 +67,7 @@ fn strip(app: &App, width: usize) -> Line<'static> {
         build(true, &Step::title, " ─ ", false),
         build(false, &Step::title, " ─ ", false),
         build(false, &Step::short_title, "  ", false),
+        build(false, &Step::short_title, " ", false),
         build(false, &Step::title, " ", true),
     ];
     let last = candidates.len() - 1;
