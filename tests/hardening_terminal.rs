@@ -182,6 +182,7 @@ fn plain_shows_an_escape_in_a_flag_instead_of_obeying_it() {
         "--tag-cardinality",
         "",
         "--process-collection=false",
+        "--install-info",
     ];
     let Some(pane) = Pane::start(LINES, &args, &[]) else {
         return;

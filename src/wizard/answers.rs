@@ -535,6 +535,19 @@ mod tests {
     }
 
     #[test]
+    fn a_key_typed_for_its_secret_is_answered_with_the_command_that_stores_it() {
+        let mut a = answers();
+        a.select(Question::ApiKey, 0);
+        a.set_text(Question::ApiKey, "0123456789abcdef0123456789abcdef");
+        let problem = a.problem(Question::ApiKey).expect("a key is not an ARN");
+        assert!(
+            problem.contains("aws secretsmanager create-secret"),
+            "{problem}"
+        );
+        assert!(!problem.contains("0123456789abcdef"), "{problem}");
+    }
+
+    #[test]
     fn a_given_transport_survives_a_new_launch_type() {
         let mut a = Answers::from_given(&Given::default().with(Field::Transport, "uds")).unwrap();
         a.select(Question::LaunchType, 1);

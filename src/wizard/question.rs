@@ -1430,7 +1430,7 @@ pub const TAG_CARDINALITY: Row = Row {
     step: Step::Collection,
     kind: Kind::Choice,
     label: "Tag cardinality",
-    prompt: "Which tags DogStatsD adds to custom metrics?",
+    prompt: "DogStatsD tag cardinality?",
     fields: &[Field::TagCardinality],
     choices: |_, _| cardinalities().map(cardinality_choice).to_vec(),
     selected: |c, _| {
@@ -1478,11 +1478,25 @@ toggle_row!(
     Field::AgentReadOnlyRoot,
     [agent.read_only_root],
     "Read-only agent",
-    "The sidecar with a read-only root filesystem?",
+    "A read-only agent sidecar?",
     "readonlyRootFilesystem",
     "The agent writes to its own filesystem.",
     "readonlyRootFilesystem: true on the sidecar; its writable paths become task volumes, seeded by a non-essential init-volume container.",
     |c| (c.launch_type != LaunchType::Fargate).then_some("it is written for the Fargate sidecar only"),
+    |_| Vec::new()
+);
+
+toggle_row!(
+    INSTALL_INFO,
+    "install-info",
+    Field::InstallInfo,
+    [agent.install_info],
+    "Install info",
+    "Report ddecs-wizard as installer?",
+    "DD_INSTALL_INFO_*",
+    "No install information: the agent reports none of its own.",
+    "DD_INSTALL_INFO_TOOL=ddecs-wizard and its version on the agent, as Datadog's Terraform module names itself: the agent's status page and Datadog's install telemetry show what set it up.",
+    |_| None,
     |_| Vec::new()
 );
 
@@ -1518,9 +1532,10 @@ impl Question {
     pub const TagCardinality: Question = Question(&TAG_CARDINALITY);
     pub const ProcessCollection: Question = Question(&PROCESS_COLLECTION);
     pub const AgentReadOnlyRoot: Question = Question(&AGENT_READ_ONLY_ROOT);
+    pub const InstallInfo: Question = Question(&INSTALL_INFO);
 
     /// Every question, in the order they are asked.
-    pub const ALL: [Question; 28] = [
+    pub const ALL: [Question; 29] = [
         Question::LaunchType,
         Question::AgentVersion,
         Question::Language,
@@ -1549,6 +1564,7 @@ impl Question {
         Question::TagCardinality,
         Question::ProcessCollection,
         Question::AgentReadOnlyRoot,
+        Question::InstallInfo,
     ];
 }
 

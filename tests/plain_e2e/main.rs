@@ -106,7 +106,7 @@ fn has_colour(styled: &str) -> bool {
 const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key";
 
 /// Every question answered on the command line, so only the menu is left.
-const ALL_PRESET: [&str; 45] = [
+const ALL_PRESET: [&str; 46] = [
     "--plain",
     "--launch-type",
     "ec2",
@@ -152,6 +152,7 @@ const ALL_PRESET: [&str; 45] = [
     "--tag-cardinality",
     "",
     "--process-collection=false",
+    "--install-info",
 ];
 
 /// What `generate` prints for the app container with [`ALL_PRESET`].

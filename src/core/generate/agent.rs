@@ -215,12 +215,15 @@ fn arn_partition_and_account(arn: &str) -> (&str, &str) {
 mod tests {
     use super::*;
 
+    /// The variable names, but for the install information every agent
+    /// gets (its own test says so).
     fn env_names(container: &Value) -> Vec<&str> {
         container["environment"]
             .as_array()
             .unwrap()
             .iter()
             .map(|e| e["name"].as_str().unwrap())
+            .filter(|name| !name.starts_with("DD_INSTALL_INFO_"))
             .collect()
     }
 
@@ -285,6 +288,23 @@ mod tests {
             launch_type,
             transport,
             ..Config::default()
+        }
+    }
+
+    #[test]
+    fn every_agent_names_this_tool_in_its_install_info_unless_told_not_to() {
+        for launch_type in LaunchType::ALL {
+            let mut config = with(launch_type, Transport::Uds);
+            let c = build_agent_container(&config);
+            let tool = c["environment"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["name"] == "DD_INSTALL_INFO_TOOL");
+            assert_eq!(tool.map(|e| &e["value"]), Some(&json!("ddecs-wizard")));
+            config.agent.install_info = false;
+            let c = build_agent_container(&config);
+            assert!(!c.to_string().contains("DD_INSTALL_INFO"), "{launch_type}");
         }
     }
 

@@ -19,7 +19,7 @@ choices! {
 }
 
 /// The agent settings asked for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentSettings {
     /// `DD_ECS_TASK_COLLECTION_ENABLED`: the tasks in the Orchestrator
     /// Explorer.
@@ -35,7 +35,35 @@ pub struct AgentSettings {
     /// The Fargate sidecar with a read-only root filesystem: its writable
     /// paths become task volumes, seeded by an init container.
     pub read_only_root: bool,
+    /// The agent's install information names ddecs-wizard as the tool that
+    /// set it up, as Datadog's own Terraform module names itself.
+    pub install_info: bool,
 }
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        AgentSettings {
+            orchestrator_explorer: false,
+            origin_detection: false,
+            tag_cardinality: None,
+            process_collection: false,
+            read_only_root: false,
+            install_info: true,
+        }
+    }
+}
+
+/// The install-information variables (the Terraform module's
+/// `DD_INSTALL_INFO_*`, with this tool's name and version in place of the
+/// module's): Datadog's install telemetry counts setups by tool.
+pub const INSTALL_INFO_ENV: [(&str, &str); 3] = [
+    ("DD_INSTALL_INFO_TOOL", "ddecs-wizard"),
+    ("DD_INSTALL_INFO_TOOL_VERSION", "ddecs-wizard"),
+    (
+        "DD_INSTALL_INFO_INSTALLER_VERSION",
+        env!("CARGO_PKG_VERSION"),
+    ),
+];
 
 pub const TASK_COLLECTION_ENV: &str = "DD_ECS_TASK_COLLECTION_ENABLED";
 pub const ORIGIN_DETECTION_ENV: &str = "DD_DOGSTATSD_ORIGIN_DETECTION";
@@ -58,6 +86,9 @@ impl AgentSettings {
         }
         if self.process_collection {
             env.push((PROCESS_COLLECTION_ENV, "true".to_owned()));
+        }
+        if self.install_info {
+            env.extend(INSTALL_INFO_ENV.map(|(k, v)| (k, v.to_owned())));
         }
         env
     }
@@ -115,6 +146,7 @@ mod tests {
         let settings = AgentSettings {
             origin_detection: true,
             tag_cardinality: Some(Cardinality::Orchestrator),
+            install_info: false,
             ..AgentSettings::default()
         };
         assert_eq!(
@@ -128,8 +160,30 @@ mod tests {
             settings.app_env(),
             [(ORIGIN_DETECTION_CLIENT_ENV, "true".to_owned())]
         );
-        assert!(AgentSettings::default().agent_env().is_empty());
+        let quiet = AgentSettings {
+            install_info: false,
+            ..AgentSettings::default()
+        };
+        assert!(quiet.agent_env().is_empty());
         assert!(AgentSettings::default().app_env().is_empty());
+    }
+
+    #[test]
+    fn the_install_info_names_this_tool_unless_switched_off() {
+        let names: Vec<&str> = AgentSettings::default()
+            .agent_env()
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "DD_INSTALL_INFO_TOOL",
+                "DD_INSTALL_INFO_TOOL_VERSION",
+                "DD_INSTALL_INFO_INSTALLER_VERSION"
+            ]
+        );
+        assert_eq!(INSTALL_INFO_ENV[2].1, env!("CARGO_PKG_VERSION"));
     }
 
     #[test]

@@ -499,6 +499,12 @@ pub fn validate_app_name(name: &str) -> Result<(), ConfigError> {
     }
 }
 
+/// A Datadog API key: 32 hexadecimal digits (Datadog's API keys page).
+pub fn looks_like_api_key(text: &str) -> bool {
+    let text = text.trim();
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The agent reads DD_API_KEY through `secrets`, which takes (AWS's
 /// `valueFrom` forms) a whole Secrets Manager secret, one JSON key of it
 /// (`secret:NAME:json-key:version-stage:version-id`, the last two may be
@@ -506,6 +512,10 @@ pub fn validate_app_name(name: &str) -> Result<(), ConfigError> {
 pub fn validate_secret_arn(arn: &str) -> Result<(), ConfigError> {
     if api_key_source(arn).is_some() {
         Ok(())
+    } else if looks_like_api_key(arn) {
+        Err(ConfigError::PlainApiKey {
+            field: Field::ApiKeySecretArn,
+        })
     } else {
         Err(ConfigError::Invalid {
             field: Field::ApiKeySecretArn,
@@ -586,6 +596,20 @@ pub fn validate_tag(field: Field, value: &str) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_api_key_given_for_its_secret_is_refused_without_repeating_it() {
+        let key = "0123456789abcdef0123456789ABCDEF";
+        let err = validate_secret_arn(key).unwrap_err();
+        assert_eq!(err.field(), Field::ApiKeySecretArn);
+        let text = err.to_string();
+        assert!(!text.contains(key), "{text}");
+        assert!(text.contains("aws secretsmanager create-secret"), "{text}");
+        assert!(matches!(
+            validate_secret_arn("not-an-arn").unwrap_err(),
+            ConfigError::Invalid { .. }
+        ));
+    }
 
     fn version(s: &str) -> AgentVersion {
         s.parse().unwrap()

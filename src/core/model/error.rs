@@ -22,7 +22,16 @@ pub enum ConfigError {
     },
     #[error("the {field} must not be empty")]
     Empty { field: Field },
+    /// A Datadog API key where the ARN of the secret that holds it belongs:
+    /// never repeated back, since error lines end up in CI logs.
+    #[error("that is a Datadog API key, not the ARN of a secret that holds it, and a key in a task definition is readable by anyone who can describe it: store it first with {STORE_KEY_COMMAND} and give the ARN it prints")]
+    PlainApiKey { field: Field },
 }
+
+/// Stores an API key in Secrets Manager without it showing on the screen,
+/// in the shell's history or in a process list (`read -rs`, then the
+/// variable; the ARN is printed).
+pub const STORE_KEY_COMMAND: &str = "read -rs DD_API_KEY && aws secretsmanager create-secret --name datadog/api-key --secret-string \"$DD_API_KEY\" --query ARN --output text";
 
 impl ConfigError {
     /// The answer that is wrong.
@@ -30,7 +39,8 @@ impl ConfigError {
         match self {
             ConfigError::Invalid { field, .. }
             | ConfigError::Unsupported { field, .. }
-            | ConfigError::Empty { field } => *field,
+            | ConfigError::Empty { field }
+            | ConfigError::PlainApiKey { field } => *field,
         }
     }
 }

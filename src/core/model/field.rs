@@ -45,6 +45,7 @@ pub enum Field {
     ProcessCollection,
     AgentReadOnlyRoot,
     LogCollection,
+    InstallInfo,
     /// `generate --output`: not an answer, but a value that can be wrong.
     Artifact,
 }
@@ -606,6 +607,23 @@ pub const SETTINGS: &[Setting] = &[
         spelled: Spelled::WhenChanged,
         unused: always_used,
     },
+    Setting {
+        field: Field::InstallInfo,
+        noun: "install info",
+        long: "install-info",
+        value_name: "BOOL",
+        help: "The agent's install information names the tool that set it up, as Datadog's Terraform module names itself: DD_INSTALL_INFO_TOOL=ddecs-wizard, DD_INSTALL_INFO_TOOL_VERSION=ddecs-wizard, DD_INSTALL_INFO_INSTALLER_VERSION (this version); --install-info=false leaves them out [default: on]",
+        scope: Scope::NEW,
+        values: || vec!["true", "false"],
+        set: |c, s| {
+            c.agent.install_info = parse_switch(Field::InstallInfo, s)?;
+            Ok(())
+        },
+        // On by default, so only "off" needs spelling out.
+        get: |c| (!c.agent.install_info).then(|| "false".to_owned()),
+        spelled: Spelled::WhenChanged,
+        unused: always_used,
+    },
 ];
 
 impl Setting {
@@ -620,6 +638,7 @@ impl Setting {
                     | Field::ProcessCollection
                     | Field::AgentReadOnlyRoot
                     | Field::LogCollection
+                    | Field::InstallInfo
             )
     }
 }

@@ -30,6 +30,9 @@ pub struct Pane {
     pub lines: Vec<Line<'static>>,
     pub focus: usize,
     pub cursor: Option<(usize, u16)>,
+    /// Where what the focused answer means starts: kept in view under the
+    /// questions when a long step scrolls.
+    pub footer: Option<usize>,
 }
 
 struct Builder {
@@ -47,6 +50,7 @@ impl Builder {
                 lines: Vec::new(),
                 focus: 0,
                 cursor: None,
+                footer: None,
             },
         }
     }
@@ -175,6 +179,7 @@ pub fn pane(app: &App, width: u16) -> Pane {
         for q in &questions {
             question(app, &mut b, *q, questions.len() > 1);
         }
+        b.pane.footer = Some(b.pane.lines.len());
         explain(app, &mut b);
     }
     // Trailing blank lines only push the preview down in the narrow layout.
@@ -370,10 +375,14 @@ fn compact(pane: Pane, height: usize) -> Pane {
         lines: Vec::with_capacity(pane.lines.len()),
         focus: 0,
         cursor: None,
+        footer: None,
     };
     for (i, line) in pane.lines.into_iter().enumerate() {
         if i == pane.focus {
             out.focus = out.lines.len();
+        }
+        if Some(i) == pane.footer {
+            out.footer = Some(out.lines.len());
         }
         if let Some((at, x)) = pane.cursor {
             if at == i {
@@ -392,15 +401,27 @@ pub fn render(frame: &mut Frame, pane: Pane, area: Rect) {
         return;
     }
     let height = usize::from(area.height);
-    let pane = compact(pane, height);
+    let mut pane = compact(pane, height);
+    // A step too long for the pane scrolls its questions, and keeps what
+    // the focused answer means in view below them (at most half the pane).
+    let footer: Vec<Line> = match pane.footer {
+        Some(at) if pane.lines.len() > height && at > pane.focus => {
+            let mut footer = pane.lines.split_off(at);
+            footer.truncate(height / 2);
+            footer
+        }
+        _ => Vec::new(),
+    };
+    let body_height = height - footer.len();
     // Keep the focus line in view, with the line after it when there is one
     // (a field's verdict).
     let want = (pane.focus + 2).min(pane.lines.len());
-    let top = want.saturating_sub(height);
-    let lines: Vec<Line> = pane.lines.into_iter().skip(top).take(height).collect();
+    let top = want.saturating_sub(body_height);
+    let mut lines: Vec<Line> = pane.lines.into_iter().skip(top).take(body_height).collect();
+    lines.extend(footer);
     frame.render_widget(Paragraph::new(lines), area);
     if let Some((line, x)) = pane.cursor {
-        if line >= top && line < top + height && x < area.width {
+        if line >= top && line < top + body_height && x < area.width {
             let y = area.y + u16::try_from(line - top).unwrap_or(0);
             frame.set_cursor_position(Position::new(area.x + x, y));
         }
