@@ -4,7 +4,7 @@
 //! builds its flags from these rows and the wizard's questions point at
 //! them, so an answer is written once.
 
-use crate::core::model::agent_settings::Cardinality;
+use crate::core::model::agent_settings::{AgentSettings, Cardinality};
 use crate::core::model::config::{
     validate_app_name, validate_secret_arn, validate_startup_command, validate_tag, AgentVersion,
     BaseImage, Config, Imds, Language, LaunchType, Site, Tracer, TracerVersion, Transport,
@@ -205,7 +205,11 @@ macro_rules! agent_switch {
                 c.agent.$slot = parse_switch($field, s)?;
                 Ok(())
             },
-            get: |c| c.agent.$slot.then(|| "true".to_owned()),
+            // Spelled out only where it differs from the agent's default
+            // (off for most switches, on for the install information).
+            get: |c| {
+                (c.agent.$slot != AgentSettings::default().$slot).then(|| c.agent.$slot.to_string())
+            },
             spelled: Spelled::WhenChanged,
             unused: always_used,
         }
@@ -607,23 +611,13 @@ pub const SETTINGS: &[Setting] = &[
         spelled: Spelled::WhenChanged,
         unused: always_used,
     },
-    Setting {
-        field: Field::InstallInfo,
-        noun: "install info",
-        long: "install-info",
-        value_name: "BOOL",
-        help: "The agent's install information names the tool that set it up, as Datadog's Terraform module names itself: DD_INSTALL_INFO_TOOL=ddecs-wizard, DD_INSTALL_INFO_TOOL_VERSION=ddecs-wizard, DD_INSTALL_INFO_INSTALLER_VERSION (this version); --install-info=false leaves them out [default: on]",
-        scope: Scope::NEW,
-        values: || vec!["true", "false"],
-        set: |c, s| {
-            c.agent.install_info = parse_switch(Field::InstallInfo, s)?;
-            Ok(())
-        },
-        // On by default, so only "off" needs spelling out.
-        get: |c| (!c.agent.install_info).then(|| "false".to_owned()),
-        spelled: Spelled::WhenChanged,
-        unused: always_used,
-    },
+    agent_switch!(
+        Field::InstallInfo,
+        install_info,
+        "install info",
+        "install-info",
+        "The agent's install information names the tool that set it up, as Datadog's Terraform module names itself: DD_INSTALL_INFO_TOOL=ddecs-wizard, DD_INSTALL_INFO_TOOL_VERSION=ddecs-wizard, DD_INSTALL_INFO_INSTALLER_VERSION (this version); --install-info=false leaves them out [default: on]"
+    ),
 ];
 
 impl Setting {
